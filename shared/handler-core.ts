@@ -1,0 +1,223 @@
+/**
+ * The one handler core the three triggers share: parse, run the ordered rules under a deadline, log one
+ * decision line, turn faults into a user-safe error, and return the event (Cognito requires it back).
+ */
+import type { Context } from 'aws-lambda';
+import { type Env, readChoice } from './config.js';
+import { COGNITO_TIMEOUT_MS, invocationDeadline, withDeadline } from './deadline.js';
+import { SignUpRejection, SignUpUnavailableError } from './errors.js';
+import type { SignUpTriggerEvent } from './event-types.js';
+import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
+import { hasKnownTriggerSource } from './parse-event.js';
+import type { TriggerName } from './trigger-source.js';
+
+/** What a rule says it did. `undefined` counts as `pass`. */
+export type RuleOutcome = 'pass' | 'changed' | 'skipped';
+
+/** What a rule receives beside the event. */
+export type RuleContext = {
+  /** Epoch milliseconds by which every outbound call must have settled. */
+  readonly deadline: number;
+  /** Aborts at the deadline; hand it to `fetch` and SDK calls. */
+  readonly signal: AbortSignal;
+  /** The Lambda context, for request ids and remaining time. */
+  readonly lambda: Context;
+};
+
+/**
+ * A rule: a **named** function (its name is what the logs say decided) that reads the event, may change
+ * `event.response`, and rejects by throwing a {@link SignUpRejection}.
+ */
+export type Rule<E extends SignUpTriggerEvent> = (
+  event: E,
+  context: RuleContext,
+) => RuleOutcome | undefined | Promise<RuleOutcome | undefined>;
+
+/** How one rule ended, as logged. */
+export type RuleReport = {
+  rule: string;
+  outcome: RuleOutcome | 'reject' | 'would-reject' | 'fault';
+  durationMs: number;
+  code?: string;
+};
+
+/** How the invocation ended, as logged. */
+export type InvocationOutcome = 'default' | 'changed' | 'rejected' | 'fault' | 'passthrough';
+
+/** A Lambda handler typed with the project's own event types (STYLE: no `*Handler` from @types/aws-lambda). */
+export type TriggerHandler<E extends SignUpTriggerEvent> = (event: unknown, context: Context) => Promise<E>;
+
+/** What a source nobody documented gets: Cognito's default behaviour, or a fault. */
+export type UnknownSourcePolicy = 'passthrough' | 'reject';
+
+/** Options of {@link createTriggerHandler}. */
+export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
+  trigger: TriggerName;
+  /** Checks the raw event; throws `EventShapeError`. */
+  parse: (raw: unknown) => E;
+  /** Run in this order; the first rejection stops the run. */
+  rules: readonly Rule<E>[];
+  /** For a `triggerSource` outside the twelve known ones (pre sign-up during user migration, contract §2). */
+  unknownSource?: UnknownSourcePolicy;
+  /** Rules whose rejections are only logged (`would reject`), for a safe roll-out. */
+  shadow?: (ruleName: string) => boolean;
+  /** Per-attempt budget; Cognito's 5 s unless a test shortens it. */
+  budgetMs?: number;
+  logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error' | 'addContext'>;
+  tracer?: typeof sharedTracer;
+};
+
+const defaults = {
+  unknownSource: 'passthrough' as UnknownSourcePolicy,
+  shadow: (_ruleName: string) => false,
+  budgetMs: COGNITO_TIMEOUT_MS,
+};
+
+function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
+  return rule.name === '' ? `rule#${index}` : rule.name;
+}
+
+function errorSummary(error: unknown): Record<string, unknown> {
+  // Name and message of our own faults are PII-free by construction; the stack helps find the bug.
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { name: typeof error };
+}
+
+/**
+ * Builds a Lambda handler from an ordered list of rules.
+ *
+ * @example
+ * export const handler = createTriggerHandler({
+ *   trigger: 'PreSignUp',
+ *   parse: parsePreSignUpEvent,
+ *   rules: [blockEmailDomains({ blocked: ['example.org'] })],
+ * });
+ */
+export function createTriggerHandler<E extends SignUpTriggerEvent>(
+  options: CreateTriggerHandlerOptions<E>,
+): TriggerHandler<E> {
+  const settings = { ...defaults, ...options };
+  const log = settings.logger ?? sharedLogger;
+  const tracer = settings.tracer ?? sharedTracer;
+  const rules = settings.rules.map((rule, index) => ({
+    rule,
+    name: ruleNameOf(rule as Rule<SignUpTriggerEvent>, index),
+  }));
+
+  async function runRules(
+    event: E,
+    context: RuleContext,
+    reports: RuleReport[],
+  ): Promise<string | undefined> {
+    let decidedBy: string | undefined;
+    for (const { rule, name } of rules) {
+      const started = performance.now();
+      const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+      try {
+        const outcome = (await rule(event, context)) ?? 'pass';
+        reports.push({ rule: name, outcome, durationMs: elapsed() });
+        if (outcome === 'changed') decidedBy = name;
+      } catch (error) {
+        if (error instanceof SignUpRejection && settings.shadow(name)) {
+          reports.push({ rule: name, outcome: 'would-reject', code: error.code, durationMs: elapsed() });
+          log.warn(`would reject: ${error.code}`, { rule: name, code: error.code });
+          continue;
+        }
+        const isRejection = error instanceof SignUpRejection;
+        reports.push({
+          rule: name,
+          outcome: isRejection ? 'reject' : 'fault',
+          durationMs: elapsed(),
+          ...(isRejection ? { code: error.code } : {}),
+        });
+        throw error;
+      }
+    }
+    return decidedBy;
+  }
+
+  async function handleTrigger(raw: unknown, lambda: Context): Promise<E> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    log.addContext(lambda);
+    const reports: RuleReport[] = [];
+    const source = (raw as { triggerSource?: unknown } | null)?.triggerSource;
+    const envelope = {
+      triggerSource: typeof source === 'string' ? source.slice(0, 64) : undefined,
+      userPoolId: (raw as { userPoolId?: unknown } | null)?.userPoolId,
+    };
+    const decide = (outcome: InvocationOutcome, decidedBy: string | undefined, code?: string) => {
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      const line = { ...envelope, decidedBy: decidedBy ?? 'none', outcome, durationMs, rules: reports };
+      log.info('trigger decision', code === undefined ? line : { ...line, code });
+    };
+
+    let event: E;
+    try {
+      event = settings.parse(raw);
+    } catch (error) {
+      decide('fault', 'parse');
+      log.error('event rejected by the parser', { error: errorSummary(error) });
+      throw new SignUpUnavailableError({ cause: error });
+    }
+    if (!hasKnownTriggerSource(event)) {
+      if (settings.unknownSource === 'passthrough') {
+        decide('passthrough', undefined);
+        return event;
+      }
+      decide('fault', 'unknown-source');
+      throw new SignUpUnavailableError();
+    }
+
+    const deadline = Math.min(
+      invocationDeadline(startedAt, lambda.getRemainingTimeInMillis?.()),
+      startedAt + settings.budgetMs,
+    );
+    const context: RuleContext = {
+      deadline,
+      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      lambda,
+    };
+    try {
+      const decidedBy = await withDeadline(options.trigger, deadline, runRules(event, context, reports));
+      decide(decidedBy === undefined ? 'default' : 'changed', decidedBy);
+      return event;
+    } catch (error) {
+      if (error instanceof SignUpRejection) {
+        decide('rejected', reports.at(-1)?.rule, error.code);
+        throw error;
+      }
+      decide('fault', reports.at(-1)?.rule);
+      log.error('trigger fault', { error: errorSummary(error) });
+      tracer.addErrorAsMetadata(error instanceof Error ? error : new Error(String(error)));
+      throw new SignUpUnavailableError({ cause: error });
+    }
+  }
+
+  return async function handler(raw: unknown, lambda: Context): Promise<E> {
+    if (!tracer.isTracingEnabled()) return handleTrigger(raw, lambda);
+    const parent = tracer.getSegment();
+    const segment = parent?.addNewSubsegment(`## ${options.trigger}`);
+    if (segment !== undefined) tracer.setSegment(segment);
+    tracer.annotateColdStart();
+    tracer.addServiceNameAnnotation();
+    try {
+      // Tracer never records the response: it carries user attributes.
+      return await handleTrigger(raw, lambda);
+    } finally {
+      segment?.close();
+      if (parent !== undefined) tracer.setSegment(parent);
+    }
+  };
+}
+
+/**
+ * The core options every handler reads from its environment, validated once at cold start:
+ * `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (default: Cognito's default behaviour, logged) or `reject`.
+ */
+export function coreOptionsFromEnv(env: Env): { unknownSource: UnknownSourcePolicy } {
+  return {
+    unknownSource: readChoice(env, 'UNKNOWN_TRIGGER_SOURCE', ['passthrough', 'reject'], 'passthrough'),
+  };
+}

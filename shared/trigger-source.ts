@@ -1,0 +1,78 @@
+/**
+ * Every trigger source of the three sign-up triggers, as Cognito spells them.
+ * Contract §2, §3 and §4 list which API operation fires which source.
+ */
+export const TriggerSource = {
+  PreSignUpSignUp: 'PreSignUp_SignUp',
+  PreSignUpAdminCreateUser: 'PreSignUp_AdminCreateUser',
+  PreSignUpExternalProvider: 'PreSignUp_ExternalProvider',
+  CustomMessageSignUp: 'CustomMessage_SignUp',
+  CustomMessageAdminCreateUser: 'CustomMessage_AdminCreateUser',
+  CustomMessageResendCode: 'CustomMessage_ResendCode',
+  CustomMessageForgotPassword: 'CustomMessage_ForgotPassword',
+  CustomMessageUpdateUserAttribute: 'CustomMessage_UpdateUserAttribute',
+  CustomMessageVerifyUserAttribute: 'CustomMessage_VerifyUserAttribute',
+  CustomMessageAuthentication: 'CustomMessage_Authentication',
+  PostConfirmationConfirmSignUp: 'PostConfirmation_ConfirmSignUp',
+  PostConfirmationConfirmForgotPassword: 'PostConfirmation_ConfirmForgotPassword',
+} as const;
+
+/** One of the twelve trigger sources this toolkit handles. */
+export type TriggerSource = (typeof TriggerSource)[keyof typeof TriggerSource];
+
+/** The trigger names Cognito uses in `LambdaConfig` and in the error text callers see. */
+export const TriggerName = {
+  PreSignUp: 'PreSignUp',
+  CustomMessage: 'CustomMessage',
+  PostConfirmation: 'PostConfirmation',
+} as const;
+
+/** One of the three sign-up trigger names. */
+export type TriggerName = (typeof TriggerName)[keyof typeof TriggerName];
+
+/** The pre sign-up sources (contract §2). */
+export const preSignUpSources = [
+  TriggerSource.PreSignUpSignUp,
+  TriggerSource.PreSignUpAdminCreateUser,
+  TriggerSource.PreSignUpExternalProvider,
+] as const;
+
+/** The custom message sources (contract §3). */
+export const customMessageSources = [
+  TriggerSource.CustomMessageSignUp,
+  TriggerSource.CustomMessageAdminCreateUser,
+  TriggerSource.CustomMessageResendCode,
+  TriggerSource.CustomMessageForgotPassword,
+  TriggerSource.CustomMessageUpdateUserAttribute,
+  TriggerSource.CustomMessageVerifyUserAttribute,
+  TriggerSource.CustomMessageAuthentication,
+] as const;
+
+/** The post confirmation sources (contract §4). */
+export const postConfirmationSources = [
+  TriggerSource.PostConfirmationConfirmSignUp,
+  TriggerSource.PostConfirmationConfirmForgotPassword,
+] as const;
+
+/** The sources of each trigger, keyed by trigger name. */
+export const sourcesOfTrigger: Readonly<Record<TriggerName, readonly TriggerSource[]>> = {
+  PreSignUp: preSignUpSources,
+  CustomMessage: customMessageSources,
+  PostConfirmation: postConfirmationSources,
+};
+
+/**
+ * The trigger a source belongs to, read from the part before the underscore
+ * (`PreSignUp_SignUp` -> `PreSignUp`); `undefined` for anything else.
+ */
+export function triggerNameOf(source: string): TriggerName | undefined {
+  const prefix = source.slice(0, source.indexOf('_'));
+  return prefix in sourcesOfTrigger ? (prefix as TriggerName) : undefined;
+}
+
+/** Whether `source` is one of the twelve known sources. */
+export function isTriggerSource(source: unknown): source is TriggerSource {
+  if (typeof source !== 'string') return false;
+  const trigger = triggerNameOf(source);
+  return trigger !== undefined && sourcesOfTrigger[trigger].includes(source as TriggerSource);
+}
