@@ -1,0 +1,182 @@
+/**
+ * Runs a built bundle in a child process with its function's environment: parity with `sam local invoke`
+ * (same bundle, same environment), plus Cognito's timing. The child is a warm instance; an attempt that
+ * times out takes it down (Lambda's own timeout is at most 5 s here) and the next attempt starts cold.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { InvocationResult, Invoker } from './invocation.js';
+
+const WORKER = fileURLToPath(new URL('./bundle-worker.cjs', import.meta.url));
+
+/** What a bundle invoker needs to start a function. */
+export type BundleInvokerOptions = {
+  /** Absolute path of the built file, for example `dist/PreSignUpFunction/handler.cjs`. */
+  bundlePath: string;
+  exportName?: string;
+  /** The function's environment (template + env-vars file). Lambda's own variables are added. */
+  environment: Record<string, string>;
+  functionName?: string;
+  memoryMb?: number;
+  /** Receives every line the function writes (its logs), as it writes them. */
+  onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+};
+
+type WorkerReply =
+  | { kind: 'ready'; initDurationMs: number }
+  | { id: number; kind: 'returned'; value: unknown; initDurationMs: number }
+  | { id: number; kind: 'threw'; errorType: string; errorMessage: string; initDurationMs: number };
+
+/** The Lambda variables a Node.js function can count on, minus AWS_EXECUTION_ENV (it would switch the Tracer on). */
+function lambdaEnvironment(options: BundleInvokerOptions): Record<string, string> {
+  const name = options.functionName ?? 'local-function';
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb ?? 256),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+    _HANDLER: `handler.${options.exportName ?? 'handler'}`,
+    ...options.environment,
+    LOCAL_LAMBDA_BUNDLE: options.bundlePath,
+    LOCAL_LAMBDA_EXPORT: options.exportName ?? 'handler',
+  };
+}
+
+/** An invoker that keeps one warm child process per function. */
+export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldStarts(): number } {
+  let child: ChildProcess | undefined;
+  let nextId = 1;
+  let coldStarts = 0;
+  let logs: string[] = [];
+  const pending = new Map<number, (reply: WorkerReply) => void>();
+  // Replies wait here until the worker's end-of-invocation marker has come through stdout.
+  const replies = new Map<number, WorkerReply>();
+  const ended = new Set<number>();
+  let partial = '';
+
+  function settle(id: number) {
+    const reply = replies.get(id);
+    if (reply === undefined || !ended.has(id)) return;
+    replies.delete(id);
+    ended.delete(id);
+    pending.get(id)?.(reply);
+    pending.delete(id);
+  }
+
+  function relay(stream: 'stdout' | 'stderr', chunk: Buffer) {
+    const text = (stream === 'stdout' ? partial : '') + chunk.toString('utf8');
+    const lines = text.split('\n');
+    const rest = lines.pop() ?? '';
+    if (stream === 'stdout') partial = rest;
+    else if (rest !== '') lines.push(rest);
+    for (const line of lines) {
+      if (line.startsWith('\u0000END ')) {
+        const id = Number(line.slice(5));
+        ended.add(id);
+        settle(id);
+        continue;
+      }
+      if (line === '') continue;
+      logs.push(line);
+      options.onLog?.(line, stream);
+    }
+  }
+
+  function start(): ChildProcess {
+    coldStarts += 1;
+    const worker = fork(WORKER, [], {
+      env: lambdaEnvironment(options),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    worker.stdout?.on('data', (chunk: Buffer) => relay('stdout', chunk));
+    worker.stderr?.on('data', (chunk: Buffer) => relay('stderr', chunk));
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'ready') return;
+      replies.set(reply.id, reply);
+      settle(reply.id);
+    });
+    worker.on('exit', (code, signal) => {
+      if (child === worker) child = undefined;
+      for (const [id, resolve] of pending) {
+        resolve({
+          id,
+          kind: 'threw',
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: local Error: Runtime exited with ${signal ?? `exit status ${code}`}`,
+          initDurationMs: 0,
+        });
+      }
+      pending.clear();
+      replies.clear();
+      ended.clear();
+      partial = '';
+    });
+    return worker;
+  }
+
+  function stop(worker: ChildProcess): Promise<void> {
+    return new Promise((resolve) => {
+      if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+      worker.once('exit', () => resolve());
+      worker.kill('SIGKILL');
+    });
+  }
+
+  return {
+    coldStarts: () => coldStarts,
+    async invoke(event: unknown, timeoutMs: number): Promise<InvocationResult> {
+      const worker = child ?? start();
+      child = worker;
+      logs = [];
+      const id = nextId++;
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const reply = await new Promise<WorkerReply | 'timeout'>((resolve) => {
+        pending.set(id, resolve);
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        worker.send({ id, event, timeoutMs });
+      });
+      clearTimeout(timer);
+      const durationMs = performance.now() - started;
+      const captured = logs;
+      if (reply === 'timeout') {
+        pending.delete(id);
+        // Lambda stops the function at its own timeout; the next attempt lands on a fresh instance.
+        child = undefined;
+        await stop(worker);
+        return { kind: 'timeout', durationMs, logs: captured };
+      }
+      if (reply.kind === 'returned')
+        return { kind: 'returned', value: reply.value, durationMs, logs: captured };
+      if (reply.kind === 'threw') {
+        return {
+          kind: 'threw',
+          errorType: reply.errorType,
+          errorMessage: reply.errorMessage,
+          durationMs,
+          logs: captured,
+        };
+      }
+      return {
+        kind: 'threw',
+        errorType: 'Runtime.Unknown',
+        errorMessage: 'unexpected worker reply',
+        durationMs,
+        logs,
+      };
+    },
+    async close() {
+      if (child !== undefined) {
+        const worker = child;
+        child = undefined;
+        await stop(worker);
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// One warm Lambda instance: loads a built bundle once (the cold start) and serves invocations sent over
+// IPC, one at a time, like the Node.js runtime does. Plain CommonJS so it starts without a TypeScript loader.
+'use strict';
+const { randomUUID } = require('node:crypto');
+
+const bundlePath = process.env.LOCAL_LAMBDA_BUNDLE;
+const exportName = process.env.LOCAL_LAMBDA_EXPORT || 'handler';
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME || 'local-function';
+
+function errorOf(error) {
+  if (error instanceof Error) return { errorType: error.name, errorMessage: error.message };
+  return { errorType: 'Error', errorMessage: String(error) };
+}
+
+let handler;
+let initError;
+const initStarted = performance.now();
+try {
+  const loaded = require(bundlePath);
+  handler = loaded[exportName];
+  if (typeof handler !== 'function') {
+    initError = {
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: `${bundlePath}.${exportName} is undefined or not exported`,
+    };
+  }
+} catch (error) {
+  initError = errorOf(error);
+}
+const initDurationMs = performance.now() - initStarted;
+
+function contextFor(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  const fail = () => {
+    throw new Error('Callback-style completion is not supported: return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: fail,
+    fail,
+    succeed: fail,
+  };
+}
+
+// Logs travel on stdout and replies on the IPC channel; a marker line written after the handler's own
+// lines lets the parent know it has every log line of an invocation before it reports the reply.
+function reply(message) {
+  process.stdout.write(`\u0000END ${message.id}\n`, () => process.send(message));
+}
+
+process.on('message', async (message) => {
+  const { id, event, timeoutMs } = message;
+  if (initError !== undefined) {
+    reply({ id, kind: 'threw', ...initError, initDurationMs });
+    return;
+  }
+  try {
+    const value = await handler(event, contextFor(timeoutMs));
+    // Lambda serialises the result; undefined becomes null.
+    reply({ id, kind: 'returned', value: value === undefined ? null : value, initDurationMs });
+  } catch (error) {
+    reply({ id, kind: 'threw', ...errorOf(error), initDurationMs });
+  }
+});
+process.send({ kind: 'ready', initDurationMs, initError });

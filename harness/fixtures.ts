@@ -1,0 +1,145 @@
+/**
+ * The recorded-event library: finding event files, pairing each with its expectation, and the invariants
+ * every pair keeps (STYLE "Fixtures").
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isTriggerSource, triggerNameOf } from '../shared/trigger-source.js';
+import type { Expectation } from './cognito-outcome.js';
+
+const EXPECTED_SUFFIX = '.expected.json';
+
+/** `PreSignUp` -> `pre-sign-up`, `AdminCreateUser` -> `admin-create-user`. */
+export function kebabCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** The file-name prefix a trigger source must have: the kebab-case part after the underscore. */
+export function fileSourceOf(triggerSource: string): string {
+  return kebabCase(triggerSource.slice(triggerSource.indexOf('_') + 1));
+}
+
+/** Whether a path names an event file (not an expectation, not the env-vars file). */
+export function isEventFile(path: string): boolean {
+  const name = basename(path);
+  return name.endsWith('.json') && !name.endsWith(EXPECTED_SUFFIX) && name !== 'env.json';
+}
+
+/** The expectation file that belongs to an event file. */
+export function expectationPathOf(eventPath: string): string {
+  return eventPath.replace(/\.json$/, EXPECTED_SUFFIX);
+}
+
+/** Every event file under the given files and folders, sorted, as absolute paths. */
+export function findEventFiles(paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  const walk = (path: string) => {
+    const stats = statSync(path);
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path)) walk(join(path, entry));
+    } else if (isEventFile(path)) {
+      found.add(resolve(path));
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) throw new FixtureError(path, 'does not exist');
+    walk(path);
+  }
+  return [...found].sort();
+}
+
+/** A fixture file that cannot be read as one. */
+export class FixtureError extends Error {
+  public readonly file: string;
+  public constructor(file: string, problem: string, options?: ErrorOptions) {
+    super(`${file}: ${problem}`, options);
+    this.name = 'FixtureError';
+    this.file = file;
+  }
+}
+
+/** Reads a JSON file, naming the file when it is not JSON. */
+export function readJsonFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new FixtureError(
+      path,
+      error instanceof SyntaxError ? `is not valid JSON (${error.message})` : 'cannot be read',
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Reads and checks an expectation file. */
+export function readExpectation(path: string): Expectation {
+  const value = readJsonFile(path) as Partial<Expectation> | null;
+  if (typeof value !== 'object' || value === null) throw new FixtureError(path, 'is not an object');
+  if (typeof value.description !== 'string' || value.description.trim() === '') {
+    throw new FixtureError(path, 'needs a "description" sentence');
+  }
+  if (!Number.isInteger(value.attempts) || (value.attempts ?? 0) < 1)
+    throw new FixtureError(path, 'needs "attempts" >= 1');
+  const outcome = value.cognito?.outcome;
+  if (outcome !== 'success' && outcome !== 'error')
+    throw new FixtureError(path, 'needs cognito.outcome "success" or "error"');
+  return value as Expectation;
+}
+
+/** One broken invariant of the library. */
+export type FixtureProblem = { file: string; problem: string };
+
+/**
+ * The invariants of an event library: every event has an expectation and vice versa; each event's
+ * `triggerSource` is a known source that matches its file name and its folder.
+ */
+export function checkFixtureInvariants(root: string): FixtureProblem[] {
+  const problems: FixtureProblem[] = [];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  const files = walk(root).filter((path) => path.endsWith('.json') && basename(path) !== 'env.json');
+  const rel = (path: string) => relative(root, path);
+  for (const path of files) {
+    if (path.endsWith(EXPECTED_SUFFIX)) {
+      const eventPath = path.slice(0, -EXPECTED_SUFFIX.length) + '.json';
+      if (!existsSync(eventPath)) problems.push({ file: rel(path), problem: 'expectation without an event' });
+      continue;
+    }
+    if (!existsSync(expectationPathOf(path)))
+      problems.push({ file: rel(path), problem: 'event without an expectation' });
+    let source: unknown;
+    try {
+      source = (readJsonFile(path) as { triggerSource?: unknown } | null)?.triggerSource;
+    } catch (error) {
+      problems.push({ file: rel(path), problem: (error as Error).message });
+      continue;
+    }
+    if (!isTriggerSource(source)) {
+      problems.push({
+        file: rel(path),
+        problem: `triggerSource ${JSON.stringify(source)} is not a known source`,
+      });
+      continue;
+    }
+    const expectedPrefix = `${fileSourceOf(source)}.`;
+    if (!basename(path).startsWith(expectedPrefix)) {
+      problems.push({
+        file: rel(path),
+        problem: `triggerSource ${source} needs a file name starting "${expectedPrefix}"`,
+      });
+    }
+    const trigger = triggerNameOf(source);
+    if (trigger !== undefined && basename(dirname(path)) !== kebabCase(trigger)) {
+      problems.push({
+        file: rel(path),
+        problem: `triggerSource ${source} belongs in a folder named ${kebabCase(trigger)}`,
+      });
+    }
+  }
+  return problems;
+}

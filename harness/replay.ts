@@ -1,0 +1,190 @@
+/**
+ * The replay engine: runs recorded events through a trigger, under Cognito's rules, and compares what a
+ * Cognito caller would see with the expectation recorded beside each event. Usable from any test runner.
+ *
+ * @example
+ * const replayer = createReplayer({ mode: 'in-process' });
+ * const result = await replayer.replayFixture('events/pre-sign-up/sign-up.validation-data-null.json');
+ * await replayer.close();
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TriggerName } from '../shared/trigger-source.js';
+import { bundleInvoker } from './bundle-invoker.js';
+import type { CognitoOutcome, Expectation } from './cognito-outcome.js';
+import {
+  type CognitoSimulationOptions,
+  jsonEqual,
+  type SimulatedCall,
+  simulateCognitoCall,
+  triggerOfEvent,
+} from './cognito-simulator.js';
+import { expectationPathOf, FixtureError, readExpectation, readJsonFile } from './fixtures.js';
+import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
+import type { Invoker } from './invocation.js';
+import { diffJson } from './json-diff.js';
+import { applyEnvVars, type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
+
+/** The repository root (this file lives in `harness/`). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** In this process (fast) or as the built bundle in a child process (parity with `sam local invoke`). */
+export type ReplayMode = 'in-process' | 'bundle';
+
+/** Options of {@link createReplayer}. */
+export type ReplayerOptions = {
+  mode?: ReplayMode;
+  /** Default: `template.yaml` at the project root. */
+  templatePath?: string;
+  /** SAM `--env-vars` file; default `events/env.json`; `null` for none. */
+  envVarsPath?: string | null;
+  /** Where `npm run build` put the bundles; default `dist`. */
+  distDir?: string;
+  /** How the simulated pool behaves. */
+  cognito?: Partial<CognitoSimulationOptions>;
+  /** Receives the functions' log lines in bundle mode. */
+  onLog?: (line: string, logicalId: string) => void;
+};
+
+/** The outcome of replaying one event file. */
+export type FixtureResult = {
+  file: string;
+  expectedFile: string;
+  /** `undefined` when the event has no expectation yet. */
+  expected: Expectation | undefined;
+  actual: { attempts: number; cognito: CognitoOutcome };
+  passed: boolean;
+  /** `- expected` / `+ actual` lines; empty when passed. */
+  diff: string;
+  /** What the function logged (bundle mode). */
+  logs: string[];
+};
+
+const defaults = {
+  mode: 'in-process' as ReplayMode,
+  envVarsPath: 'events/env.json',
+  distDir: 'dist',
+};
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
+}
+
+/** A replayer holds one warm invoker per function; `close()` stops them. */
+export type Replayer = {
+  /** Runs one event through its trigger as Cognito would. */
+  replayEvent(event: unknown): Promise<SimulatedCall>;
+  /** Runs one event file and compares it with its `.expected.json`. */
+  replayFixture(file: string): Promise<FixtureResult>;
+  /** Writes the actual outcome as the expectation, keeping an existing description. */
+  updateExpectation(result: FixtureResult): void;
+  close(): Promise<void>;
+};
+
+/** Builds a replayer over the functions of `template.yaml`. */
+export function createReplayer(options: ReplayerOptions = {}): Replayer {
+  const settings = { ...defaults, ...options };
+  const template: TemplateModel = loadTemplate(absolute(options.templatePath ?? 'template.yaml'));
+  const envVars = settings.envVarsPath === null ? undefined : readJsonFile(absolute(settings.envVarsPath));
+  const invokers = new Map<TriggerName, Promise<Invoker>>();
+
+  function specOf(trigger: TriggerName): FunctionSpec {
+    const spec = template.functions.find((candidate) => candidate.trigger === trigger);
+    if (spec === undefined)
+      throw new FixtureError(template.path, `has no function wired to the ${trigger} trigger`);
+    return spec;
+  }
+
+  async function loadInProcess(spec: FunctionSpec, environment: Record<string, string>): Promise<Invoker> {
+    // Handlers read their configuration at module scope, so the environment must be in place first.
+    Object.assign(process.env, environment);
+    const module = (await import(pathToFileURL(absolute(spec.entryPoint)).href)) as Record<string, unknown>;
+    const handler = module[spec.exportName];
+    if (typeof handler !== 'function')
+      throw new FixtureError(spec.entryPoint, `does not export "${spec.exportName}"`);
+    return inProcessInvoker(handler as AnyHandler, { functionName: spec.logicalId, memoryMb: spec.memoryMb });
+  }
+
+  function invokerOf(trigger: TriggerName): Promise<Invoker> {
+    let invoker = invokers.get(trigger);
+    if (invoker === undefined) {
+      const spec = specOf(trigger);
+      const environment = applyEnvVars(spec, envVars);
+      invoker =
+        settings.mode === 'in-process'
+          ? loadInProcess(spec, environment)
+          : Promise.resolve(
+              bundleInvoker({
+                bundlePath: resolve(absolute(settings.distDir), spec.logicalId, spec.bundleFile),
+                exportName: spec.exportName,
+                environment,
+                functionName: spec.logicalId,
+                memoryMb: spec.memoryMb,
+                ...(options.onLog === undefined
+                  ? {}
+                  : { onLog: (line: string) => options.onLog?.(line, spec.logicalId) }),
+              }),
+            );
+      invokers.set(trigger, invoker);
+    }
+    return invoker;
+  }
+
+  async function replayEvent(event: unknown): Promise<SimulatedCall> {
+    const invoker = await invokerOf(triggerOfEvent(event));
+    return simulateCognitoCall(invoker, event, settings.cognito);
+  }
+
+  async function replayFixture(file: string): Promise<FixtureResult> {
+    const path = absolute(file);
+    const expectedFile = expectationPathOf(path);
+    const event = readJsonFile(path);
+    let expected: Expectation | undefined;
+    try {
+      expected = readExpectation(expectedFile);
+    } catch (error) {
+      // A missing expectation is reported as a failure with a diff against nothing; a broken one is an error.
+      if (
+        !(
+          error instanceof FixtureError &&
+          (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+        )
+      )
+        throw error;
+    }
+    const call = await replayEvent(event);
+    const actual = { attempts: call.attempts, cognito: call.cognito };
+    const wanted =
+      expected === undefined ? undefined : { attempts: expected.attempts, cognito: expected.cognito };
+    const passed = wanted !== undefined && jsonEqual(wanted, actual);
+    return {
+      file: path,
+      expectedFile,
+      expected,
+      actual,
+      passed,
+      diff: passed ? '' : diffJson(wanted ?? null, actual),
+      logs: call.invocations.flatMap((invocation) => invocation.logs),
+    };
+  }
+
+  function updateExpectation(result: FixtureResult): void {
+    const expectation: Expectation = {
+      description:
+        result.expected?.description ??
+        'Recorded by `npm run replay -- --update`: say in one sentence why this outcome is right.',
+      attempts: result.actual.attempts,
+      cognito: result.actual.cognito,
+    };
+    writeFileSync(result.expectedFile, `${JSON.stringify(expectation, null, 2)}\n`);
+  }
+
+  async function close(): Promise<void> {
+    const all = await Promise.allSettled(invokers.values());
+    invokers.clear();
+    await Promise.all(all.map((entry) => (entry.status === 'fulfilled' ? entry.value.close() : undefined)));
+  }
+
+  return { replayEvent, replayFixture, updateExpectation, close };
+}
