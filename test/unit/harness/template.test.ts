@@ -1,0 +1,764 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are CloudFormation Fn::Sub templates, not JS templates
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnvVarsError, TemplateError } from '../../../harness/errors.js';
+import {
+  applyEnvVars,
+  DEFAULT_TEMPLATE_PATH,
+  type FunctionSpec,
+  functionByLogicalId,
+  loadTemplate,
+  mergeGlobals,
+  parseCloudFormationYaml,
+  parseTemplate,
+  referencedLogicalIds,
+} from '../../../harness/template.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const FAKE_PATH = '/project/template.yaml';
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** A template with one parameterised Cognito trigger function; `properties` are extra Properties lines. */
+function templateText(options: { properties?: string; globals?: string; metadata?: string } = {}): string {
+  const metadata =
+    options.metadata ??
+    `      BuildMethod: esbuild
+      BuildProperties:
+        Format: cjs
+        OutExtension: ['.js=.cjs']
+        EntryPoints: [src/handler.ts]`;
+  return `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Level: { Type: String, Default: INFO, AllowedValues: [DEBUG, INFO] }
+  Memory: { Type: Number, Default: 512 }
+  NoDefault: { Type: String }
+Conditions:
+  IsDebug: !Equals [!Ref Level, DEBUG]
+Mappings:
+  Stage:
+    Settings: { Mode: strict }
+Globals:
+  Function:
+${options.globals ?? '    Timeout: 4'}
+Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Table:
+    Type: AWS::DynamoDB::Table
+  SignUpFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: handler.handler
+      CodeUri: ./
+      Events:
+        Trigger:
+          Type: Cognito
+          Properties: { UserPool: !Ref Pool, Trigger: PreSignUp }
+${options.properties ?? ''}
+    Metadata:
+${metadata}
+`;
+}
+
+function specOf(options: Parameters<typeof templateText>[0] = {}): FunctionSpec {
+  return functionByLogicalId(parseTemplate(templateText(options), FAKE_PATH), 'SignUpFunction');
+}
+
+function environmentOf(variables: Record<string, string>): FunctionSpec {
+  const lines = Object.entries(variables).map(([name, value]) => `          ${name}: ${value}`);
+  return specOf({ properties: `      Environment:\n        Variables:\n${lines.join('\n')}` });
+}
+
+describe('Harness: CloudFormation YAML', () => {
+  it('turns short-form intrinsics into their long form', () => {
+    // Prepare
+    const text = `
+A: !Ref Param
+B: !GetAtt Pool.Arn
+C: !Sub ['\${X}-\${AWS::Region}', { X: !Ref Param }]
+D: !If [Cond, !Equals [a, b], !Not [!Condition Other]]
+E: !Join { bad: shape }`;
+
+    // Act
+    const document = parseCloudFormationYaml(text, FAKE_PATH);
+
+    // Assess
+    expect(document).toEqual({
+      A: { Ref: 'Param' },
+      B: { 'Fn::GetAtt': ['Pool', 'Arn'] },
+      C: { 'Fn::Sub': ['${X}-${AWS::Region}', { X: { Ref: 'Param' } }] },
+      D: { 'Fn::If': ['Cond', { 'Fn::Equals': ['a', 'b'] }, { 'Fn::Not': [{ Condition: 'Other' }] }] },
+      E: { 'Fn::Join': { bad: 'shape' } },
+    });
+  });
+
+  it('keeps the attribute path after the first dot of a short-form GetAtt', () => {
+    // Prepare
+    const text = 'A: !GetAtt Table.StreamSpecification.StreamArn';
+
+    // Act
+    const document = parseCloudFormationYaml(text, FAKE_PATH);
+
+    // Assess
+    expect(document.A).toEqual({ 'Fn::GetAtt': ['Table', 'StreamSpecification.StreamArn'] });
+  });
+
+  it('reports invalid YAML as a TemplateError', () => {
+    // Prepare
+    const text = 'A: [unclosed';
+
+    // Act
+    const parse = () => parseCloudFormationYaml(text, FAKE_PATH);
+
+    // Assess
+    expect(parse).toThrow(TemplateError);
+  });
+});
+
+describe('Harness: template environment', () => {
+  it('resolves a Ref to a parameter to its Default', () => {
+    // Prepare
+    const spec = environmentOf({ LEVEL: '!Ref Level' });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment.LEVEL).toBe('INFO');
+  });
+
+  it('resolves AWS::Region to us-east-1 like sam local invoke', () => {
+    // Prepare
+    const spec = environmentOf({ REGION: '!Ref AWS::Region' });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment.REGION).toBe('us-east-1');
+  });
+
+  it('resolves Fn::Sub over parameters, pseudo parameters and its own variables', () => {
+    // Prepare
+    const spec = environmentOf({
+      NAME: `!Sub ['\${Level}-\${AWS::AccountId}-\${Own}-\${!Literal}', { Own: x }]`,
+    });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment.NAME).toBe('INFO-123456789012-x-${Literal}');
+  });
+
+  it('resolves Fn::If over a condition evaluated with parameter defaults', () => {
+    // Prepare
+    const spec = environmentOf({ MODE: '!If [IsDebug, verbose, quiet]' });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment.MODE).toBe('quiet');
+  });
+
+  it('resolves Fn::Join, Fn::Select and Fn::FindInMap', () => {
+    // Prepare
+    const spec = environmentOf({
+      JOINED: "!Join [',', [a, !Ref Level]]",
+      SELECTED: '!Select [1, [a, b]]',
+      MAPPED: '!FindInMap [Stage, Settings, Mode]',
+    });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment).toMatchObject({ JOINED: 'a,INFO', SELECTED: 'b', MAPPED: 'strict' });
+  });
+
+  it('turns numbers and booleans into strings', () => {
+    // Prepare
+    const spec = environmentOf({ COUNT: '3', ENABLED: 'true' });
+
+    // Act
+    const { environment } = spec;
+
+    // Assess
+    expect(environment).toMatchObject({ COUNT: '3', ENABLED: 'true' });
+  });
+
+  it('leaves out what only a deployment knows and lists it as unresolved', () => {
+    // Prepare
+    const spec = environmentOf({
+      TABLE: '!Ref Table',
+      STREAM: '!GetAtt Table.StreamArn',
+      ARN: '!Sub arn:aws:dynamodb:::table/${Table}',
+      UNSET: '!Ref NoDefault',
+      KEPT: 'yes',
+    });
+
+    // Act
+    const { environment, unresolved } = spec;
+
+    // Assess
+    expect({ environment, unresolved }).toEqual({
+      environment: { KEPT: 'yes' },
+      unresolved: ['TABLE', 'STREAM', 'ARN', 'UNSET'],
+    });
+  });
+
+  it('treats names of Object.prototype members as unknown, not as parameters', () => {
+    // Prepare
+    const spec = environmentOf({
+      A: '!Ref toString',
+      B: '!Sub ${constructor}',
+      C: '!If [hasOwnProperty, a, b]',
+    });
+
+    // Act
+    const { environment, unresolved } = spec;
+
+    // Assess
+    expect({ environment, unresolved }).toEqual({ environment: {}, unresolved: ['A', 'B', 'C'] });
+  });
+
+  it('drops a variable set to AWS::NoValue', () => {
+    // Prepare
+    const spec = environmentOf({ GONE: '!If [IsDebug, on, !Ref AWS::NoValue]' });
+
+    // Act
+    const { environment, unresolved } = spec;
+
+    // Assess
+    expect({ environment, unresolved }).toEqual({ environment: {}, unresolved: [] });
+  });
+
+  it('merges the Globals environment with the function, the function winning', () => {
+    // Prepare
+    const globals = '    Environment:\n      Variables:\n        SHARED: global\n        OWN: global';
+    const properties = '      Environment:\n        Variables:\n          OWN: local';
+
+    // Act
+    const spec = specOf({ globals, properties });
+
+    // Assess
+    expect(spec.environment).toEqual({ SHARED: 'global', OWN: 'local' });
+  });
+});
+
+describe('Harness: template functions', () => {
+  it('takes Timeout from Globals and MemorySize from a parameter', () => {
+    // Prepare
+    const properties = '      MemorySize: !Ref Memory';
+
+    // Act
+    const spec = specOf({ properties });
+
+    // Assess
+    expect({ timeout: spec.timeoutSeconds, memory: spec.memoryMb }).toEqual({ timeout: 4, memory: 512 });
+  });
+
+  it("falls back to Lambda's defaults when Timeout and MemorySize are unset", () => {
+    // Prepare
+    const globals = '    Tracing: Active';
+
+    // Act
+    const spec = specOf({ globals });
+
+    // Assess
+    expect({ timeout: spec.timeoutSeconds, memory: spec.memoryMb }).toEqual({ timeout: 3, memory: 128 });
+  });
+
+  it('derives the bundle file and export from Handler and OutExtension', () => {
+    // Prepare
+    const options = {};
+
+    // Act
+    const spec = specOf(options);
+
+    // Assess
+    expect(spec).toMatchObject({
+      trigger: 'PreSignUp',
+      entryPoint: 'src/handler.ts',
+      bundleFile: 'handler.cjs',
+      exportName: 'handler',
+    });
+  });
+
+  it('names a .js bundle when OutExtension is unset', () => {
+    // Prepare
+    const metadata =
+      '      BuildMethod: esbuild\n      BuildProperties:\n        EntryPoints: [src/handler.ts]';
+
+    // Act
+    const spec = specOf({ metadata });
+
+    // Assess
+    expect(spec.bundleFile).toBe('handler.js');
+  });
+
+  it("takes the handler's file with .ts before .js as entry point when EntryPoints is unset, like SAM", () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'template-'));
+    roots.push(root);
+    writeFileSync(join(root, 'handler.ts'), 'export const handler = 1;');
+    writeFileSync(join(root, 'handler.js'), 'exports.handler = 1;');
+    const text = templateText({ metadata: '      BuildMethod: esbuild' });
+
+    // Act
+    const model = parseTemplate(text, join(root, 'template.yaml'));
+
+    // Assess
+    expect(model.functions[0]?.entryPoint).toBe('handler.ts');
+  });
+
+  it('leaves out functions without a Cognito event', () => {
+    // Prepare
+    const text = `${templateText()}  Worker:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: worker.handler, Runtime: nodejs22.x }
+`;
+
+    // Act
+    const model = parseTemplate(text, FAKE_PATH);
+
+    // Assess
+    expect(model.functions.map((spec) => spec.logicalId)).toEqual(['SignUpFunction']);
+  });
+
+  it.each([
+    ['a trigger name with a typo', 'PreSignup'],
+    ['two triggers on one function', '[PreSignUp, CustomMessage]'],
+  ])('rejects %s', (_case, trigger) => {
+    // Prepare
+    const text = templateText().replace('Trigger: PreSignUp', `Trigger: ${trigger}`);
+
+    // Act
+    const parse = () => parseTemplate(text, FAKE_PATH);
+
+    // Assess
+    expect(parse).toThrow(
+      expect.objectContaining({ name: 'TemplateError', key: 'Resources.SignUpFunction.Properties.Events' }),
+    );
+  });
+
+  it('rejects a function that is not built with esbuild', () => {
+    // Prepare
+    const metadata = '      BuildMethod: makefile';
+
+    // Act
+    const parse = () => specOf({ metadata });
+
+    // Assess
+    expect(parse).toThrow(
+      expect.objectContaining({
+        name: 'TemplateError',
+        key: 'Resources.SignUpFunction.Metadata.BuildMethod',
+      }),
+    );
+  });
+
+  it('rejects more than one entry point', () => {
+    // Prepare
+    const metadata = '      BuildMethod: esbuild\n      BuildProperties: { EntryPoints: [a.ts, b.ts] }';
+
+    // Act
+    const parse = () => specOf({ metadata });
+
+    // Assess
+    expect(parse).toThrow(TemplateError);
+  });
+
+  it('names the known functions when a logical id is unknown', () => {
+    // Prepare
+    const model = parseTemplate(templateText(), FAKE_PATH);
+
+    // Act
+    const find = () => functionByLogicalId(model, 'PreSignupFunction');
+
+    // Assess
+    expect(find).toThrow(/known: SignUpFunction/);
+  });
+
+  it('reads template.yaml at the repository root by default', () => {
+    // Prepare
+    const expected = join(ROOT, 'template.yaml');
+
+    // Act
+    const model = loadTemplate();
+
+    // Assess
+    expect({ path: model.path, default: DEFAULT_TEMPLATE_PATH }).toEqual({
+      path: expected,
+      default: expected,
+    });
+  });
+
+  it('reports a missing template file as a TemplateError', () => {
+    // Prepare
+    const path = join(tmpdir(), 'no-such-dir-for-template-test', 'template.yaml');
+
+    // Act
+    const load = () => loadTemplate(path);
+
+    // Assess
+    expect(load).toThrow(TemplateError);
+  });
+});
+
+describe('Harness: SAM Globals merge', () => {
+  it('merges maps key by key, the function winning', () => {
+    // Prepare
+    const global = { A: 1, Nested: { B: 2, C: 3 } };
+
+    // Act
+    const merged = mergeGlobals(global, { Nested: { C: 4 } });
+
+    // Assess
+    expect(merged).toEqual({ A: 1, Nested: { B: 2, C: 4 } });
+  });
+
+  it('puts Globals list items before the function items', () => {
+    // Prepare
+    const global = { Layers: ['a'] };
+
+    // Act
+    const merged = mergeGlobals(global, { Layers: ['b'] });
+
+    // Assess
+    expect(merged).toEqual({ Layers: ['a', 'b'] });
+  });
+
+  it('replaces an intrinsic instead of merging into it', () => {
+    // Prepare
+    const global = { Value: { Ref: 'Param' } };
+
+    // Act
+    const merged = mergeGlobals(global, { Value: { 'Fn::If': ['C', 'a', 'b'] } });
+
+    // Assess
+    expect(merged).toEqual({ Value: { 'Fn::If': ['C', 'a', 'b'] } });
+  });
+});
+
+describe('Harness: referenced logical ids', () => {
+  it('collects Ref, GetAtt and Sub targets but not pseudo parameters, Sub variables or escapes', () => {
+    // Prepare
+    const value = {
+      a: { Ref: 'Pool' },
+      b: { 'Fn::GetAtt': ['Role', 'Arn'] },
+      c: { 'Fn::GetAtt': 'Table.Arn' },
+      d: { 'Fn::Sub': ['${Bucket.Arn}/${Own}/${AWS::Region}/${!Escaped}', { Own: { Ref: 'Topic' } }] },
+      e: { Ref: 'AWS::AccountId' },
+    };
+
+    // Act
+    const ids = referencedLogicalIds(value);
+
+    // Assess
+    expect([...ids].sort()).toEqual(['Bucket', 'Pool', 'Role', 'Table', 'Topic']);
+  });
+});
+
+describe('Harness: applyEnvVars', () => {
+  const spec = environmentOf({ LEVEL: '!Ref Level', MODE: 'strict', TABLE: '!Ref Table' });
+
+  it('returns the template environment when there is no env-vars file', () => {
+    // Prepare
+    const envVars = undefined;
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment).toEqual({ LEVEL: 'INFO', MODE: 'strict' });
+  });
+
+  it('applies Parameters to a declared variable', () => {
+    // Prepare
+    const envVars = { Parameters: { LEVEL: 'DEBUG' } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment.LEVEL).toBe('DEBUG');
+  });
+
+  it("lets the function's own block win over Parameters", () => {
+    // Prepare
+    const envVars = { Parameters: { LEVEL: 'DEBUG' }, SignUpFunction: { LEVEL: 'ERROR' } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment.LEVEL).toBe('ERROR');
+  });
+
+  it('ignores variables the template does not declare for the function', () => {
+    // Prepare
+    const envVars = { Parameters: { UNDECLARED: 'x' }, SignUpFunction: { ALSO_UNDECLARED: 'y' } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment).toEqual({ LEVEL: 'INFO', MODE: 'strict' });
+  });
+
+  it("ignores another function's block", () => {
+    // Prepare
+    const envVars = { OtherFunction: { MODE: 'lax' } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment.MODE).toBe('strict');
+  });
+
+  it('fills a declared variable the template could not resolve', () => {
+    // Prepare
+    const envVars = { SignUpFunction: { TABLE: 'users-local' } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment.TABLE).toBe('users-local');
+  });
+
+  it('turns number and boolean values into strings', () => {
+    // Prepare
+    const envVars = { Parameters: { LEVEL: 3, MODE: false } };
+
+    // Act
+    const environment = applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(environment).toMatchObject({ LEVEL: '3', MODE: 'false' });
+  });
+
+  it.each([
+    ['a file that is not an object', [], '(root)'],
+    ['a block that is not an object', { Parameters: 'LEVEL=DEBUG' }, 'Parameters'],
+    ['a value that is not a scalar', { SignUpFunction: { LEVEL: { nested: true } } }, 'SignUpFunction.LEVEL'],
+    ['a null value', { OtherFunction: { LEVEL: null } }, 'OtherFunction.LEVEL'],
+  ])('rejects %s, naming the key', (_case, envVars, key) => {
+    // Prepare
+    const input: unknown = envVars;
+
+    // Act
+    const apply = () => applyEnvVars(spec, input);
+
+    // Assess
+    expect(apply).toThrow(expect.objectContaining({ name: 'EnvVarsError', key }));
+  });
+
+  it('throws the EnvVarsError class', () => {
+    // Prepare
+    const envVars = { Parameters: 1 };
+
+    // Act
+    const apply = () => applyEnvVars(spec, envVars);
+
+    // Assess
+    expect(apply).toThrow(EnvVarsError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The project's own template.yaml and events/env.json
+
+const model = loadTemplate();
+const resources = model.document.Resources as Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown> }
+>;
+const globalsFunction = (model.document.Globals as { Function?: Record<string, unknown> }).Function ?? {};
+
+const hasCfnLint = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasCfnLint) console.warn('cfn-lint not found: the template lint runs in CI (.ci/run)');
+
+/** Logical ids that depend on `id`, directly or through other resources (the pool's clients, …). */
+function dependentsOf(id: string): Set<string> {
+  const dependents = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [candidate, resource] of Object.entries(resources)) {
+      if (dependents.has(candidate)) continue;
+      const refs = referencedLogicalIds([
+        resource.Properties,
+        (resource as { DependsOn?: unknown }).DependsOn,
+      ]);
+      if ([...refs].some((ref) => dependents.has(ref))) {
+        dependents.add(candidate);
+        grew = true;
+      }
+    }
+  }
+  return dependents;
+}
+
+describe('Harness: template.yaml invariants', () => {
+  it('wires each sign-up trigger to exactly one function', () => {
+    // Prepare
+    const triggers = model.functions.map((spec) => spec.trigger);
+
+    // Act
+    const sorted = [...triggers].sort();
+
+    // Assess
+    expect(sorted).toEqual(['CustomMessage', 'PostConfirmation', 'PreSignUp']);
+  });
+
+  describe.each(model.functions.map((spec) => [spec.logicalId, spec] as const))('%s', (_id, spec) => {
+    it('times out within the 5 seconds Cognito waits (contract §6)', () => {
+      // Prepare
+      const limit = 5;
+
+      // Act
+      const timeout = spec.timeoutSeconds;
+
+      // Assess
+      expect(timeout).toBeLessThanOrEqual(limit);
+    });
+
+    it('runs on arm64 with a Node.js runtime cfn-lint accepts', () => {
+      // Prepare
+      const runtimes = ['nodejs22.x', 'nodejs24.x'];
+
+      // Act
+      const { runtime, architectures } = spec;
+
+      // Assess
+      expect({ runtime: runtimes.includes(runtime), architectures }).toEqual({
+        runtime: true,
+        architectures: ['arm64'],
+      });
+    });
+
+    it('has an entry point that exists and exports its handler', async () => {
+      // Prepare
+      const path = join(ROOT, spec.entryPoint);
+
+      // Act
+      const module = existsSync(path)
+        ? ((await import(pathToFileURL(path).href)) as Record<string, unknown>)
+        : {};
+
+      // Assess
+      expect(typeof module[spec.exportName]).toBe('function');
+    });
+
+    it('bundles as CommonJS into a .cjs file, because package.json says "type": "module"', () => {
+      // Prepare
+      const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { type?: string };
+
+      // Act
+      const { Format } = spec.buildProperties;
+
+      // Assess
+      expect({ type: packageJson.type, Format, bundleFile: spec.bundleFile }).toEqual({
+        type: 'module',
+        Format: 'cjs',
+        bundleFile: 'handler.cjs',
+      });
+    });
+
+    it('logs to its own log group with a retention', () => {
+      // Prepare
+      const logGroup = resources[spec.logGroupLogicalId ?? ''];
+
+      // Act
+      const retention =
+        logGroup?.Type === 'AWS::Logs::LogGroup' ? logGroup.Properties?.RetentionInDays : undefined;
+
+      // Assess
+      expect(retention).toBeDefined();
+    });
+
+    it('refers to its user pool only through its Cognito event, with a Ref (contract §7)', () => {
+      // Prepare
+      const properties = resources[spec.logicalId]?.Properties ?? {};
+      const events = Object.values(
+        properties.Events as Record<string, { Properties: { UserPool: unknown } }>,
+      );
+
+      // Act
+      const pools = events.map((event) => event.Properties.UserPool as { Ref?: string });
+
+      // Assess
+      expect(pools.map((pool) => resources[pool.Ref ?? '']?.Type)).toEqual(['AWS::Cognito::UserPool']);
+    });
+
+    it('depends on nothing that depends on the user pool, so there is no cycle (contract §7)', () => {
+      // Prepare
+      const { Events: _events, ...properties } = resources[spec.logicalId]?.Properties ?? {};
+      const poolSide = dependentsOf('UserPool');
+
+      // Act
+      const refs = [...referencedLogicalIds([globalsFunction, properties])];
+
+      // Assess
+      expect(refs.filter((ref) => poolSide.has(ref))).toEqual([]);
+    });
+  });
+
+  it('declares in the template every variable events/env.json sets', () => {
+    // Prepare
+    const envVars = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const declared = new Set(
+      model.functions.flatMap((spec) => [...Object.keys(spec.environment), ...spec.unresolved]),
+    );
+
+    // Act
+    const names = Object.values(envVars).flatMap((block) => Object.keys(block));
+
+    // Assess
+    expect(names.filter((name) => !declared.has(name))).toEqual([]);
+  });
+
+  it('names only template functions in events/env.json', () => {
+    // Prepare
+    const envVars = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+
+    // Act
+    const blocks = Object.keys(envVars).filter((block) => block !== 'Parameters');
+
+    // Assess
+    expect(blocks.filter((block) => !model.functions.some((spec) => spec.logicalId === block))).toEqual([]);
+  });
+
+  it.runIf(hasCfnLint)('passes cfn-lint with nothing to report', () => {
+    // Prepare
+    const args = ['template.yaml'];
+
+    // Act
+    const result = spawnSync('cfn-lint', args, { cwd: ROOT, encoding: 'utf8' });
+
+    // Assess
+    expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({
+      status: 0,
+      output: '',
+    });
+  });
+});
