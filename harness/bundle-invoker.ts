@@ -38,6 +38,7 @@ function lambdaEnvironment(options: BundleInvokerOptions): Record<string, string
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb ?? 256),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
     _HANDLER: `handler.${options.exportName ?? 'handler'}`,

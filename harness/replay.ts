@@ -43,6 +43,8 @@ export type ReplayerOptions = {
   distDir?: string;
   /** How the simulated pool behaves. */
   cognito?: Partial<CognitoSimulationOptions>;
+  /** Variables set on top of the template and the env-vars file, for example a quieter log level in tests. */
+  environment?: Record<string, string>;
   /** Receives the functions' log lines in bundle mode. */
   onLog?: (line: string, logicalId: string) => void;
 };
@@ -97,9 +99,19 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
   }
 
   async function loadInProcess(spec: FunctionSpec, environment: Record<string, string>): Promise<Invoker> {
-    // Handlers read their configuration at module scope, so the environment must be in place first.
+    // Handlers read their configuration at module scope, so the environment must be in place while the
+    // module loads; it is put back afterwards so one function's settings never leak into another's.
+    const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
     Object.assign(process.env, environment);
-    const module = (await import(pathToFileURL(absolute(spec.entryPoint)).href)) as Record<string, unknown>;
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(absolute(spec.entryPoint)).href)) as Record<string, unknown>;
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
     const handler = module[spec.exportName];
     if (typeof handler !== 'function')
       throw new FixtureError(spec.entryPoint, `does not export "${spec.exportName}"`);
@@ -110,7 +122,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
     let invoker = invokers.get(trigger);
     if (invoker === undefined) {
       const spec = specOf(trigger);
-      const environment = applyEnvVars(spec, envVars);
+      const environment = { ...applyEnvVars(spec, envVars), ...options.environment };
       invoker =
         settings.mode === 'in-process'
           ? loadInProcess(spec, environment)

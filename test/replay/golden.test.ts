@@ -54,7 +54,8 @@ describe.each([
   ['in-process', 'in-process'],
   ['built bundles', 'bundle'],
 ] as const)('Replay: events/ (%s)', (_title, mode) => {
-  const replayer = createReplayer({ mode });
+  // The functions' own log lines are captured in bundle mode; in this process they are silenced.
+  const replayer = createReplayer({ mode, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   afterAll(() => replayer.close());
 
   it.each(files)('%s', async (file) => {
