@@ -20,7 +20,7 @@ Options:
   --env-vars <file>            SAM --env-vars file (default: events/env.json)
   --update                     write the actual outcome into each .expected.json (keeps descriptions)
   --json                       print one JSON report instead of text
-  --verbose                    print the function's log lines for each mismatch
+  --verbose                    print the function's log lines for each mismatch (in-process: as they happen)
   -h, --help                   show this help`;
 
 function summaryOf(outcome: CognitoOutcome): string {
@@ -73,9 +73,12 @@ async function main(): Promise<number> {
     console.error('No event files found.');
     return 2;
   }
+  const mode = values.mode as ReplayMode;
   const replayer = createReplayer({
-    mode: values.mode as ReplayMode,
+    mode,
     ...(values['env-vars'] === undefined ? {} : { envVarsPath: values['env-vars'] }),
+    // In this process the functions would write their logs into the report; bundles' logs are captured.
+    ...(mode === 'in-process' && !values.verbose ? { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } } : {}),
   });
   const results: FixtureResult[] = [];
   try {

@@ -56,6 +56,9 @@ export function readList(
   name: string,
   item?: { pattern: RegExp; description: string },
 ): readonly string[] {
+  if (item !== undefined && (item.pattern.global || item.pattern.sticky)) {
+    throw new TypeError(`The item pattern of ${name} must not use the g or y flag`);
+  }
   const value = rawOf(env, name);
   if (value === undefined) return [];
   const items = value

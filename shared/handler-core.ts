@@ -5,7 +5,7 @@
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice } from './config.js';
 import { COGNITO_TIMEOUT_MS, invocationDeadline, withDeadline } from './deadline.js';
-import { SignUpRejection, SignUpUnavailableError } from './errors.js';
+import { SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
 import { hasKnownTriggerSource } from './parse-event.js';
@@ -64,7 +64,15 @@ export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
   /** Per-attempt budget; Cognito's 5 s unless a test shortens it. */
   budgetMs?: number;
   logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error' | 'addContext'>;
-  tracer?: typeof sharedTracer;
+  tracer?: Pick<
+    typeof sharedTracer,
+    | 'isTracingEnabled'
+    | 'getSegment'
+    | 'setSegment'
+    | 'annotateColdStart'
+    | 'addServiceNameAnnotation'
+    | 'addErrorAsMetadata'
+  >;
 };
 
 const defaults = {
@@ -78,9 +86,13 @@ function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
 }
 
 function errorSummary(error: unknown): Record<string, unknown> {
-  // Name and message of our own faults are PII-free by construction; the stack helps find the bug.
+  // Name and message of our own errors are PII-free by construction; the stack helps find the bug.
+  if (error instanceof SignUpFault || error instanceof SignUpRejection) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  // A foreign message may quote its input (JSON.parse does), and the stack's first line repeats it: frames only.
   return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
+    ? { name: error.name, stack: error.stack?.split('\n').slice(1).join('\n') }
     : { name: typeof error };
 }
 
@@ -97,7 +109,15 @@ function errorSummary(error: unknown): Record<string, unknown> {
 export function createTriggerHandler<E extends SignUpTriggerEvent>(
   options: CreateTriggerHandlerOptions<E>,
 ): TriggerHandler<E> {
-  const settings = { ...defaults, ...options };
+  const settings = {
+    ...options,
+    unknownSource: options.unknownSource ?? defaults.unknownSource,
+    shadow: options.shadow ?? defaults.shadow,
+    budgetMs: options.budgetMs ?? defaults.budgetMs,
+  };
+  if (!Number.isSafeInteger(settings.budgetMs) || settings.budgetMs <= 0) {
+    throw new TypeError('budgetMs must be a positive whole number of milliseconds');
+  }
   const log = settings.logger ?? sharedLogger;
   const tracer = settings.tracer ?? sharedTracer;
   const rules = settings.rules.map((rule, index) => ({
@@ -109,9 +129,11 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     event: E,
     context: RuleContext,
     reports: RuleReport[],
+    progress: { running?: string },
   ): Promise<string | undefined> {
     let decidedBy: string | undefined;
     for (const { rule, name } of rules) {
+      progress.running = name;
       const started = performance.now();
       const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
       try {
@@ -119,7 +141,12 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         reports.push({ rule: name, outcome, durationMs: elapsed() });
         if (outcome === 'changed') decidedBy = name;
       } catch (error) {
-        if (error instanceof SignUpRejection && settings.shadow(name)) {
+        // Shadow mode softens a rule's decisions, never a fault it reports as unavailability.
+        if (
+          error instanceof SignUpRejection &&
+          !(error instanceof SignUpUnavailableError) &&
+          settings.shadow(name)
+        ) {
           reports.push({ rule: name, outcome: 'would-reject', code: error.code, durationMs: elapsed() });
           log.warn(`would reject: ${error.code}`, { rule: name, code: error.code });
           continue;
@@ -143,9 +170,10 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     log.addContext(lambda);
     const reports: RuleReport[] = [];
     const source = (raw as { triggerSource?: unknown } | null)?.triggerSource;
+    const poolId = (raw as { userPoolId?: unknown } | null)?.userPoolId;
     const envelope = {
       triggerSource: typeof source === 'string' ? source.slice(0, 64) : undefined,
-      userPoolId: (raw as { userPoolId?: unknown } | null)?.userPoolId,
+      userPoolId: typeof poolId === 'string' ? poolId.slice(0, 64) : undefined,
     };
     const decide = (outcome: InvocationOutcome, decidedBy: string | undefined, code?: string) => {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -174,23 +202,31 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
       invocationDeadline(startedAt, lambda.getRemainingTimeInMillis?.()),
       startedAt + settings.budgetMs,
     );
+    const progress: { running?: string } = {};
     const context: RuleContext = {
       deadline,
       signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       lambda,
     };
     try {
-      const decidedBy = await withDeadline(options.trigger, deadline, runRules(event, context, reports));
+      const decidedBy = await withDeadline(
+        options.trigger,
+        deadline,
+        runRules(event, context, reports, progress),
+      );
       decide(decidedBy === undefined ? 'default' : 'changed', decidedBy);
       return event;
     } catch (error) {
       if (error instanceof SignUpRejection) {
-        decide('rejected', reports.at(-1)?.rule, error.code);
+        decide('rejected', progress.running, error.code);
         throw error;
       }
-      decide('fault', reports.at(-1)?.rule);
+      decide('fault', progress.running);
       log.error('trigger fault', { error: errorSummary(error) });
-      tracer.addErrorAsMetadata(error instanceof Error ? error : new Error(String(error)));
+      // A foreign error's message may quote user input: X-Ray gets our own faults whole, others by name only.
+      tracer.addErrorAsMetadata(
+        error instanceof SignUpFault ? error : new Error(error instanceof Error ? error.name : typeof error),
+      );
       throw new SignUpUnavailableError({ cause: error });
     }
   }

@@ -61,10 +61,23 @@ const VALIDATION_DATA_VALUE_MAX = 2048;
 // Control characters other than tab, newline and carriage return never belong in a metadata value.
 const CONTROL_CHARACTERS = /(?![\t\n\r])\p{Cc}/u;
 
-function checkSchema(schema: MetadataSchema): void {
+// Service-model bound on a ValidationData name (AttributeType.Name): a longer declared key could never arrive.
+const VALIDATION_DATA_KEY_MAX = 32;
+
+function checkSchema(source: MetadataSource, schema: MetadataSchema, limits: MetadataLimits): void {
+  for (const bound of [limits.maxEntries, limits.maxTotalLength]) {
+    if (!Number.isSafeInteger(bound) || bound < 1)
+      throw new TypeError('Metadata limits must be positive whole numbers');
+  }
   for (const [key, field] of Object.entries(schema)) {
+    if (source === 'validationData' && key.length > VALIDATION_DATA_KEY_MAX) {
+      throw new TypeError(`ValidationData key "${key}" is longer than ${VALIDATION_DATA_KEY_MAX} characters`);
+    }
     if (field.type === 'string' && !(Number.isSafeInteger(field.maxLength) && field.maxLength > 0)) {
       throw new TypeError(`Metadata field "${key}" needs a positive maxLength`);
+    }
+    if (field.type === 'string' && (field.pattern?.global === true || field.pattern?.sticky === true)) {
+      throw new TypeError(`Metadata field "${key}" pattern must not use the g or y flag`);
     }
     if (field.type === 'integer' && !(field.min <= field.max)) {
       throw new TypeError(`Metadata field "${key}" needs min <= max`);
@@ -92,7 +105,8 @@ function readField(
       if (!Number.isSafeInteger(number) || number < field.min || number > field.max) {
         fail(`is not a whole number from ${field.min} to ${field.max}`);
       }
-      return number;
+      // "-0" is zero.
+      return number === 0 ? 0 : number;
     }
     case 'string': {
       const max =
@@ -121,7 +135,7 @@ export function createMetadataReader<const S extends MetadataSchema>(
   schema: S,
   limits: MetadataLimits = defaultMetadataLimits[source],
 ): (map: unknown) => MetadataOf<S> {
-  checkSchema(schema);
+  checkSchema(source, schema, limits);
   const keys = Object.keys(schema);
   return function readMetadata(map: unknown): MetadataOf<S> {
     // validationData is null when the caller sent none; clientMetadata is then absent (contract §2).

@@ -38,14 +38,10 @@ function stringAt(value: unknown, path: string): string {
   return value;
 }
 
-function nullableStringAt(value: unknown, path: string, absentAllowed: boolean): void {
-  if (value === null || typeof value === 'string') return;
-  if (value === undefined && absentAllowed) return;
-  throw new EventShapeError(
-    path,
-    absentAllowed ? 'a string, null or absent' : 'a string or null',
-    jsonTypeOf(value),
-  );
+/** A string, `null` or absent: the optional placeholders and message fields. */
+function nullableStringAt(value: unknown, path: string): void {
+  if (value === null || value === undefined || typeof value === 'string') return;
+  throw new EventShapeError(path, 'a string, null or absent', jsonTypeOf(value));
 }
 
 function booleanAt(value: unknown, path: string): void {
@@ -58,13 +54,17 @@ function stringMapAt(value: unknown, path: string): void {
   for (const key of Object.keys(map)) {
     const entry = map[key];
     if (typeof entry !== 'string')
-      throw new EventShapeError(`${path}[${JSON.stringify(key)}]`, 'a string', jsonTypeOf(entry));
+      throw new EventShapeError(
+        `${path}[${JSON.stringify(key.slice(0, 64))}]`,
+        'a string',
+        jsonTypeOf(entry),
+      );
   }
 }
 
-function optionalStringMapAt(value: unknown, path: string, nullAllowed: boolean): void {
-  if (value === undefined || (nullAllowed && value === null)) return;
-  if (value === null) throw new EventShapeError(path, 'an object of strings or absent', 'null');
+/** A map of strings, `null` or absent: validationData is null when the caller sent none (contract §2). */
+function optionalStringMapAt(value: unknown, path: string): void {
+  if (value === undefined || value === null) return;
   stringMapAt(value, path);
 }
 
@@ -73,7 +73,7 @@ function envelopeOf(raw: unknown, trigger: TriggerName): { event: Json; request:
   const event = objectAt(raw, 'event');
   const source = stringAt(event.triggerSource, 'triggerSource');
   if (triggerNameOf(source) !== trigger) {
-    throw new EventShapeError('triggerSource', `a ${trigger}_* source`, `"${source.slice(0, 64)}"`);
+    throw new EventShapeError('triggerSource', `a ${trigger}_* source`, 'string');
   }
   if (typeof event.version !== 'string' && typeof event.version !== 'number') {
     throw new EventShapeError('version', 'a string (or number)', jsonTypeOf(event.version));
@@ -82,11 +82,11 @@ function envelopeOf(raw: unknown, trigger: TriggerName): { event: Json; request:
   stringAt(event.userPoolId, 'userPoolId');
   stringAt(event.userName, 'userName');
   const caller = objectAt(event.callerContext, 'callerContext');
-  nullableStringAt(caller.clientId, 'callerContext.clientId', true);
+  nullableStringAt(caller.clientId, 'callerContext.clientId');
   if (caller.awsSdkVersion !== undefined) stringAt(caller.awsSdkVersion, 'callerContext.awsSdkVersion');
   const request = objectAt(event.request, 'request');
   stringMapAt(request.userAttributes, 'request.userAttributes');
-  optionalStringMapAt(request.clientMetadata, 'request.clientMetadata', true);
+  optionalStringMapAt(request.clientMetadata, 'request.clientMetadata');
   const response = objectAt(event.response, 'response');
   return { event, request, response };
 }
@@ -105,7 +105,7 @@ export function hasKnownTriggerSource(event: SignUpTriggerEvent): boolean {
  */
 export function parsePreSignUpEvent(raw: unknown): PreSignUpEvent {
   const { event, request, response } = envelopeOf(raw, 'PreSignUp');
-  optionalStringMapAt(request.validationData, 'request.validationData', true);
+  optionalStringMapAt(request.validationData, 'request.validationData');
   booleanAt(response.autoConfirmUser, 'response.autoConfirmUser');
   booleanAt(response.autoVerifyEmail, 'response.autoVerifyEmail');
   booleanAt(response.autoVerifyPhone, 'response.autoVerifyPhone');
@@ -120,12 +120,12 @@ export function parsePreSignUpEvent(raw: unknown): PreSignUpEvent {
 export function parseCustomMessageEvent(raw: unknown): CustomMessageEvent {
   const { event, request, response } = envelopeOf(raw, 'CustomMessage');
   stringAt(request.codeParameter, 'request.codeParameter');
-  nullableStringAt(request.linkParameter, 'request.linkParameter', true);
-  nullableStringAt(request.usernameParameter, 'request.usernameParameter', true);
+  nullableStringAt(request.linkParameter, 'request.linkParameter');
+  nullableStringAt(request.usernameParameter, 'request.usernameParameter');
   // Cognito pre-fills these with null; a test console may leave them out.
-  nullableStringAt(response.smsMessage, 'response.smsMessage', true);
-  nullableStringAt(response.emailMessage, 'response.emailMessage', true);
-  nullableStringAt(response.emailSubject, 'response.emailSubject', true);
+  nullableStringAt(response.smsMessage, 'response.smsMessage');
+  nullableStringAt(response.emailMessage, 'response.emailMessage');
+  nullableStringAt(response.emailSubject, 'response.emailSubject');
   return event as CustomMessageEvent;
 }
 

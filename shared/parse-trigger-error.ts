@@ -44,8 +44,7 @@ export function parseTriggerError(message: unknown): TriggerErrorInfo | undefine
   if (typeof message !== 'string' || message.length > 4096) return undefined;
   const match = TRIGGER_ERROR.exec(message.trim());
   if (match === null) return undefined;
-  const [, trigger, code, rest] = match;
-  if (trigger === undefined || code === undefined || rest === undefined) return undefined;
+  const [, trigger = '', code = '', rest = ''] = match;
   // Cognito appends one period to whatever the trigger threw; drop exactly that one.
   const sentence = rest.endsWith('.') ? rest.slice(0, -1) : rest;
   return { trigger, code, message: sentence };

@@ -66,8 +66,10 @@ export const sourcesOfTrigger: Readonly<Record<TriggerName, readonly TriggerSour
  * (`PreSignUp_SignUp` -> `PreSignUp`); `undefined` for anything else.
  */
 export function triggerNameOf(source: string): TriggerName | undefined {
-  const prefix = source.slice(0, source.indexOf('_'));
-  return prefix in sourcesOfTrigger ? (prefix as TriggerName) : undefined;
+  const underscore = source.indexOf('_');
+  if (underscore < 1) return undefined;
+  const prefix = source.slice(0, underscore);
+  return Object.hasOwn(sourcesOfTrigger, prefix) ? (prefix as TriggerName) : undefined;
 }
 
 /** Whether `source` is one of the twelve known sources. */

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'invoke-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const SIGN_UP = 'events/pre-sign-up/sign-up.email-as-username.json';
+const BROKEN = 'events/pre-sign-up/sign-up.user-attributes-missing.json';
+
+describe('CLI: invoke', () => {
+  it('prints the response on stdout, logs on stderr, and exits 0', () => {
+    // Prepare
+    const event = JSON.parse(readFileSync(SIGN_UP, 'utf8')) as unknown;
+
+    // Act
+    const run = runCli('invoke', ['PreSignUpFunction', '-e', SIGN_UP]);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(event);
+    expect(run.stderr).toContain('"message":"trigger decision"');
+  });
+
+  it('prints errorType and errorMessage and exits 1 when the handler throws', () => {
+    // Prepare
+    const args = ['PreSignUpFunction', '-e', BROKEN];
+
+    // Act
+    const run = runCli('invoke', args);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      errorType: 'SignUpUnavailableError',
+      errorMessage: 'SIGNUP_UNAVAILABLE: Sign-up is temporarily unavailable. Please try again later.',
+    });
+  });
+
+  it('prints what the Cognito caller sees with --cognito', () => {
+    // Prepare
+    const args = ['PreSignUpFunction', '-e', BROKEN, '--cognito'];
+
+    // Act
+    const run = runCli('invoke', args);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      attempts: 1,
+      cognito: {
+        outcome: 'error',
+        errorType: 'UserLambdaValidationException',
+        message:
+          'PreSignUp failed with error SIGNUP_UNAVAILABLE: Sign-up is temporarily unavailable. Please try again later..',
+      },
+    });
+  });
+
+  it('reads the event from standard input with -e -', () => {
+    // Prepare
+    const event = readFileSync(SIGN_UP, 'utf8');
+
+    // Act
+    const run = runCli('invoke', ['PreSignUpFunction', '-e', '-'], event);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(event));
+  });
+
+  it('applies an --env-vars file over the template environment', () => {
+    // Prepare
+    const event = JSON.parse(readFileSync(SIGN_UP, 'utf8')) as Record<string, unknown>;
+    event.triggerSource = 'PreSignUp_UserMigration';
+    const eventFile = join(scratch, 'migration.json');
+    writeFileSync(eventFile, JSON.stringify(event));
+    const envFile = join(scratch, 'env.json');
+    writeFileSync(envFile, JSON.stringify({ PreSignUpFunction: { UNKNOWN_TRIGGER_SOURCE: 'reject' } }));
+
+    // Act
+    const passthrough = runCli('invoke', ['PreSignUpFunction', '-e', eventFile]);
+    const rejected = runCli('invoke', ['PreSignUpFunction', '-e', eventFile, '--env-vars', envFile]);
+
+    // Assess
+    expect(passthrough.status).toBe(0);
+    expect(rejected.status).toBe(1);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ errorType: 'SignUpUnavailableError' });
+  });
+
+  it('names the known functions when the logical id is unknown', () => {
+    // Prepare
+    const args = ['NoSuchFunction', '-e', SIGN_UP];
+
+    // Act
+    const run = runCli('invoke', args);
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('PreSignUpFunction');
+  });
+});
