@@ -106,7 +106,7 @@ export function checkFixtureInvariants(root: string): FixtureProblem[] {
   const rel = (path: string) => relative(root, path);
   for (const path of files) {
     if (path.endsWith(EXPECTED_SUFFIX)) {
-      const eventPath = path.slice(0, -EXPECTED_SUFFIX.length) + '.json';
+      const eventPath = `${path.slice(0, -EXPECTED_SUFFIX.length)}.json`;
       if (!existsSync(eventPath)) problems.push({ file: rel(path), problem: 'expectation without an event' });
       continue;
     }
