@@ -8,7 +8,8 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CognitoOutcome } from '../harness/cognito-outcome.js';
 import { findEventFiles } from '../harness/fixtures.js';
-import { createReplayer, type FixtureResult, PROJECT_ROOT, type ReplayMode } from '../harness/replay.js';
+import { PROJECT_ROOT } from '../harness/paths.js';
+import { createReplayer, type FixtureResult, type ReplayMode } from '../harness/replay.js';
 
 const USAGE = `Usage: npm run replay -- [files or folders ...] [options]
 

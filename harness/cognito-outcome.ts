@@ -53,6 +53,11 @@ export type CognitoOutcome = CognitoSuccess | CognitoFailure;
 export type Expectation = {
   /** One sentence on what the fixture shows and why that is the right outcome. */
   description: string;
+  /**
+   * The SAM `--env-vars` file this event is replayed with, relative to the project root, when it is not
+   * `events/env.json` (for example `events/env.invite-only.json`); use the same with `sam local invoke`.
+   */
+  envVars?: string;
   /** How many times Cognito invoked the function (1 unless attempts timed out). */
   attempts: number;
   cognito: CognitoOutcome;

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isTriggerSource, triggerNameOf } from '../shared/trigger-source.js';
 import type { Expectation } from './cognito-outcome.js';
+import { fromProjectRoot } from './paths.js';
 
 const EXPECTED_SUFFIX = '.expected.json';
 
@@ -22,7 +23,7 @@ export function fileSourceOf(triggerSource: string): string {
 /** Whether a path names an event file (not an expectation, not the env-vars file). */
 export function isEventFile(path: string): boolean {
   const name = basename(path);
-  return name.endsWith('.json') && !name.endsWith(EXPECTED_SUFFIX) && name !== 'env.json';
+  return name.endsWith('.json') && !name.endsWith(EXPECTED_SUFFIX) && !/^env(\.[\w-]+)?\.json$/.test(name);
 }
 
 /** The expectation file that belongs to an event file. */
@@ -82,6 +83,12 @@ export function readExpectation(path: string): Expectation {
   }
   if (!Number.isInteger(value.attempts) || (value.attempts ?? 0) < 1)
     throw new FixtureError(path, 'needs "attempts" >= 1');
+  if (
+    value.envVars !== undefined &&
+    (typeof value.envVars !== 'string' || !existsSync(fromProjectRoot(value.envVars)))
+  ) {
+    throw new FixtureError(path, '"envVars" must name an env-vars file relative to the project root');
+  }
   const outcome = value.cognito?.outcome;
   if (outcome !== 'success' && outcome !== 'error')
     throw new FixtureError(path, 'needs cognito.outcome "success" or "error"');
@@ -102,7 +109,7 @@ export function checkFixtureInvariants(root: string): FixtureProblem[] {
       const path = join(dir, entry);
       return statSync(path).isDirectory() ? walk(path) : [path];
     });
-  const files = walk(root).filter((path) => path.endsWith('.json') && basename(path) !== 'env.json');
+  const files = walk(root).filter((path) => path.endsWith(EXPECTED_SUFFIX) || isEventFile(path));
   const rel = (path: string) => relative(root, path);
   for (const path of files) {
     if (path.endsWith(EXPECTED_SUFFIX)) {

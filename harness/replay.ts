@@ -8,8 +8,8 @@
  * await replayer.close();
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TriggerName } from '../shared/trigger-source.js';
 import { bundleInvoker } from './bundle-invoker.js';
 import type { CognitoOutcome, Expectation } from './cognito-outcome.js';
@@ -24,10 +24,8 @@ import { expectationPathOf, FixtureError, readExpectation, readJsonFile } from '
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import type { Invoker } from './invocation.js';
 import { diffJson } from './json-diff.js';
+import { fromProjectRoot } from './paths.js';
 import { applyEnvVars, type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
-
-/** The repository root (this file lives in `harness/`). */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** In this process (fast) or as the built bundle in a child process (parity with `sam local invoke`). */
 export type ReplayMode = 'in-process' | 'bundle';
@@ -69,14 +67,10 @@ const defaults = {
   distDir: 'dist',
 };
 
-function absolute(path: string): string {
-  return isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
-}
-
 /** A replayer holds one warm invoker per function; `close()` stops them. */
 export type Replayer = {
-  /** Runs one event through its trigger as Cognito would. */
-  replayEvent(event: unknown): Promise<SimulatedCall>;
+  /** Runs one event through its trigger as Cognito would, optionally under another env-vars file. */
+  replayEvent(event: unknown, envVarsPath?: string): Promise<SimulatedCall>;
   /** Runs one event file and compares it with its `.expected.json`. */
   replayFixture(file: string): Promise<FixtureResult>;
   /** Writes the actual outcome as the expectation, keeping an existing description. */
@@ -87,9 +81,10 @@ export type Replayer = {
 /** Builds a replayer over the functions of `template.yaml`. */
 export function createReplayer(options: ReplayerOptions = {}): Replayer {
   const settings = { ...defaults, ...options };
-  const template: TemplateModel = loadTemplate(absolute(options.templatePath ?? 'template.yaml'));
-  const envVars = settings.envVarsPath === null ? undefined : readJsonFile(absolute(settings.envVarsPath));
-  const invokers = new Map<TriggerName, Promise<Invoker>>();
+  const template: TemplateModel = loadTemplate(fromProjectRoot(options.templatePath ?? 'template.yaml'));
+  const defaultEnvVars = settings.envVarsPath === null ? null : fromProjectRoot(settings.envVarsPath);
+  // One warm invoker per function and configuration: a fixture may name its own env-vars file.
+  const invokers = new Map<string, Promise<Invoker>>();
 
   function specOf(trigger: TriggerName): FunctionSpec {
     const spec = template.functions.find((candidate) => candidate.trigger === trigger);
@@ -98,14 +93,21 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
     return spec;
   }
 
-  async function loadInProcess(spec: FunctionSpec, environment: Record<string, string>): Promise<Invoker> {
+  async function loadInProcess(
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    variant: number,
+  ): Promise<Invoker> {
     // Handlers read their configuration at module scope, so the environment must be in place while the
     // module loads; it is put back afterwards so one function's settings never leak into another's.
     const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
     Object.assign(process.env, environment);
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(absolute(spec.entryPoint)).href)) as Record<string, unknown>;
+      // Each configuration gets its own module instance (a distinct URL), as each would be its own function.
+      const url = pathToFileURL(fromProjectRoot(spec.entryPoint));
+      if (variant > 0) url.search = `?configuration=${variant}`;
+      module = (await import(url.href)) as Record<string, unknown>;
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -118,17 +120,19 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
     return inProcessInvoker(handler as AnyHandler, { functionName: spec.logicalId, memoryMb: spec.memoryMb });
   }
 
-  function invokerOf(trigger: TriggerName): Promise<Invoker> {
-    let invoker = invokers.get(trigger);
+  function invokerOf(trigger: TriggerName, envVarsPath: string | null): Promise<Invoker> {
+    const key = `${trigger}\u0000${envVarsPath ?? ''}`;
+    let invoker = invokers.get(key);
     if (invoker === undefined) {
       const spec = specOf(trigger);
+      const envVars = envVarsPath === null ? undefined : readJsonFile(envVarsPath);
       const environment = { ...applyEnvVars(spec, envVars), ...options.environment };
       invoker =
         settings.mode === 'in-process'
-          ? loadInProcess(spec, environment)
+          ? loadInProcess(spec, environment, invokers.size)
           : Promise.resolve(
               bundleInvoker({
-                bundlePath: resolve(absolute(settings.distDir), spec.logicalId, spec.bundleFile),
+                bundlePath: resolve(fromProjectRoot(settings.distDir), spec.logicalId, spec.bundleFile),
                 exportName: spec.exportName,
                 environment,
                 functionName: spec.logicalId,
@@ -138,18 +142,21 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
                   : { onLog: (line: string) => options.onLog?.(line, spec.logicalId) }),
               }),
             );
-      invokers.set(trigger, invoker);
+      invokers.set(key, invoker);
     }
     return invoker;
   }
 
-  async function replayEvent(event: unknown): Promise<SimulatedCall> {
-    const invoker = await invokerOf(triggerOfEvent(event));
+  async function replayEvent(event: unknown, envVarsPath?: string): Promise<SimulatedCall> {
+    const invoker = await invokerOf(
+      triggerOfEvent(event),
+      envVarsPath === undefined ? defaultEnvVars : fromProjectRoot(envVarsPath),
+    );
     return simulateCognitoCall(invoker, event, settings.cognito);
   }
 
   async function replayFixture(file: string): Promise<FixtureResult> {
-    const path = absolute(file);
+    const path = fromProjectRoot(file);
     const expectedFile = expectationPathOf(path);
     const event = readJsonFile(path);
     let expected: Expectation | undefined;
@@ -165,7 +172,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       )
         throw error;
     }
-    const call = await replayEvent(event);
+    const call = await replayEvent(event, expected?.envVars);
     const actual = { attempts: call.attempts, cognito: call.cognito };
     const wanted =
       expected === undefined ? undefined : { attempts: expected.attempts, cognito: expected.cognito };

@@ -5,7 +5,8 @@
 import { relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFixtureInvariants, findEventFiles } from '../../harness/fixtures.js';
-import { createReplayer, PROJECT_ROOT } from '../../harness/replay.js';
+import { PROJECT_ROOT } from '../../harness/paths.js';
+import { createReplayer } from '../../harness/replay.js';
 
 const EVENTS = `${PROJECT_ROOT}/events`;
 const files = findEventFiles([EVENTS]).map((file) => relative(PROJECT_ROOT, file));
