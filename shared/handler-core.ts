@@ -3,9 +3,9 @@
  * decision line, turn faults into a user-safe error, and return the event (Cognito requires it back).
  */
 import type { Context } from 'aws-lambda';
-import { type Env, readChoice } from './config.js';
+import { type Env, readChoice, readList } from './config.js';
 import { COGNITO_TIMEOUT_MS, invocationDeadline, withDeadline } from './deadline.js';
-import { SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
+import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
 import { hasKnownTriggerSource } from './parse-event.js';
@@ -248,12 +248,32 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
   };
 }
 
+/** The core options every handler reads from its environment. */
+export type CoreOptions = { unknownSource: UnknownSourcePolicy; shadow: (ruleName: string) => boolean };
+
 /**
  * The core options every handler reads from its environment, validated once at cold start:
- * `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (default: Cognito's default behaviour, logged) or `reject`.
+ * - `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (default: Cognito's default behaviour, logged) or `reject`;
+ * - `RULES_MODE` = `enforce` (default) or `shadow`: every rule only logs `would reject: <CODE>`;
+ * - `SHADOW_RULES`: rule names (as the decision line prints them) to run in shadow mode one by one.
  */
-export function coreOptionsFromEnv(env: Env): { unknownSource: UnknownSourcePolicy } {
+export function coreOptionsFromEnv(env: Env, rules: readonly { name: string }[] = []): CoreOptions {
+  const unknownSource = readChoice(env, 'UNKNOWN_TRIGGER_SOURCE', ['passthrough', 'reject'], 'passthrough');
+  const mode = readChoice(env, 'RULES_MODE', ['enforce', 'shadow'], 'enforce');
+  const names = rules.map((rule) => rule.name);
+  const shadowed = new Set(readList(env, 'SHADOW_RULES'));
+  for (const name of shadowed) {
+    if (!names.includes(name)) {
+      throw new ConfigurationError(
+        'SHADOW_RULES',
+        names.length === 0
+          ? 'empty: this function has no rules'
+          : `a comma-separated list of rule names from: ${names.join(', ')}`,
+      );
+    }
+  }
   return {
-    unknownSource: readChoice(env, 'UNKNOWN_TRIGGER_SOURCE', ['passthrough', 'reject'], 'passthrough'),
+    unknownSource,
+    shadow: mode === 'shadow' ? () => true : (ruleName: string) => shadowed.has(ruleName),
   };
 }

@@ -786,7 +786,67 @@ describe('Shared: coreOptionsFromEnv', () => {
     const options = coreOptionsFromEnv(env);
 
     // Assess
-    expect(options).toEqual({ unknownSource });
+    expect(options.unknownSource).toBe(unknownSource);
+  });
+
+  it('shadows no rule by default', () => {
+    // Prepare
+    const rules = [function blockThings() {}];
+
+    // Act
+    const options = coreOptionsFromEnv({}, rules);
+
+    // Assess
+    expect(options.shadow('blockThings')).toBe(false);
+  });
+
+  it('shadows every rule with RULES_MODE=shadow', () => {
+    // Prepare
+    const env = { RULES_MODE: 'shadow' };
+
+    // Act
+    const options = coreOptionsFromEnv(env, [function blockThings() {}]);
+
+    // Assess
+    expect(options.shadow('blockThings')).toBe(true);
+  });
+
+  it('shadows only the rules SHADOW_RULES names', () => {
+    // Prepare
+    const rules = [function blockThings() {}, function checkOther() {}];
+
+    // Act
+    const options = coreOptionsFromEnv({ SHADOW_RULES: 'checkOther' }, rules);
+
+    // Assess
+    expect([options.shadow('blockThings'), options.shadow('checkOther')]).toEqual([false, true]);
+  });
+
+  it('fails the cold start when SHADOW_RULES names a rule the function does not have', () => {
+    // Prepare
+    const env = { SHADOW_RULES: 'blockThigns' };
+
+    // Act
+    const read = () => coreOptionsFromEnv(env, [function blockThings() {}]);
+
+    // Assess
+    expect(read).toThrow(
+      expect.objectContaining({
+        variable: 'SHADOW_RULES',
+        expected: 'a comma-separated list of rule names from: blockThings',
+      }),
+    );
+  });
+
+  it('refuses an unknown RULES_MODE', () => {
+    // Prepare
+    const env = { RULES_MODE: 'dry-run' };
+
+    // Act
+    const read = () => coreOptionsFromEnv(env);
+
+    // Assess
+    expect(read).toThrow(expect.objectContaining({ variable: 'RULES_MODE' }));
   });
 
   it('fails the cold start with a ConfigurationError naming the variable and its values', () => {
