@@ -1,0 +1,73 @@
+/**
+ * Email addresses as this toolkit compares them: one normal form for domain rules, disposable lists and
+ * invite binding, so `Jane@Bücher.example.`, `jane@xn--bcher-kva.example` and `JANE@bücher.example` are one.
+ */
+import { domainToASCII } from 'node:url';
+
+/** RFC 5321 bounds: 254 characters in all, 64 in the local part, 63 per DNS label. */
+export const EmailLimits = { maxLength: 254, maxLocalLength: 64, maxLabelLength: 63 } as const;
+
+// A sane subset of RFC 5322 dot-atoms: ASCII atext plus letters and digits of any script (EAI), no quotes.
+const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** An address split into its normal form. */
+export type NormalizedEmail = {
+  /** `local@ascii-domain`, lower case, NFC: what invites are bound to and lists are matched on. */
+  address: string;
+  local: string;
+  /** The domain in ASCII (punycode for IDNs), lower case, without a trailing dot. */
+  domain: string;
+};
+
+/**
+ * The ASCII, lower-case form of a domain without its trailing dot, or `undefined` when it is not a valid
+ * host name (`Bücher.Example.` -> `xn--bcher-kva.example`).
+ */
+export function normalizeDomain(domain: string): string | undefined {
+  const trimmed = domain.trim().replace(/\.$/, '');
+  if (trimmed === '' || trimmed.length > 253) return undefined;
+  const ascii = domainToASCII(trimmed.normalize('NFC').toLowerCase());
+  if (ascii === '' || ascii.length > 253) return undefined;
+  const labels = ascii.split('.');
+  return labels.length >= 2 &&
+    labels.every((label) => LABEL.test(label)) &&
+    !/^\d+$/.test(labels.at(-1) ?? '')
+    ? ascii
+    : undefined;
+}
+
+/**
+ * Normalises an address for comparison, or `undefined` when it is not a sane address: over 254 characters,
+ * not exactly one `@`, a quoted or malformed local part, or a domain that is not a valid host name.
+ */
+export function normalizeEmail(raw: string): NormalizedEmail | undefined {
+  const email = raw.trim();
+  if (email.length === 0 || email.length > EmailLimits.maxLength) return undefined;
+  const at = email.indexOf('@');
+  if (at < 1 || at !== email.lastIndexOf('@')) return undefined;
+  const local = email.slice(0, at).normalize('NFC').toLowerCase();
+  if (local.length > EmailLimits.maxLocalLength || !LOCAL_PART.test(local)) return undefined;
+  const domain = normalizeDomain(email.slice(at + 1));
+  if (domain === undefined) return undefined;
+  return { address: `${local}@${domain}`, local, domain };
+}
+
+/**
+ * Whether `domain` (already normalised) matches a rule entry: `example.com` matches exactly that domain;
+ * `*.example.com` matches every sub-domain of it (not the apex). List both to match both.
+ */
+export function domainMatches(domain: string, entry: string): boolean {
+  if (entry.startsWith('*.')) return domain.endsWith(entry.slice(1));
+  return domain === entry;
+}
+
+/**
+ * Normalises a configured domain entry (`*.Bücher.example.` -> `*.xn--bcher-kva.example`), or `undefined`
+ * when it is not one.
+ */
+export function normalizeDomainEntry(entry: string): string | undefined {
+  const wildcard = entry.startsWith('*.');
+  const domain = normalizeDomain(wildcard ? entry.slice(2) : entry);
+  return domain === undefined ? undefined : `${wildcard ? '*.' : ''}${domain}`;
+}
