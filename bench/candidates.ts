@@ -1,0 +1,73 @@
+/**
+ * What the benchmark measures: one row per candidate. Adding a measurement is adding one line to
+ * {@link CANDIDATES}, for example
+ * `trigger('pre-sign-up-all-rules', 'PreSignUpFunction', PRE_SIGN_UP_EVENT, { env: { BLOCKED_EMAIL_DOMAINS: 'example.org' } })`
+ * or `trigger('post-confirmation-eager', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT, { entry: 'bench/variants/eager.ts' })`.
+ */
+
+import { BenchUsageError } from './options.js';
+
+/** One row of the report. */
+export type Candidate = {
+  /** kebab-case, what `--only` names. */
+  id: string;
+  /** The row's label in the report. */
+  label: string;
+  /**
+   * The template function whose esbuild options, environment (+ `events/env.json`) and memory size the
+   * candidate uses. `undefined` only for the `node -e 0` reference, which loads nothing.
+   */
+  function?: string;
+  /** A file to bundle instead of the function's own entry point (baselines, variants). */
+  entry?: string;
+  /** The recorded event each invocation receives, relative to `events/`. */
+  event?: string;
+  /** Variables set on top of the function's environment (a rule switched on, a different mode). */
+  env?: Record<string, string>;
+};
+
+/** The two rows every other row is compared with; always measured, whatever `--only` says. */
+export const REFERENCE = { node: 'node', bare: 'bare-handler' } as const;
+
+const PRE_SIGN_UP_EVENT = 'pre-sign-up/sign-up.email-as-username.json';
+const CUSTOM_MESSAGE_EVENT = 'custom-message/sign-up.email-code.json';
+const POST_CONFIRMATION_EVENT = 'post-confirmation/confirm-sign-up.email-as-username.json';
+
+/** A template function, as deployed, or a variant of it (other entry point or extra environment). */
+function trigger(
+  id: string,
+  logicalId: string,
+  event: string,
+  variant: Partial<Pick<Candidate, 'entry' | 'env' | 'label'>> = {},
+): Candidate {
+  return { id, label: logicalId, function: logicalId, event, ...variant };
+}
+
+/** A baseline handler under `bench/baselines/`, built and run like the pre sign-up function. */
+function baseline(id: string, label: string): Candidate {
+  return trigger(id, 'PreSignUpFunction', PRE_SIGN_UP_EVENT, { entry: `bench/baselines/${id}.ts`, label });
+}
+
+/** Every candidate, in report order. Each baseline adds one thing to the one above it. */
+export const CANDIDATES: readonly Candidate[] = [
+  { id: REFERENCE.node, label: '`node -e 0`' },
+  baseline(REFERENCE.bare, 'bare handler'),
+  baseline('logger-tracer', '+ Logger + Tracer'),
+  baseline('cognito-client', '+ Cognito client'),
+  baseline('dynamodb-client', '+ DynamoDB document client'),
+  trigger('pre-sign-up', 'PreSignUpFunction', PRE_SIGN_UP_EVENT),
+  trigger('custom-message', 'CustomMessageFunction', CUSTOM_MESSAGE_EVENT),
+  trigger('post-confirmation', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT),
+];
+
+/** The candidates `--only` names, plus the references, in list order; an unknown id is an error. */
+export function selectCandidates(all: readonly Candidate[], only: readonly string[]): Candidate[] {
+  if (only.length === 0) return [...all];
+  const known = new Set(all.map((candidate) => candidate.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new BenchUsageError(`Unknown candidate ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  }
+  const wanted = new Set<string>([REFERENCE.node, REFERENCE.bare, ...only]);
+  return all.filter((candidate) => wanted.has(candidate.id));
+}

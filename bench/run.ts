@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- [--quick] [--runs N] [--invocations N] [--only <id>]... [--out <file>]`
+ *
+ * Builds every candidate of `bench/candidates.ts` with the esbuild options of `template.yaml`, measures cold
+ * starts (fresh processes, interleaved), warm latency (one process) and footprint, and prints a markdown
+ * report that it also writes to `bench/results.md`. Exit 2 on a bad command line, 1 on a failed run.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { stop as stopEsbuild } from 'esbuild';
+import { PROJECT_ROOT } from '../harness/paths.js';
+import { loadTemplate } from '../harness/template.js';
+import { CANDIDATES, REFERENCE, selectCandidates } from './candidates.js';
+import { type ColdSample, coldRounds, warmRun } from './measure.js';
+import { BenchUsageError, parseBenchOptions, USAGE } from './options.js';
+import { prepareCandidates } from './prepare.js';
+import { type CandidateResult, renderReport, renderTables } from './report.js';
+import { summarize } from './stats.js';
+
+/** The packages whose versions decide bundle size and init cost, as `name@version`. */
+const MEASURED_PACKAGES = [
+  'esbuild',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/tracer',
+  '@aws-sdk/client-cognito-identity-provider',
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/lib-dynamodb',
+];
+
+function installedVersion(name: string): string {
+  try {
+    const manifest = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+    );
+    return `${name}@${(manifest as { version?: string }).version ?? '?'}`;
+  } catch {
+    return `${name}@(not installed)`;
+  }
+}
+
+function summarizeCold(samples: readonly ColdSample[]): CandidateResult['cold'] {
+  const optional = (values: Array<number | undefined>) => {
+    const present = values.filter((value): value is number => value !== undefined);
+    return present.length === 0 ? undefined : summarize(present);
+  };
+  return {
+    wallMs: summarize(samples.map((sample) => sample.wallMs)),
+    maxRssKb: summarize(samples.map((sample) => sample.maxRssKb)),
+    requireMs: optional(samples.map((sample) => sample.requireMs)),
+    firstInvocationMs: optional(samples.map((sample) => sample.firstInvocationMs)),
+    outcomes: [
+      ...new Set(samples.flatMap((sample) => (sample.outcome === undefined ? [] : [sample.outcome]))),
+    ],
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseBenchOptions(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const template = loadTemplate();
+  const candidates = selectCandidates(CANDIDATES, options.only);
+  const scratch = mkdtempSync(join(tmpdir(), 'cognito-bench-'));
+  try {
+    console.error(`bench: building ${candidates.length - 1} bundles…`);
+    const prepared = await prepareCandidates(template, candidates, join(scratch, 'build'));
+    // esbuild keeps a service process alive; it has nothing more to do and must not compete for the CPU.
+    await stopEsbuild();
+
+    console.error(
+      `bench: cold starts, 1 discarded + ${options.runs} rounds of ${prepared.length} processes…`,
+    );
+    const cold = coldRounds(prepared, options.runs, scratch, (round) =>
+      process.stderr.write(round === options.runs ? `${round}\n` : `${round} `),
+    );
+
+    console.error(`bench: warm, ${options.warmup} + ${options.invocations} invocations per candidate…`);
+    const results: CandidateResult[] = prepared.map((item, index) => {
+      const warm = item.bundle === undefined ? undefined : warmRun(item, options, scratch);
+      return {
+        id: item.candidate.id,
+        label: item.candidate.label,
+        ...(item.bundle === undefined
+          ? {}
+          : { bundle: { bytes: item.bundle.bytes, gzipBytes: item.bundle.gzipBytes } }),
+        cold: summarizeCold(cold[index] ?? []),
+        ...(warm === undefined ? {} : { warm: { us: summarize(warm.samplesUs), outcomes: warm.outcomes } }),
+      };
+    });
+
+    const cpu = cpus();
+    const report = renderReport(
+      {
+        date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        node: process.version,
+        cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
+        cores: cpu.length,
+        runs: options.runs,
+        invocations: options.invocations,
+        warmup: options.warmup,
+        command: ['npm run bench', ...(argv.length === 0 ? [] : ['--', ...argv])].join(' '),
+        durationS: (performance.now() - started) / 1000,
+        packages: MEASURED_PACKAGES.map(installedVersion),
+      },
+      renderTables(results, REFERENCE),
+    );
+    const out = options.out === undefined ? join(PROJECT_ROOT, 'bench', 'results.md') : resolve(options.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, report);
+    console.log(report);
+    console.error(`bench: report written to ${relative(process.cwd(), out) || out}`);
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof BenchUsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CANDIDATES, type Candidate, REFERENCE, selectCandidates } from '../../../bench/candidates.js';
+import { BenchUsageError } from '../../../bench/options.js';
+import { PROJECT_ROOT as ROOT } from '../../../harness/paths.js';
+import { loadTemplate } from '../../../harness/template.js';
+
+function candidate(id: string): Candidate {
+  return { id, label: id, function: 'PreSignUpFunction', event: 'pre-sign-up/x.json' };
+}
+
+const ALL = [
+  { id: REFERENCE.node, label: 'node' },
+  candidate(REFERENCE.bare),
+  candidate('a'),
+  candidate('b'),
+];
+
+describe('Bench: CANDIDATES', () => {
+  it('names every candidate with a unique kebab-case id', () => {
+    // Prepare
+    const ids = CANDIDATES.map((item) => item.id);
+
+    // Act
+    const malformed = ids.filter((id) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id));
+
+    // Assess
+    expect({ malformed, unique: new Set(ids).size }).toEqual({ malformed: [], unique: ids.length });
+  });
+
+  it('holds both references', () => {
+    // Prepare
+    const ids = new Set(CANDIDATES.map((item) => item.id));
+
+    // Act
+    const missing = Object.values(REFERENCE).filter((id) => !ids.has(id));
+
+    // Assess
+    expect(missing).toEqual([]);
+  });
+
+  it('points every candidate at a template function, an existing event and an existing entry', () => {
+    // Prepare
+    const functions = new Set(loadTemplate().functions.map((spec) => spec.logicalId));
+
+    // Act
+    const problems = CANDIDATES.filter((item) => item.id !== REFERENCE.node).flatMap((item) => [
+      ...(item.function !== undefined && functions.has(item.function) ? [] : [`${item.id}: function`]),
+      ...(item.event !== undefined && existsSync(join(ROOT, 'events', item.event))
+        ? []
+        : [`${item.id}: event`]),
+      ...(item.entry === undefined || existsSync(join(ROOT, item.entry)) ? [] : [`${item.id}: entry`]),
+    ]);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('Bench: selectCandidates', () => {
+  it('keeps every candidate when none is named', () => {
+    // Prepare
+    const only: string[] = [];
+
+    // Act
+    const selected = selectCandidates(ALL, only);
+
+    // Assess
+    expect(selected.map((item) => item.id)).toEqual(['node', 'bare-handler', 'a', 'b']);
+  });
+
+  it('keeps the named candidates and both references, in list order', () => {
+    // Prepare
+    const only = ['b'];
+
+    // Act
+    const selected = selectCandidates(ALL, only);
+
+    // Assess
+    expect(selected.map((item) => item.id)).toEqual(['node', 'bare-handler', 'b']);
+  });
+
+  it('refuses an unknown id with a BenchUsageError', () => {
+    // Prepare
+    const only = ['c'];
+
+    // Act
+    const act = () => selectCandidates(ALL, only);
+
+    // Assess
+    expect(act).toThrow(BenchUsageError);
+  });
+});
