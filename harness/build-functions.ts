@@ -80,6 +80,7 @@ const SOURCEMAPS = ['inline', 'external', 'linked', 'both'] as const;
  */
 const MAPPERS: Readonly<Record<string, Mapper>> = {
   Minify: (value, key, id) => ({ minify: booleanOf(value, key, id) }),
+  KeepNames: (value, key, id) => ({ keepNames: booleanOf(value, key, id) }),
   Sourcemap: (value, key, id) => {
     if (typeof value === 'boolean') return { sourcemap: value };
     if ((SOURCEMAPS as readonly unknown[]).includes(value))

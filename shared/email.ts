@@ -8,7 +8,11 @@ import { domainToASCII } from 'node:url';
 export const EmailLimits = { maxLength: 254, maxLocalLength: 64, maxLabelLength: 63 } as const;
 
 // A sane subset of RFC 5322 dot-atoms: ASCII atext plus letters and digits of any script (EAI), no quotes.
-const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const LOCAL_PART = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+// What a host name is made of before IDNA: letters, marks and digits of any script, hyphens and dots.
+// Anything else (`%`, spaces, soft hyphens, zero-width characters, ideographic full stops) domainToASCII
+// would decode or map away, giving a domain other than the one the address really names.
+const DOMAIN_INPUT = /^[\p{L}\p{M}\p{N}.-]+$/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** An address split into its normal form. */
@@ -25,8 +29,8 @@ export type NormalizedEmail = {
  * host name (`Bücher.Example.` -> `xn--bcher-kva.example`).
  */
 export function normalizeDomain(domain: string): string | undefined {
-  const trimmed = domain.trim().replace(/\.$/, '');
-  if (trimmed === '' || trimmed.length > 253) return undefined;
+  const trimmed = domain.replace(/\.$/, '');
+  if (trimmed === '' || trimmed.length > 253 || !DOMAIN_INPUT.test(trimmed)) return undefined;
   const ascii = domainToASCII(trimmed.normalize('NFC').toLowerCase());
   if (ascii === '' || ascii.length > 253) return undefined;
   const labels = ascii.split('.');
@@ -42,15 +46,18 @@ export function normalizeDomain(domain: string): string | undefined {
  * not exactly one `@`, a quoted or malformed local part, or a domain that is not a valid host name.
  */
 export function normalizeEmail(raw: string): NormalizedEmail | undefined {
-  const email = raw.trim();
+  // Not trimmed: Cognito keeps the value as sent, so ` a@b.example` is not `a@b.example`.
+  const email = raw;
   if (email.length === 0 || email.length > EmailLimits.maxLength) return undefined;
   const at = email.indexOf('@');
   if (at < 1 || at !== email.lastIndexOf('@')) return undefined;
-  const local = email.slice(0, at).normalize('NFC').toLowerCase();
+  const local = email.slice(0, at).toLowerCase().normalize('NFC');
   if (local.length > EmailLimits.maxLocalLength || !LOCAL_PART.test(local)) return undefined;
   const domain = normalizeDomain(email.slice(at + 1));
   if (domain === undefined) return undefined;
-  return { address: `${local}@${domain}`, local, domain };
+  const address = `${local}@${domain}`;
+  // Punycode can make an IDN domain longer than it was typed; the bound holds for the ASCII form too.
+  return address.length > EmailLimits.maxLength ? undefined : { address, local, domain };
 }
 
 /**
@@ -67,7 +74,8 @@ export function domainMatches(domain: string, entry: string): boolean {
  * when it is not one.
  */
 export function normalizeDomainEntry(entry: string): string | undefined {
-  const wildcard = entry.startsWith('*.');
-  const domain = normalizeDomain(wildcard ? entry.slice(2) : entry);
-  return domain === undefined ? undefined : `${wildcard ? '*.' : ''}${domain}`;
+  if (!entry.startsWith('*.')) return normalizeDomain(entry);
+  // A wildcard may cover a whole top-level domain (`*.xyz`): normalise it under a placeholder label.
+  const domain = normalizeDomain(`x.${entry.slice(2)}`)?.slice(2);
+  return domain === undefined ? undefined : `*.${domain}`;
 }

@@ -1,0 +1,134 @@
+/**
+ * `npm run --silent invite -- --email <e> --ttl <duration> [--claim k=v]... [--secret <s>]`
+ *
+ * Mints a signed invite (shared/invite.ts) and prints only the token on stdout, so
+ * `TOKEN=$(npm run --silent invite -- …)` works. Bad arguments exit 2 with the reason on stderr.
+ */
+import { parseArgs } from 'node:util';
+import { createInvite, InviteLimits } from '../shared/invite.js';
+import { parseSecretList } from '../shared/secret.js';
+
+const USAGE = `Usage: npm run --silent invite -- --email <address> (--ttl <duration> | --expires <date>) [options]
+
+Prints a signed invite token for <address>, for ValidationData key "invite" of a SignUp call.
+
+Options:
+  --email <address>     the invited address (any spelling: the token binds its normal form)
+  --ttl <duration>      lifetime: a whole number with s, m, h or d (3600s, 30m, 12h, 7d)
+  --expires <date>      or an ISO 8601 expiry instead of --ttl (2099-12-31T23:59:59Z)
+  --issued-at <date>    ISO 8601 issue time (default: now); with --expires it makes the token reproducible
+  --claim <key=value>   a claim carried by the invite, repeatable (--claim tenant=acme --claim group=beta)
+  --secret <secret>     the signing secret (at least ${InviteLimits.minSecretBytes} bytes); default: the environment
+                        variable INVITE_SECRET (the first entry when it lists several). Prefer the variable:
+                        a command-line argument lands in shell history and process lists.
+  -h, --help            show this help`;
+
+/** A wrong argument: exit 2 with this message. */
+class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `7d` -> 604800. */
+function parseDuration(text: string): number {
+  const match = /^(\d{1,12})([smhd])$/.exec(text.trim());
+  const seconds =
+    match === null ? Number.NaN : Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new UsageError(`--ttl must be a positive duration such as 3600s, 30m, 12h or 7d, not "${text}"`);
+  }
+  return seconds;
+}
+
+function parseDate(option: string, text: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/.test(text)
+    ? new Date(text)
+    : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${option} must be an ISO 8601 date such as 2099-12-31T23:59:59Z, not "${text}"`);
+  }
+  return date;
+}
+
+function parseClaims(items: readonly string[]): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const item of items) {
+    const equals = item.indexOf('=');
+    if (equals < 1) throw new UsageError(`--claim must be key=value, not "${item}"`);
+    const key = item.slice(0, equals);
+    if (Object.hasOwn(claims, key)) throw new UsageError(`--claim ${key} is given twice`);
+    Object.defineProperty(claims, key, { value: item.slice(equals + 1), enumerable: true });
+  }
+  return claims;
+}
+
+function secretFrom(option: string | undefined): string {
+  if (option !== undefined) return option;
+  const fromEnv = process.env.INVITE_SECRET;
+  if (fromEnv === undefined || fromEnv.trim() === '') {
+    throw new UsageError('No secret: pass --secret or set INVITE_SECRET');
+  }
+  try {
+    const [current] = parseSecretList(fromEnv, InviteLimits.minSecretBytes);
+    if (current === undefined) throw new UsageError('INVITE_SECRET is empty');
+    return current;
+  } catch (error) {
+    throw new UsageError(`INVITE_SECRET: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function main(argv: readonly string[]): number {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      email: { type: 'string' },
+      ttl: { type: 'string' },
+      expires: { type: 'string' },
+      'issued-at': { type: 'string' },
+      claim: { type: 'string', multiple: true, default: [] },
+      secret: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
+  if (values.email === undefined) throw new UsageError('--email is required');
+  if ((values.ttl === undefined) === (values.expires === undefined)) {
+    throw new UsageError('Give exactly one of --ttl or --expires');
+  }
+  const now = values['issued-at'] === undefined ? new Date() : parseDate('--issued-at', values['issued-at']);
+  const ttlSeconds =
+    values.ttl !== undefined
+      ? parseDuration(values.ttl)
+      : Math.floor(parseDate('--expires', values.expires ?? '').getTime() / 1000) -
+        Math.floor(now.getTime() / 1000);
+  if (ttlSeconds < 1) throw new UsageError('--expires must be after the issue time');
+  const token = createInvite({
+    email: values.email,
+    ttlSeconds,
+    claims: parseClaims(values.claim),
+    secret: secretFrom(values.secret),
+    now,
+  });
+  process.stdout.write(`${token}\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  // parseArgs reports unknown or malformed options as a TypeError with a code; createInvite as a TypeError.
+  const usage = error instanceof UsageError || error instanceof TypeError;
+  console.error(`invite: ${error instanceof Error ? error.message : String(error)}`);
+  if (usage) console.error('Run with --help for usage.');
+  process.exitCode = usage ? 2 : 1;
+}

@@ -1,0 +1,250 @@
+/**
+ * Signed invitations: a token an app's backend mints for one email address, which the pre sign-up trigger
+ * accepts as proof that the person signing up was invited at that address.
+ *
+ * Format: `v1.<payload>.<mac>` where `payload` is base64url (no padding) of the JSON
+ * `{"email":"<normalised address>","exp":<unix s>,"iat":<unix s>,"claims":{…}}` and `mac` is base64url of
+ * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`, so any
+ * spelling of the same address (case, IDN or punycode, trailing dot) verifies and no other address does.
+ *
+ * Dependency-free apart from `node:crypto` and `./email.js`: an app's backend can import this file alone.
+ * Untrusted input never makes {@link verifyInvite} throw; only a bad secret (a programming error) does.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { normalizeEmail } from './email.js';
+
+/** Bounds on tokens, secrets and claims. */
+export const InviteLimits = {
+  /** Longest token accepted or minted; ValidationData values may hold 2,048 characters (contract §5). */
+  maxTokenLength: 1024,
+  /** Shortest secret, in UTF-8 bytes: the HMAC-SHA256 key should carry at least 256 bits. */
+  minSecretBytes: 32,
+  /** How many secrets `verifyInvite` tries (the current one and those being rotated out). */
+  maxSecrets: 10,
+  maxClaims: 16,
+  maxClaimKeyLength: 32,
+  maxClaimValueLength: 256,
+  /** Latest `exp`: 9999-12-31T23:59:59Z, so `expiresAt` is always a valid Date. */
+  maxExpiry: 253_402_300_799,
+  /** Default tolerance between the minting and the verifying clock. */
+  defaultClockSkewSeconds: 60,
+} as const;
+
+/** Why a token was refused, from the first check that failed (in this order). */
+export const InviteFailureReason = {
+  /** Not a `v1` token of the right shape, or a payload that breaks the format after a valid MAC. */
+  Malformed: 'malformed',
+  /** The MAC matches none of the secrets: forged, altered, or signed with a retired secret. */
+  Signature: 'signature',
+  /** Signed for another address, or the address given to `verifyInvite` is not a valid one. */
+  Email: 'email',
+  /** `exp` (plus the clock skew) is in the past. */
+  Expired: 'expired',
+} as const;
+
+/** One of {@link InviteFailureReason}. */
+export type InviteFailureReason = (typeof InviteFailureReason)[keyof typeof InviteFailureReason];
+
+/** Flat string claims carried by an invite (for example a group or a tenant). */
+export type InviteClaims = Readonly<Record<string, string>>;
+
+/** What {@link verifyInvite} answers. */
+export type InviteVerification =
+  | {
+      ok: true;
+      /** The normalised address the invite is bound to. */
+      email: string;
+      claims: InviteClaims;
+      expiresAt: Date;
+    }
+  | { ok: false; reason: InviteFailureReason };
+
+/** Options of {@link createInvite}. */
+export type CreateInviteOptions = {
+  /** The invited address, in any spelling; the token carries its normal form. */
+  email: string;
+  /** Lifetime from `now`, in whole seconds. */
+  ttlSeconds: number;
+  claims?: Readonly<Record<string, string>>;
+  /** The current secret: at least 32 UTF-8 bytes. */
+  secret: string;
+  /** Issue time; defaults to the current time. */
+  now?: Date;
+};
+
+/** Options of {@link verifyInvite}. */
+export type VerifyInviteOptions = {
+  /** The address signing up (the event's `email` attribute), in any spelling. */
+  email: string;
+  /** Accepted secrets, current first; a token signed with any of them verifies (key rotation). */
+  secrets: readonly string[];
+  /** Verification time; defaults to the current time. */
+  now?: Date;
+  /** Seconds an invite stays valid past `exp`, for clock drift between minting and verifying. */
+  clockSkewSeconds?: number;
+};
+
+const VERSION = 'v1';
+// The MAC is 43 characters: base64url of the 32-byte HMAC-SHA256, without padding.
+const TOKEN_SHAPE = /^v1\.([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{43})$/;
+/** Characters a token is made of, for ValidationData readers. */
+export const INVITE_TOKEN_ALPHABET = /^[A-Za-z0-9_.-]*$/;
+// A letter first: no `__proto__`, no `constructor`-style surprises from a leading underscore.
+const CLAIM_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,31}$/;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+const PAYLOAD_KEYS = ['claims', 'email', 'exp', 'iat'];
+
+function checkSecret(secret: unknown, label: string): string {
+  if (typeof secret !== 'string' || Buffer.byteLength(secret, 'utf8') < InviteLimits.minSecretBytes) {
+    throw new TypeError(`${label} must be a string of at least ${InviteLimits.minSecretBytes} bytes`);
+  }
+  return secret;
+}
+
+function macOf(secret: string, payloadPart: string): Buffer {
+  return createHmac('sha256', secret).update(`${VERSION}.${payloadPart}`).digest();
+}
+
+/** The claim problem, or `undefined` when `claims` is a flat, bounded string map. */
+function claimsProblem(claims: unknown): string | undefined {
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return 'claims must be a map';
+  const entries = Object.entries(claims);
+  if (entries.length > InviteLimits.maxClaims) return `at most ${InviteLimits.maxClaims} claims are allowed`;
+  for (const [key, value] of entries) {
+    if (!CLAIM_KEY.test(key)) {
+      return `claim keys must match ${CLAIM_KEY} (a letter, then letters, digits, _ . : -)`;
+    }
+    if (
+      typeof value !== 'string' ||
+      value.length > InviteLimits.maxClaimValueLength ||
+      CONTROL_CHARACTERS.test(value)
+    ) {
+      return `claim values must be strings of at most ${InviteLimits.maxClaimValueLength} characters without control characters`;
+    }
+  }
+  return undefined;
+}
+
+function isUnixSeconds(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= InviteLimits.maxExpiry;
+}
+
+/**
+ * Mints an invite token for `email`, valid for `ttlSeconds`.
+ *
+ * @throws {TypeError} for an invalid address, lifetime, claim or secret, or a token over 1,024 characters.
+ * @example
+ * const token = createInvite({
+ *   email: 'jane@example.com',
+ *   ttlSeconds: 7 * 24 * 3600,
+ *   claims: { tenant: 'acme' },
+ *   secret: process.env.INVITE_SECRET ?? '',
+ * });
+ */
+export function createInvite(options: CreateInviteOptions): string {
+  const secret = checkSecret(options.secret, 'secret');
+  const email = normalizeEmail(typeof options.email === 'string' ? options.email : '');
+  if (email === undefined) throw new TypeError('email must be a valid email address');
+  const now = options.now ?? new Date();
+  const iat = Math.floor(now.getTime() / 1000);
+  if (!isUnixSeconds(iat)) throw new TypeError('now must be a valid date after 1970');
+  if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
+    throw new TypeError('ttlSeconds must be a positive whole number');
+  }
+  const exp = iat + options.ttlSeconds;
+  if (!isUnixSeconds(exp)) throw new TypeError('ttlSeconds must not expire the invite after the year 9999');
+  const claims = { ...(options.claims ?? {}) };
+  const problem = claimsProblem(claims);
+  if (problem !== undefined) throw new TypeError(problem);
+  const payloadPart = Buffer.from(
+    JSON.stringify({ email: email.address, exp, iat, claims }),
+    'utf8',
+  ).toString('base64url');
+  const token = `${VERSION}.${payloadPart}.${macOf(secret, payloadPart).toString('base64url')}`;
+  if (token.length > InviteLimits.maxTokenLength) {
+    throw new TypeError(
+      `The invite would be longer than ${InviteLimits.maxTokenLength} characters: fewer claims`,
+    );
+  }
+  return token;
+}
+
+/** The decoded payload, or `undefined` when it breaks the format. Called only after the MAC matched. */
+function parsePayload(
+  payloadPart: string,
+): { email: string; exp: number; iat: number; claims: InviteClaims } | undefined {
+  const bytes = Buffer.from(payloadPart, 'base64url');
+  // Canonical base64url only: one token, one spelling.
+  if (bytes.toString('base64url') !== payloadPart) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const keys = Object.keys(payload).sort();
+  if (keys.length !== PAYLOAD_KEYS.length || keys.some((key, index) => key !== PAYLOAD_KEYS[index])) {
+    return undefined;
+  }
+  const { email, exp, iat, claims } = payload as Record<string, unknown>;
+  if (typeof email !== 'string' || normalizeEmail(email)?.address !== email) return undefined;
+  if (!isUnixSeconds(exp) || !isUnixSeconds(iat) || iat > exp) return undefined;
+  if (claimsProblem(claims) !== undefined) return undefined;
+  return {
+    email,
+    exp,
+    iat,
+    claims: Object.freeze(Object.fromEntries(Object.entries(claims as Record<string, string>))),
+  };
+}
+
+/**
+ * Checks an invite token against the address signing up. Never throws for any `token` or `email`: every
+ * failure is a `{ ok: false, reason }` (see {@link InviteFailureReason} for the order of the checks).
+ *
+ * @throws {TypeError} only when `secrets` is empty or holds a secret shorter than 32 bytes.
+ * @example
+ * const result = verifyInvite(token, { email: 'Jane@Example.com', secrets: [current, previous] });
+ * if (result.ok) grantGroup(result.claims.group);
+ */
+export function verifyInvite(token: unknown, options: VerifyInviteOptions): InviteVerification {
+  const { secrets } = options;
+  if (!Array.isArray(secrets) || secrets.length === 0 || secrets.length > InviteLimits.maxSecrets) {
+    throw new TypeError(`secrets must list 1 to ${InviteLimits.maxSecrets} secrets`);
+  }
+  secrets.forEach((secret, index) => {
+    checkSecret(secret, `secrets[${index}]`);
+  });
+  const skew = options.clockSkewSeconds ?? InviteLimits.defaultClockSkewSeconds;
+  if (!Number.isSafeInteger(skew) || skew < 0 || skew > 3600) {
+    throw new TypeError('clockSkewSeconds must be a whole number from 0 to 3600');
+  }
+
+  const fail = (reason: InviteFailureReason): InviteVerification => ({ ok: false, reason });
+  if (typeof token !== 'string' || token.length > InviteLimits.maxTokenLength) return fail('malformed');
+  const shape = TOKEN_SHAPE.exec(token);
+  const payloadPart = shape?.[1];
+  const macPart = shape?.[2];
+  if (payloadPart === undefined || macPart === undefined) return fail('malformed');
+  const given = Buffer.from(macPart, 'base64url');
+  // The last character carries 2 unused bits: only the canonical spelling counts, so no two tokens are equal.
+  if (given.length !== 32 || given.toString('base64url') !== macPart) {
+    return fail('malformed');
+  }
+  let matched = false;
+  for (const secret of secrets) {
+    // Every secret is tried: how long this takes says nothing about which one matched.
+    if (timingSafeEqual(macOf(secret, payloadPart), given)) matched = true;
+  }
+  if (!matched) return fail('signature');
+
+  const payload = parsePayload(payloadPart);
+  if (payload === undefined) return fail('malformed');
+  const email = normalizeEmail(typeof options.email === 'string' ? options.email : '');
+  if (email === undefined || email.address !== payload.email) return fail('email');
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  // NaN (an invalid `now`) fails closed.
+  if (!(now < payload.exp + skew)) return fail('expired');
+  return { ok: true, email: payload.email, claims: payload.claims, expiresAt: new Date(payload.exp * 1000) };
+}

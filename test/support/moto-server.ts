@@ -1,0 +1,114 @@
+/**
+ * moto's server mode (a local fake of AWS APIs, in Python) for tests of code that calls AWS: SSM and
+ * Secrets Manager here, EventBridge and SQS elsewhere. It listens on 127.0.0.1 on a port the OS picks and
+ * is stopped after the suite.
+ *
+ * Where moto is not installed a suite must say so rather than pass silently:
+ *
+ * ```ts
+ * const moto = motoAvailability();
+ * if (!moto.available) console.warn(`SKIPPED <suite>: ${moto.reason}`);
+ * describe.runIf(moto.available)('Shared: …', () => { … });
+ * ```
+ *
+ * Point the SDK at `server.endpoint`, and give it dummy credentials ({@link motoCredentialsEnv}).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+/** The Python interpreter; `MOTO_PYTHON` overrides it (a virtualenv, `python3.12`). */
+const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
+
+/** Whether moto's server can run here, and if not, why (for the skip warning). */
+export type MotoAvailability = { available: true } | { available: false; reason: string };
+
+let availability: MotoAvailability | undefined;
+
+/** Checks once per process whether `python3 -m moto.server` can start (moto with its server extras). */
+export function motoAvailability(): MotoAvailability {
+  if (availability !== undefined) return availability;
+  const probe = spawnSync(PYTHON, ['-c', 'import moto.server'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.error !== undefined) {
+    availability = { available: false, reason: `${PYTHON} could not be run (${probe.error.message})` };
+  } else if (probe.status !== 0) {
+    const lastLine = probe.stderr.trim().split('\n').at(-1) ?? '';
+    availability = {
+      available: false,
+      reason: `moto's server is not installed for ${PYTHON} (pip install "moto[server]"): ${lastLine}`,
+    };
+  } else {
+    availability = { available: true };
+  }
+  return availability;
+}
+
+/** Environment variables that give the AWS SDK dummy credentials and a region, with no profile lookups. */
+export const motoCredentialsEnv = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_SESSION_TOKEN: 'testing',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
+/** The account moto puts in every ARN. */
+export const MOTO_ACCOUNT_ID = '123456789012';
+
+/** A running moto server. */
+export type MotoServer = {
+  /** `http://127.0.0.1:<port>`, for the SDK's `endpoint`. */
+  endpoint: string;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+};
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    force.unref();
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts `python3 -m moto.server` on 127.0.0.1 and a free port (`-p 0`: werkzeug binds, then prints the
+ * port it got), and resolves once it is listening.
+ */
+export function startMotoServer(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const child = spawn(PYTHON, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+  return new Promise<MotoServer>((resolve, reject) => {
+    let output = '';
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      void stopChild(child).then(() => reject(new Error(`${message}\n${output.slice(-2000)}`)));
+    };
+    const timer = setTimeout(() => fail(`moto did not start within ${timeoutMs} ms`), timeoutMs);
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`moto exited early (code ${code}, signal ${signal})`);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const port = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+      if (port === undefined) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onEarlyExit);
+      // Keep draining the pipes so a chatty server never blocks on a full buffer.
+      child.stdout?.resume();
+      child.stderr?.resume();
+      resolve({ endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (error) => fail(`moto could not be started: ${error.message}`));
+    child.once('exit', onEarlyExit);
+  });
+}

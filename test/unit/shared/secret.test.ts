@@ -1,0 +1,569 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConfigurationError } from '../../../shared/errors.js';
+import {
+  createSecretSource,
+  parseSecretList,
+  SecretUnavailableError,
+  secretSourceFromEnv,
+} from '../../../shared/secret.js';
+import {
+  MOTO_ACCOUNT_ID,
+  type MotoServer,
+  motoAvailability,
+  motoCredentialsEnv,
+  startMotoServer,
+} from '../../support/moto-server.js';
+
+const SECRET = 'test-secret-0123456789abcdef-0123456789';
+const PREVIOUS = 'previous-secret-0123456789abcdef-012345';
+const ARN = `arn:aws:secretsmanager:us-east-1:${MOTO_ACCOUNT_ID}:secret:invite-AbCdEf`;
+
+/** Time enough for any local call. */
+const later = () => Date.now() + 4000;
+const neverAborted = () => new AbortController().signal;
+
+function stubCredentials(): void {
+  for (const [name, value] of Object.entries(motoCredentialsEnv)) vi.stubEnv(name, value);
+}
+
+/** The error `work` rejects with, or a failed assertion when it resolves. */
+async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
+  try {
+    await work;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Test: expected a rejection');
+}
+
+describe('Shared: parseSecretList', () => {
+  it('reads a single value as a list of one', () => {
+    // Prepare
+    const raw = `  ${SECRET}\n`;
+
+    // Act
+    const secrets = parseSecretList(raw);
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+  });
+
+  it('reads a JSON array, current first', () => {
+    // Prepare
+    const raw = JSON.stringify([SECRET, PREVIOUS]);
+
+    // Act
+    const secrets = parseSecretList(raw);
+
+    // Assess
+    expect(secrets).toEqual([SECRET, PREVIOUS]);
+  });
+
+  it('reads one secret per line, ignoring blank lines and surrounding spaces', () => {
+    // Prepare
+    const raw = `${SECRET}\r\n\n  ${PREVIOUS}  \n`;
+
+    // Act
+    const secrets = parseSecretList(raw);
+
+    // Assess
+    expect(secrets).toEqual([SECRET, PREVIOUS]);
+  });
+
+  it.each([
+    ['empty', '  \n '],
+    ['a JSON object (a Secrets Manager key/value secret)', `{"secret":"${SECRET}"}`],
+    ['a broken JSON array', `["${SECRET}"`],
+    ['a JSON array of numbers', '[1, 2]'],
+    ['an empty JSON array', '[]'],
+    ['more than ten secrets', Array(11).fill(SECRET).join('\n')],
+    ['a secret over 4,096 characters', 's'.repeat(4097)],
+    ['shorter than the minimum', 'short-but-not-32-bytes'],
+  ])('refuses a value that is %s, without quoting it', (_case, raw) => {
+    // Prepare
+    let thrown: unknown;
+
+    // Act
+    try {
+      parseSecretList(raw, 32);
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).not.toContain('short-but');
+    expect((thrown as Error).message).not.toContain(SECRET);
+  });
+});
+
+describe('Shared: createSecretSource (value)', () => {
+  it('answers the parsed value', async () => {
+    // Prepare
+    const source = createSecretSource({ value: JSON.stringify([SECRET, PREVIOUS]) });
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET, PREVIOUS]);
+  });
+
+  it('answers a copy, so a caller cannot change what the next one gets', async () => {
+    // Prepare
+    const source = createSecretSource({ value: SECRET });
+    (await source.get(later(), neverAborted())).push('injected');
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+  });
+
+  it('refuses a value shorter than minBytes at construction', () => {
+    // Prepare
+    const location = { value: 'short' };
+
+    // Act
+    const act = () => createSecretSource(location, { minBytes: 32 });
+
+    // Assess
+    expect(act).toThrow(TypeError);
+  });
+
+  it.each([
+    ['two locations', { value: SECRET, secretArn: ARN }],
+    ['no location', {}],
+    ['an SSM name with spaces', { ssmParameter: '/my secret' }],
+    ['a secret name instead of an ARN', { secretArn: 'invite' }],
+    ['an ARN of another service', { secretArn: `arn:aws:ssm:us-east-1:${MOTO_ACCOUNT_ID}:parameter/x` }],
+  ])('refuses %s at construction', (_case, location) => {
+    // Prepare
+    const build = () => createSecretSource(location as never);
+
+    // Act
+    const act = () => build();
+
+    // Assess
+    expect(act).toThrow(TypeError);
+  });
+
+  it.each([
+    ['cacheSeconds', { cacheSeconds: -1 }],
+    ['cacheSeconds', { cacheSeconds: 86_401 }],
+    ['requestTimeoutMs', { requestTimeoutMs: 0 }],
+    ['requestTimeoutMs', { requestTimeoutMs: 5000 }],
+    ['maxAttempts', { maxAttempts: 4 }],
+    ['endpoint', { endpoint: 'ftp://127.0.0.1' }],
+  ])('refuses an out-of-range %s at construction', (_name, options) => {
+    // Prepare
+    const build = () => createSecretSource({ ssmParameter: '/invite' }, options);
+
+    // Act
+    const act = () => build();
+
+    // Assess
+    expect(act).toThrow(TypeError);
+  });
+});
+
+describe('Shared: secretSourceFromEnv', () => {
+  it('answers undefined when none of the three variables is set', () => {
+    // Prepare
+    const env = { INVITE_SECRET: '  ' };
+
+    // Act
+    const source = secretSourceFromEnv(env, 'INVITE_SECRET');
+
+    // Assess
+    expect(source).toBeUndefined();
+  });
+
+  it.each([
+    ['INVITE_SECRET', SECRET, 'value'],
+    ['INVITE_SECRET_SSM_PARAMETER', '/cognito/invite-secret', 'ssm'],
+    [
+      'INVITE_SECRET_SSM_PARAMETER',
+      `arn:aws:ssm:eu-west-1:${MOTO_ACCOUNT_ID}:parameter/cognito/invite`,
+      'ssm',
+    ],
+    ['INVITE_SECRET_ARN', ARN, 'secrets-manager'],
+  ])('reads %s as a source of kind %s', (name, value, kind) => {
+    // Prepare
+    const env = { [name]: value };
+
+    // Act
+    const source = secretSourceFromEnv(env, 'INVITE_SECRET');
+
+    // Assess
+    expect(source?.kind).toBe(kind);
+  });
+
+  it('refuses two locations at once, naming both variables', () => {
+    // Prepare
+    const env = { CAPTCHA_SECRET: SECRET, CAPTCHA_SECRET_ARN: ARN };
+
+    // Act
+    const act = () => secretSourceFromEnv(env, 'CAPTCHA_SECRET');
+
+    // Assess
+    expect(act).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        variable: 'CAPTCHA_SECRET and CAPTCHA_SECRET_ARN',
+      }),
+    );
+  });
+
+  it.each([
+    ['INVITE_SECRET', { INVITE_SECRET: 'too-short' }],
+    ['INVITE_SECRET_SSM_PARAMETER', { INVITE_SECRET_SSM_PARAMETER: 'has spaces' }],
+    ['INVITE_SECRET_ARN', { INVITE_SECRET_ARN: 'invite' }],
+    ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: 'soon' }],
+  ])('names %s when its value is unusable', (variable, env) => {
+    // Prepare
+    let thrown: unknown;
+
+    // Act
+    try {
+      secretSourceFromEnv(env, 'INVITE_SECRET', { minBytes: 32 });
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect(thrown).toMatchObject({ variable });
+    expect((thrown as Error).message).not.toContain('too-short');
+  });
+});
+
+describe('Shared: createSecretSource (bounded fetches)', () => {
+  // A TCP server that accepts connections and never answers: every request hangs until someone gives up.
+  let silent: Server;
+  let endpoint: string;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    stubCredentials();
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    endpoint = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    vi.unstubAllEnvs();
+  });
+
+  it('rejects with SecretUnavailableError by the deadline when the store does not answer', async () => {
+    // Prepare
+    const source = createSecretSource(
+      { ssmParameter: '/invite' },
+      { endpoint, requestTimeoutMs: 4000, maxAttempts: 3 },
+    );
+    const started = Date.now();
+
+    // Act
+    const error = await rejectionOf(source.get(started + 300, neverAborted()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('gives up when the caller aborts, well before its own timeouts', async () => {
+    // Prepare
+    const source = createSecretSource(
+      { secretArn: ARN },
+      { endpoint, requestTimeoutMs: 4000, maxAttempts: 3 },
+    );
+    const started = Date.now();
+
+    // Act
+    const error = await rejectionOf(source.get(started + 10_000, AbortSignal.timeout(200)));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('ends an attempt at requestTimeoutMs rather than waiting for the deadline', async () => {
+    // Prepare
+    const source = createSecretSource(
+      { ssmParameter: '/invite' },
+      { endpoint, requestTimeoutMs: 200, maxAttempts: 1 },
+    );
+    const started = Date.now();
+
+    // Act
+    const error = await rejectionOf(source.get(started + 10_000, neverAborted()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('rejects at once when the deadline has already passed', async () => {
+    // Prepare
+    const source = createSecretSource({ ssmParameter: '/invite' }, { endpoint });
+
+    // Act
+    const error = await rejectionOf(source.get(Date.now() - 1, neverAborted()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'SecretUnavailableError', source: 'ssm', location: '/invite' });
+  });
+
+  it('rejects when nothing listens on the endpoint', async () => {
+    // Prepare: a port that was free a moment ago.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const source = createSecretSource({ ssmParameter: '/invite' }, { endpoint: `http://127.0.0.1:${port}` });
+
+    // Act
+    const error = await rejectionOf(source.get(later(), neverAborted()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+  });
+});
+
+const moto = motoAvailability();
+if (!moto.available) {
+  console.warn(`NOT RUN: the SSM and Secrets Manager tests of shared/secret.ts need moto: ${moto.reason}`);
+}
+
+describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () => {
+  let server: MotoServer;
+  let ssm: SSMClient;
+  let secretsManager: SecretsManagerClient;
+  let counter = 0;
+  /** A parameter name no other test uses. */
+  const uniqueName = () => {
+    counter += 1;
+    return `/test/secret-${counter}`;
+  };
+  const putParameter = (name: string, value: string, type: 'SecureString' | 'String' = 'SecureString') =>
+    ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: type, Overwrite: true }));
+
+  beforeAll(async () => {
+    stubCredentials();
+    server = await startMotoServer();
+    ssm = new SSMClient({ endpoint: server.endpoint });
+    secretsManager = new SecretsManagerClient({ endpoint: server.endpoint });
+  });
+
+  afterAll(async () => {
+    ssm?.destroy();
+    secretsManager?.destroy();
+    await server?.stop();
+    vi.unstubAllEnvs();
+  });
+
+  it('reads an SSM SecureString parameter', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    const source = createSecretSource({ ssmParameter: name }, { endpoint: server.endpoint });
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+  });
+
+  it('reads a rotation list stored as a JSON array', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, JSON.stringify([SECRET, PREVIOUS]));
+    const source = createSecretSource({ ssmParameter: name }, { endpoint: server.endpoint });
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET, PREVIOUS]);
+  });
+
+  it('reads a Secrets Manager secret by ARN', async () => {
+    // Prepare
+    const created = await secretsManager.send(
+      new CreateSecretCommand({ Name: `invite-${Date.now()}`, SecretString: `${SECRET}\n${PREVIOUS}` }),
+    );
+    const source = createSecretSource({ secretArn: created.ARN ?? '' }, { endpoint: server.endpoint });
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET, PREVIOUS]);
+  });
+
+  it('refuses a Secrets Manager key/value secret instead of using the JSON as a key', async () => {
+    // Prepare
+    const created = await secretsManager.send(
+      new CreateSecretCommand({
+        Name: `json-${Date.now()}`,
+        SecretString: JSON.stringify({ secret: SECRET }),
+      }),
+    );
+    const source = createSecretSource({ secretArn: created.ARN ?? '' }, { endpoint: server.endpoint });
+
+    // Act
+    const error = await rejectionOf(source.get(later(), neverAborted()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+  });
+
+  it('serves the cached value until cacheSeconds have passed', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    let now = 1_000_000;
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now },
+    );
+    await source.get(later(), neverAborted());
+    await putParameter(name, PREVIOUS);
+    now += 59_999;
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+  });
+
+  it('fetches again once cacheSeconds have passed', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    let now = 1_000_000;
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now },
+    );
+    await source.get(later(), neverAborted());
+    await putParameter(name, PREVIOUS);
+    now += 60_000;
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([PREVIOUS]);
+  });
+
+  it('keeps serving the cached value, with a warning, when a refresh fails', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    let now = 1_000_000;
+    const logger = { warn: vi.fn() };
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now, logger },
+    );
+    await source.get(later(), neverAborted());
+    await ssm.send(new DeleteParameterCommand({ Name: name }));
+    now += 60_000;
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'secret refresh failed; serving the cached value',
+      expect.objectContaining({ source: 'ssm', location: name }),
+    );
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(SECRET);
+  });
+
+  it('waits retrySeconds after a failed refresh before trying again', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    let now = 1_000_000;
+    const logger = { warn: vi.fn() };
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 60, retrySeconds: 30, clock: () => now, logger },
+    );
+    await source.get(later(), neverAborted());
+    await ssm.send(new DeleteParameterCommand({ Name: name }));
+    now += 60_000;
+    await source.get(later(), neverAborted());
+    await putParameter(name, PREVIOUS);
+    now += 29_999;
+
+    // Act
+    const secrets = await source.get(later(), neverAborted());
+
+    // Assess
+    expect(secrets).toEqual([SECRET]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects with SecretUnavailableError when the parameter does not exist and nothing is cached', async () => {
+    // Prepare
+    const source = createSecretSource({ ssmParameter: '/test/missing' }, { endpoint: server.endpoint });
+
+    // Act
+    const error = await rejectionOf(source.get(later(), neverAborted()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'SecretUnavailableError', source: 'ssm', location: '/test/missing' });
+  });
+
+  it('refuses a stored value shorter than minBytes', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, 'short');
+    const source = createSecretSource({ ssmParameter: name }, { endpoint: server.endpoint, minBytes: 32 });
+
+    // Act
+    const error = await rejectionOf(source.get(later(), neverAborted()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+  });
+
+  it('warns once when the parameter is a plain String rather than a SecureString', async () => {
+    // Prepare
+    const name = uniqueName();
+    await putParameter(name, SECRET, 'String');
+    const logger = { warn: vi.fn() };
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 0, logger },
+    );
+    await source.get(later(), neverAborted());
+
+    // Act
+    await source.get(later(), neverAborted());
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith('secret parameter is not a SecureString', {
+      parameter: name,
+      type: 'String',
+    });
+  });
+});

@@ -1,0 +1,366 @@
+import { disposableEmailBlocklist } from 'disposable-email-domains-js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normalizeDomain } from '../../../../../shared/email.js';
+import { ConfigurationError } from '../../../../../shared/errors.js';
+import type { PreSignUpTriggerSource, StringMap } from '../../../../../shared/event-types.js';
+import { preSignUpSources } from '../../../../../shared/trigger-source.js';
+import {
+  blockDisposableEmails,
+  blockDisposableEmailsFromEnv,
+  EmailDisposableError,
+} from '../../../../../triggers/pre-sign-up/rules/block-disposable-emails.js';
+import { preSignUpEvent } from '../../../../support/builders.js';
+
+const fixedMessage = 'EMAIL_DISPOSABLE: Disposable email addresses cannot be used to sign up.';
+
+/** A pre sign-up event from `source` carrying exactly `userAttributes`. */
+function eventWith(userAttributes: StringMap, source: PreSignUpTriggerSource = 'PreSignUp_SignUp') {
+  const event = preSignUpEvent({ triggerSource: source });
+  event.request.userAttributes = userAttributes;
+  return event;
+}
+
+/** The EmailDisposableError `act` throws, or a failed assertion when it throws none. */
+function disposableErrorOf(act: () => unknown): EmailDisposableError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof EmailDisposableError) return error;
+    throw error;
+  }
+  throw new Error('Test: expected an EmailDisposableError');
+}
+
+// Built once for the file: the bundled list is what a cold start builds.
+const rule = blockDisposableEmails();
+
+describe('Rule: blockDisposableEmails (the bundled list)', () => {
+  it('holds thousands of domains, each already in shared/email.ts normal form and listed once', () => {
+    // Prepare
+    const list = disposableEmailBlocklist();
+
+    // Act
+    const notNormal = list.filter((domain) => normalizeDomain(domain) !== domain);
+
+    // Assess
+    expect(list.length).toBeGreaterThan(5000);
+    expect(notNormal).toEqual([]);
+    expect(new Set(list).size).toBe(list.length);
+  });
+
+  it.each(['mailinator.com', 'guerrillamail.com', 'yopmail.com'])('lists %s', (domain) => {
+    // Prepare
+    const event = eventWith({ email: `alice@${domain}` });
+
+    // Act
+    const error = disposableErrorOf(() => rule(event));
+
+    // Assess
+    expect(error.listed).toBe(domain);
+  });
+
+  it.each(['gmail.com', 'outlook.com', 'example.com'])('does not list %s', (domain) => {
+    // Prepare
+    const event = eventWith({ email: `alice@${domain}` });
+
+    // Act
+    const outcome = rule(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+});
+
+describe('Rule: blockDisposableEmails (matching)', () => {
+  it('is named blockDisposableEmails, the name logs and SHADOW_RULES use', () => {
+    // Prepare (the file's rule)
+
+    // Act
+    const name = rule.name;
+
+    // Assess
+    expect(name).toBe('blockDisposableEmails');
+  });
+
+  it('rejects a listed domain with the fixed sentence, keeping domain and list entry for logs', () => {
+    // Prepare
+    const event = eventWith({ email: 'alice@mailinator.com' });
+
+    // Act
+    const error = disposableErrorOf(() => rule(event));
+
+    // Assess
+    expect(error.message).toBe(fixedMessage);
+    expect(error).toMatchObject({
+      code: 'EMAIL_DISPOSABLE',
+      domain: 'mailinator.com',
+      listed: 'mailinator.com',
+    });
+  });
+
+  it.each(['alice@inbox.mailinator.com', 'alice@a.b.c.mailinator.com'])(
+    'rejects %s: a sub-domain of a throwaway domain is a throwaway too',
+    (email) => {
+      // Prepare
+      const event = eventWith({ email });
+
+      // Act
+      const error = disposableErrorOf(() => rule(event));
+
+      // Assess
+      expect(error.listed).toBe('mailinator.com');
+    },
+  );
+
+  it('does not take a domain that merely ends like a listed one for a sub-domain', () => {
+    // Prepare
+    const strict = blockDisposableEmails({ domains: ['throwaway.example'] });
+    const event = eventWith({ email: 'alice@notthrowaway.example' });
+
+    // Act
+    const outcome = strict(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+
+  it.each([
+    ['upper case and a trailing dot', 'alice@MAILINATOR.Com.'],
+    ['a quoted local part', '"alice smith"@mailinator.com'],
+  ])('matches despite %s', (_label, email) => {
+    // Prepare
+    const event = eventWith({ email });
+
+    // Act
+    const error = disposableErrorOf(() => rule(event));
+
+    // Assess
+    expect(error.domain).toBe('mailinator.com');
+  });
+
+  it('matches a Unicode address against a punycode entry', () => {
+    // Prepare
+    const strict = blockDisposableEmails({ domains: ['xn--bcher-kva.example'] });
+    const event = eventWith({ email: 'jane@Bücher.example' });
+
+    // Act
+    const error = disposableErrorOf(() => strict(event));
+
+    // Assess
+    expect(error.listed).toBe('xn--bcher-kva.example');
+  });
+
+  it('skips AdminCreateUser: an administrator decided', () => {
+    // Prepare
+    const event = eventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_AdminCreateUser');
+
+    // Act
+    const outcome = rule(event);
+
+    // Assess
+    expect(outcome).toBe('skipped');
+  });
+
+  it('applies to ExternalProvider', () => {
+    // Prepare
+    const event = eventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_ExternalProvider');
+
+    // Act
+    const error = disposableErrorOf(() => rule(event));
+
+    // Assess
+    expect(error.code).toBe('EMAIL_DISPOSABLE');
+  });
+
+  it.each([
+    ['absent', {}],
+    ['empty', { email: '' }],
+    ['without a readable domain', { email: 'alice@' }],
+  ])('passes when the email is %s: requireValidAttributes judges that', (_label, attributes) => {
+    // Prepare
+    const event = eventWith(attributes);
+
+    // Act
+    const outcome = rule(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+});
+
+describe('Rule: blockDisposableEmails (allow)', () => {
+  it('exempts an allowed domain', () => {
+    // Prepare
+    const lenient = blockDisposableEmails({ allow: ['Mailinator.com.'] });
+    const event = eventWith({ email: 'alice@mailinator.com' });
+
+    // Act
+    const outcome = lenient(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+
+  it('does not exempt a sub-domain with an exact entry', () => {
+    // Prepare
+    const lenient = blockDisposableEmails({ allow: ['mailinator.com'] });
+    const event = eventWith({ email: 'alice@team.mailinator.com' });
+
+    // Act
+    const error = disposableErrorOf(() => lenient(event));
+
+    // Assess
+    expect(error.domain).toBe('team.mailinator.com');
+  });
+
+  it('exempts sub-domains with a *. entry', () => {
+    // Prepare
+    const lenient = blockDisposableEmails({ allow: ['*.mailinator.com'] });
+    const event = eventWith({ email: 'alice@team.mailinator.com' });
+
+    // Act
+    const outcome = lenient(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+});
+
+describe('Rule: blockDisposableEmails (options checked at construction)', () => {
+  it('normalises the domains it is given', () => {
+    // Prepare
+    const strict = blockDisposableEmails({ domains: ['Throwaway.Example.'] });
+    const event = eventWith({ email: 'alice@throwaway.example' });
+
+    // Act
+    const error = disposableErrorOf(() => strict(event));
+
+    // Assess
+    expect(error.listed).toBe('throwaway.example');
+  });
+
+  it('uses only the domains it is given', () => {
+    // Prepare
+    const strict = blockDisposableEmails({ domains: new Set(['throwaway.example']) });
+    const event = eventWith({ email: 'alice@mailinator.com' });
+
+    // Act
+    const outcome = strict(event);
+
+    // Assess
+    expect(outcome).toBe('pass');
+  });
+
+  it.each([
+    ['an allow entry that is not a domain', { allow: ['not a domain'] }, 'allow[0]'],
+    ['allow that is not an array', { allow: 'example.com' }, 'allow'],
+    ['a string as domains', { domains: 'mailinator.com' }, 'domains'],
+    ['a domain that is not one', { domains: ['mailinator.com', 'localhost'] }, 'domains'],
+  ])('throws a TypeError for %s', (_label, options, named) => {
+    // Prepare
+    const build = () => blockDisposableEmails(options as never);
+
+    // Act
+    const act = () => build();
+
+    // Assess
+    expect(act).toThrow(TypeError);
+    expect(act).toThrow(named);
+  });
+});
+
+describe('Rule: blockDisposableEmailsFromEnv', () => {
+  it.each([
+    ['unset', {}],
+    ['false', { BLOCK_DISPOSABLE_EMAILS: 'false', DISPOSABLE_EMAIL_ALLOW: 'mailinator.com' }],
+  ])('turns the rule off when BLOCK_DISPOSABLE_EMAILS is %s', (_label, env) => {
+    // Prepare (nothing beyond the environment)
+
+    // Act
+    const options = blockDisposableEmailsFromEnv(env);
+
+    // Assess
+    expect(options).toBeUndefined();
+  });
+
+  it('turns the rule on with the allow entries normalised', () => {
+    // Prepare
+    const env = { BLOCK_DISPOSABLE_EMAILS: 'TRUE', DISPOSABLE_EMAIL_ALLOW: 'Mailinator.com, *.yopmail.com.' };
+
+    // Act
+    const options = blockDisposableEmailsFromEnv(env);
+
+    // Assess
+    expect(options).toEqual({ allow: ['mailinator.com', '*.yopmail.com'] });
+  });
+
+  it.each([
+    ['BLOCK_DISPOSABLE_EMAILS', { BLOCK_DISPOSABLE_EMAILS: 'yes' }],
+    [
+      'DISPOSABLE_EMAIL_ALLOW',
+      { BLOCK_DISPOSABLE_EMAILS: 'true', DISPOSABLE_EMAIL_ALLOW: 'example.com,@example.org' },
+    ],
+  ])('names %s for a bad value', (variable, env) => {
+    // Prepare (nothing beyond the environment)
+
+    // Act
+    const act = () => blockDisposableEmailsFromEnv(env);
+
+    // Assess
+    expect(act).toThrow(ConfigurationError);
+    expect(act).toThrow(variable);
+  });
+});
+
+describe('Rule: blockDisposableEmails (property)', () => {
+  const source = fc.constantFrom(...preSignUpSources);
+  const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+
+  it('passes, skips or throws EmailDisposableError for any email, and never touches the response', () => {
+    // Prepare
+    const email = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.emailAddress(),
+      fc.tuple(fc.string({ unit: 'grapheme' }), fc.domain()).map(([local, domain]) => `${local}@${domain}`),
+      fc.constantFrom('', '@', '@mailinator.com', 'x'.repeat(2048), '__proto__@mailinator.com'),
+    );
+
+    // Act
+    const property = fc.property(email, source, (address, triggerSource) => {
+      const event = eventWith({ email: address }, triggerSource);
+      let outcome: unknown;
+      try {
+        outcome = rule(event);
+      } catch (error) {
+        outcome = error;
+      }
+      const untouched = Object.values(event.response).every((flag) => flag === false);
+      if (outcome instanceof EmailDisposableError) return untouched && outcome.message === fixedMessage;
+      return untouched && (outcome === 'pass' || outcome === 'skipped');
+    });
+
+    // Assess
+    expect(() => fc.assert(property, { numRuns: 1000 })).not.toThrow();
+  });
+
+  it('rejects any sub-domain of a listed domain on SignUp', () => {
+    // Prepare
+    const listed = fc.constantFrom(...disposableEmailBlocklist());
+    const subDomain = fc.tuple(fc.array(label, { maxLength: 3 }), listed);
+
+    // Act
+    const property = fc.property(subDomain, ([labels, domain]) => {
+      const full = [...labels, domain].join('.');
+      try {
+        rule(eventWith({ email: `alice@${full}` }));
+      } catch (error) {
+        return error instanceof EmailDisposableError && error.domain === full;
+      }
+      return false;
+    });
+
+    // Assess
+    expect(() => fc.assert(property, { numRuns: 500 })).not.toThrow();
+  });
+});

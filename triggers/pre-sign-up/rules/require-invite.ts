@@ -1,0 +1,143 @@
+/**
+ * Rule 4, invitations: a signed invite in ValidationData key `invite` (see shared/invite.ts for the token)
+ * proves the person signing up was invited at that email address. `INVITE_ONLY=true` makes one mandatory
+ * for self sign-up. Only `PreSignUp_SignUp` carries a caller's ValidationData worth checking: an admin
+ * already decided on AdminCreateUser, and a federated first sign-in has none (contract §2).
+ */
+import { type Env, readBoolean } from '../../../shared/config.js';
+import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
+import type { PreSignUpEvent } from '../../../shared/event-types.js';
+import type { Rule } from '../../../shared/handler-core.js';
+import {
+  INVITE_TOKEN_ALPHABET,
+  type InviteFailureReason,
+  InviteLimits,
+  verifyInvite,
+} from '../../../shared/invite.js';
+import { maskEmail } from '../../../shared/mask.js';
+import { createMetadataReader } from '../../../shared/metadata.js';
+import { logger as sharedLogger } from '../../../shared/observability.js';
+import { type SecretSource, secretSourceFromEnv } from '../../../shared/secret.js';
+import { TriggerSource } from '../../../shared/trigger-source.js';
+import { recordEmailProof } from '../proof.js';
+
+/** Self sign-up without an invite while `INVITE_ONLY` is on. */
+export class InviteRequiredError extends SignUpRejection {
+  public constructor(options?: ErrorOptions) {
+    super('INVITE_REQUIRED', 'An invitation is required to sign up.', options);
+    this.name = 'InviteRequiredError';
+  }
+}
+
+/** An invite that is forged, altered, expired or bound to another email. The reason never reaches the user. */
+export class InviteInvalidError extends SignUpRejection {
+  public readonly reason: InviteFailureReason;
+
+  public constructor(reason: InviteFailureReason, options?: ErrorOptions) {
+    super('INVITE_INVALID', 'The invitation is invalid or has expired.', options);
+    this.name = 'InviteInvalidError';
+    this.reason = reason;
+  }
+}
+
+/** Options of {@link requireInvite}. */
+export type RequireInviteOptions = {
+  /** A valid invite is mandatory for `PreSignUp_SignUp`. Needs `secrets`. */
+  inviteOnly?: boolean;
+  /** Where the HMAC secrets come from; none means invites are not accepted (a sent one is ignored). */
+  secrets?: SecretSource;
+  /** Seconds an invite stays valid past its expiry, for clock drift. */
+  clockSkewSeconds?: number;
+  /** The current time; tests fix it. */
+  now?: () => Date;
+  logger?: Pick<typeof sharedLogger, 'info' | 'warn'>;
+};
+
+const defaults = {
+  inviteOnly: false,
+  clockSkewSeconds: InviteLimits.defaultClockSkewSeconds,
+  now: () => new Date(),
+};
+
+// A ValidationData value may hold 2,048 characters (contract §5); the token alphabet is base64url and dots.
+// The empty string, which forms send for an empty field, counts as no invite.
+const readValidationData = createMetadataReader('validationData', {
+  invite: { type: 'string', maxLength: 2048, pattern: INVITE_TOKEN_ALPHABET },
+});
+
+/**
+ * Checks the invite in ValidationData `invite` on self sign-up, and records a valid one as proof of the
+ * email for the confirmation rule. Rejects with `INVITE_REQUIRED` (none while invite-only) or
+ * `INVITE_INVALID` (forged, expired, for another email); the secret store being down is a fault.
+ *
+ * @throws {TypeError} when `inviteOnly` is set without `secrets`, or an option is out of range.
+ * @example
+ * requireInvite({
+ *   inviteOnly: true,
+ *   secrets: createSecretSource({ ssmParameter: '/cognito/invite-secret' }, { minBytes: 32 }),
+ * });
+ */
+export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignUpEvent> {
+  const settings = { ...defaults, ...options };
+  if (typeof settings.inviteOnly !== 'boolean') throw new TypeError('inviteOnly must be a boolean');
+  if (settings.inviteOnly && settings.secrets === undefined) {
+    throw new TypeError('inviteOnly needs secrets: an invite cannot be checked without a secret');
+  }
+  if (
+    !Number.isSafeInteger(settings.clockSkewSeconds) ||
+    settings.clockSkewSeconds < 0 ||
+    settings.clockSkewSeconds > 3600
+  ) {
+    throw new TypeError('clockSkewSeconds must be a whole number from 0 to 3600');
+  }
+  const log = settings.logger ?? sharedLogger;
+  const { inviteOnly, secrets, clockSkewSeconds, now } = settings;
+
+  return async function requireInvite(event, context) {
+    if (event.triggerSource !== TriggerSource.PreSignUpSignUp) return 'skipped';
+    const { invite } = readValidationData(event.request.validationData);
+    if (invite === undefined || invite === '') {
+      if (inviteOnly) throw new InviteRequiredError();
+      return 'pass';
+    }
+    if (secrets === undefined) {
+      log.warn('invite ignored: no invite secret is configured', { triggerSource: event.triggerSource });
+      return 'pass';
+    }
+    // A fault (SecretUnavailableError) when the store is down and nothing is cached: SIGNUP_UNAVAILABLE.
+    const accepted = await secrets.get(context.deadline, context.signal);
+    const email = event.request.userAttributes.email;
+    const result = verifyInvite(invite, {
+      email: typeof email === 'string' ? email : '',
+      secrets: accepted,
+      now: now(),
+      clockSkewSeconds,
+    });
+    if (!result.ok) {
+      log.info('invite rejected', { reason: result.reason, email: maskEmail(email) });
+      throw new InviteInvalidError(result.reason);
+    }
+    // Proof only: the confirmation rule decides what it grants (never ValidationData by itself).
+    recordEmailProof(event, { kind: 'invite', email: result.email, claims: result.claims });
+    return 'pass';
+  };
+}
+
+/**
+ * The options read from `INVITE_ONLY` (default false) and the invite secret: `INVITE_SECRET`,
+ * `INVITE_SECRET_SSM_PARAMETER` or `INVITE_SECRET_ARN` (none: invites are not accepted), cached for
+ * `INVITE_SECRET_CACHE_SECONDS` (default 300).
+ *
+ * @throws {ConfigurationError} for a bad value, or `INVITE_ONLY=true` with no secret.
+ */
+export function requireInviteFromEnv(env: Env): RequireInviteOptions {
+  const inviteOnly = readBoolean(env, 'INVITE_ONLY', false);
+  const secrets = secretSourceFromEnv(env, 'INVITE_SECRET', { minBytes: InviteLimits.minSecretBytes });
+  if (inviteOnly && secrets === undefined) {
+    throw new ConfigurationError(
+      'INVITE_ONLY',
+      '"false" unless INVITE_SECRET, INVITE_SECRET_SSM_PARAMETER or INVITE_SECRET_ARN is set',
+    );
+  }
+  return secrets === undefined ? { inviteOnly } : { inviteOnly, secrets };
+}

@@ -1,0 +1,158 @@
+/**
+ * Rule 2 of pre sign-up: an allow-list and a block-list of email domains, compared in shared/email.ts's
+ * normal form (case-insensitive, trailing dot ignored, IDN and punycode as one).
+ */
+import { type Env, readList } from '../../../shared/config.js';
+import {
+  domainMatches,
+  normalizeDomain,
+  normalizeDomainEntry,
+  normalizeEmail,
+} from '../../../shared/email.js';
+import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
+import type { PreSignUpEvent } from '../../../shared/event-types.js';
+import type { RuleOutcome } from '../../../shared/handler-core.js';
+import { TriggerSource } from '../../../shared/trigger-source.js';
+
+const DOMAIN_SENTENCE = 'Sign-up with this email domain is not allowed.';
+
+/** The email's domain is not on `ALLOWED_EMAIL_DOMAINS`. */
+export class EmailDomainNotAllowedError extends SignUpRejection {
+  /** The normalised domain, or `undefined` when the address has no readable domain. */
+  public readonly domain: string | undefined;
+
+  public constructor(domain: string | undefined, options?: ErrorOptions) {
+    // Same sentence as EmailDomainBlockedError on purpose: the user learns nothing about either list.
+    super('EMAIL_DOMAIN_NOT_ALLOWED', DOMAIN_SENTENCE, options);
+    this.name = 'EmailDomainNotAllowedError';
+    this.domain = domain;
+  }
+}
+
+/** The email's domain matches an entry of `BLOCKED_EMAIL_DOMAINS`. */
+export class EmailDomainBlockedError extends SignUpRejection {
+  /** The normalised domain. */
+  public readonly domain: string;
+  /** The (normalised) entry that matched. */
+  public readonly entry: string;
+
+  public constructor(domain: string, entry: string, options?: ErrorOptions) {
+    super('EMAIL_DOMAIN_BLOCKED', DOMAIN_SENTENCE, options);
+    this.name = 'EmailDomainBlockedError';
+    this.domain = domain;
+    this.entry = entry;
+  }
+}
+
+const ENTRY_DESCRIPTION = 'domains (example.com) or sub-domain wildcards (*.example.com)';
+
+/**
+ * Normalises configured domain entries (`Example.COM.` -> `example.com`, `*.Bücher.example` ->
+ * `*.xn--bcher-kva.example`). `example.com` matches that domain only, `*.example.com` its sub-domains only.
+ * @throws TypeError naming `option` for an entry that is not one.
+ */
+export function domainEntriesOf(entries: unknown, option: string): readonly string[] {
+  if (!Array.isArray(entries)) throw new TypeError(`${option} must be an array of ${ENTRY_DESCRIPTION}`);
+  return entries.map((entry: unknown, index) => {
+    const normalized = typeof entry === 'string' ? normalizeDomainEntry(entry) : undefined;
+    if (normalized === undefined)
+      throw new TypeError(`${option}[${index}] is not one of ${ENTRY_DESCRIPTION}`);
+    return normalized;
+  });
+}
+
+/**
+ * Reads a comma-separated list of domain entries from `env[name]`, normalised (see {@link domainEntriesOf}).
+ * @throws ConfigurationError naming the variable.
+ */
+export function readDomainEntries(env: Env, name: string): readonly string[] {
+  return readList(env, name).map((entry) => {
+    const normalized = normalizeDomainEntry(entry);
+    if (normalized === undefined)
+      throw new ConfigurationError(name, `a comma-separated list of ${ENTRY_DESCRIPTION}`);
+    return normalized;
+  });
+}
+
+/** The caller's email, when it sent one: an own, non-empty string. */
+export function emailOf(event: PreSignUpEvent): string | undefined {
+  const attributes = event.request.userAttributes;
+  const email: unknown = Object.hasOwn(attributes, 'email') ? attributes.email : undefined;
+  return typeof email === 'string' && email !== '' ? email : undefined;
+}
+
+/**
+ * The normalised domain of an address, or `undefined` when it has none. An address shared/email.ts refuses
+ * (requireValidAttributes rejects it, unless that rule runs in shadow mode) is judged by the part after its
+ * last `@`, so a quoted local part cannot slip a blocked domain through.
+ */
+export function domainOfAddress(address: string): string | undefined {
+  const normalized = normalizeEmail(address);
+  if (normalized !== undefined) return normalized.domain;
+  const at = address.lastIndexOf('@');
+  return at < 1 ? undefined : normalizeDomain(address.slice(at + 1));
+}
+
+/** Options of {@link restrictEmailDomains}. Entries: `example.com` (exactly) or `*.example.com` (sub-domains). */
+export type RestrictEmailDomainsOptions = {
+  /** Only these domains may sign up. Empty (the default): no allow-list. */
+  allowed?: readonly string[];
+  /** These domains may not sign up; wins over `allowed`. */
+  blocked?: readonly string[];
+};
+
+const defaults = {
+  allowed: [] as readonly string[],
+  blocked: [] as readonly string[],
+};
+
+/**
+ * Refuses an email domain on the block-list (`EMAIL_DOMAIN_BLOCKED`) or, when an allow-list is set, off it
+ * (`EMAIL_DOMAIN_NOT_ALLOWED`). Applies to `SignUp` and `ExternalProvider`; `AdminCreateUser` is skipped
+ * (an administrator decided). A missing email passes: requiring one is requireValidAttributes' business.
+ * An address without a readable domain passes the block-list and fails the allow-list.
+ *
+ * @example
+ * const rule = restrictEmailDomains({ allowed: ['example.com', '*.example.com'], blocked: ['old.example.com'] });
+ */
+export function restrictEmailDomains(
+  options: RestrictEmailDomainsOptions = {},
+): (event: PreSignUpEvent) => RuleOutcome {
+  const settings = { ...defaults, ...options };
+  const allowed = domainEntriesOf(settings.allowed, 'allowed');
+  const blocked = domainEntriesOf(settings.blocked, 'blocked');
+
+  return function restrictEmailDomains(event: PreSignUpEvent): RuleOutcome {
+    if (
+      event.triggerSource !== TriggerSource.PreSignUpSignUp &&
+      event.triggerSource !== TriggerSource.PreSignUpExternalProvider
+    ) {
+      return 'skipped';
+    }
+    const email = emailOf(event);
+    if (email === undefined) return 'pass';
+    const domain = domainOfAddress(email);
+    if (domain !== undefined) {
+      const entry = blocked.find((candidate) => domainMatches(domain, candidate));
+      if (entry !== undefined) throw new EmailDomainBlockedError(domain, entry);
+    }
+    if (
+      allowed.length > 0 &&
+      (domain === undefined || !allowed.some((entry) => domainMatches(domain, entry)))
+    ) {
+      throw new EmailDomainNotAllowedError(domain);
+    }
+    return 'pass';
+  };
+}
+
+/**
+ * Options of {@link restrictEmailDomains} from `ALLOWED_EMAIL_DOMAINS` and `BLOCKED_EMAIL_DOMAINS`
+ * (comma-separated entries), or `undefined` when both are empty: the rule is off.
+ * @throws ConfigurationError naming the variable with a bad entry.
+ */
+export function restrictEmailDomainsFromEnv(env: Env): Required<RestrictEmailDomainsOptions> | undefined {
+  const allowed = readDomainEntries(env, 'ALLOWED_EMAIL_DOMAINS');
+  const blocked = readDomainEntries(env, 'BLOCKED_EMAIL_DOMAINS');
+  return allowed.length === 0 && blocked.length === 0 ? undefined : { allowed, blocked };
+}

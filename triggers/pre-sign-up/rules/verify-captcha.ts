@@ -1,0 +1,567 @@
+/**
+ * Rule 5, captcha: a self sign-up (`PreSignUp_SignUp`) must carry a captcha token in ValidationData key
+ * `captchaToken`, verified server-side with the provider's "siteverify" API inside Cognito's 5-second budget
+ * (contract §6). Not applied to AdminCreateUser (an admin decided) or ExternalProvider (the identity provider
+ * authenticated the user).
+ *
+ * The three verify APIs, as documented (all POST, form-encoded `secret` + `response`, JSON reply with a
+ * boolean `success`, `hostname`, `challenge_ts` and `error-codes`):
+ * - Turnstile: https://developers.cloudflare.com/turnstile/get-started/server-side-validation/ — endpoint
+ *   `https://challenges.cloudflare.com/turnstile/v0/siteverify`; form or JSON; reply adds `action`, `cdata`;
+ *   tokens are at most 2,048 characters and single-use; `internal-error` means "retry".
+ * - reCAPTCHA: https://developers.google.com/recaptcha/docs/verify and https://developers.google.com/recaptcha/docs/v3
+ *   — endpoint `https://www.google.com/recaptcha/api/siteverify`; form only; v3 replies add `score`
+ *   (1.0 very likely a good interaction, 0.0 very likely a bot) and `action`.
+ * - hCaptcha: https://docs.hcaptcha.com/#verify-the-user-response-server-side — endpoint
+ *   `https://api.hcaptcha.com/siteverify`; form only; Enterprise replies add a `score` on hCaptcha's own
+ *   risk scale, which this rule does not compare with `CAPTCHA_MIN_SCORE` (that threshold is reCAPTCHA's).
+ */
+import {
+  type Env,
+  readBoolean,
+  readChoice,
+  readInteger,
+  readList,
+  readString,
+} from '../../../shared/config.js';
+import { domainMatches, normalizeDomain, normalizeDomainEntry } from '../../../shared/email.js';
+import { ConfigurationError, SignUpFault, SignUpRejection } from '../../../shared/errors.js';
+import type { PreSignUpEvent } from '../../../shared/event-types.js';
+import type { Rule, RuleContext } from '../../../shared/handler-core.js';
+import { maskValue } from '../../../shared/mask.js';
+import { createMetadataReader } from '../../../shared/metadata.js';
+import { logger } from '../../../shared/observability.js';
+import { type SecretSource, secretSourceFromEnv } from '../../../shared/secret.js';
+import { TriggerSource } from '../../../shared/trigger-source.js';
+
+/** The captcha services this rule can verify against. */
+export const CaptchaProvider = {
+  Turnstile: 'turnstile',
+  Recaptcha: 'recaptcha',
+  Hcaptcha: 'hcaptcha',
+} as const;
+
+/** One of the supported captcha services. */
+export type CaptchaProvider = (typeof CaptchaProvider)[keyof typeof CaptchaProvider];
+
+const providers: readonly CaptchaProvider[] = Object.values(CaptchaProvider);
+
+/** Each provider's documented server-side verify endpoint (see the file header for the pages). */
+export const captchaVerifyUrls: Readonly<Record<CaptchaProvider, string>> = {
+  turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+  recaptcha: 'https://www.google.com/recaptcha/api/siteverify',
+  hcaptcha: 'https://api.hcaptcha.com/siteverify',
+};
+
+/** The ValidationData key the client puts its captcha token under. */
+export const CAPTCHA_TOKEN_KEY = 'captchaToken';
+
+/** This rule's rejection codes. */
+export const CaptchaRejectionCode = {
+  CaptchaRequired: 'CAPTCHA_REQUIRED',
+  CaptchaFailed: 'CAPTCHA_FAILED',
+} as const;
+
+/** A self sign-up arrived without a captcha token. */
+export class CaptchaRequiredError extends SignUpRejection {
+  public readonly provider: CaptchaProvider;
+
+  public constructor(provider: CaptchaProvider, options?: ErrorOptions) {
+    super(CaptchaRejectionCode.CaptchaRequired, 'Please complete the captcha challenge.', options);
+    this.name = 'CaptchaRequiredError';
+    this.provider = provider;
+  }
+}
+
+/** Why the provider's answer was a definite "no". */
+export type CaptchaFailureReason = 'unsuccessful' | 'hostname-mismatch' | 'action-mismatch' | 'low-score';
+
+/** The provider answered, and the answer was "no" (or not what this pool expects). */
+export class CaptchaFailedError extends SignUpRejection {
+  public readonly provider: CaptchaProvider;
+  public readonly reason: CaptchaFailureReason;
+  /** The provider's `error-codes`, sanitised (never the token). */
+  public readonly errorCodes: readonly string[];
+
+  public constructor(
+    provider: CaptchaProvider,
+    reason: CaptchaFailureReason,
+    errorCodes: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      CaptchaRejectionCode.CaptchaFailed,
+      'The captcha challenge could not be verified. Please try again.',
+      options,
+    );
+    this.name = 'CaptchaFailedError';
+    this.provider = provider;
+    this.reason = reason;
+    this.errorCodes = errorCodes;
+  }
+}
+
+/** How the provider failed to give an answer. */
+export type CaptchaOutageReason =
+  | 'network'
+  | 'timeout'
+  | 'no-time-left'
+  | 'http-status'
+  | 'unparsable'
+  | 'provider-error';
+
+/**
+ * The provider could not give an answer in time (network error, timeout, 408/429/5xx, a reply that is not
+ * a verdict, or its own `internal-error`). A fault, so the caller sees SIGNUP_UNAVAILABLE — unless
+ * `failOpen` is set, in which case the rule lets the sign-up through with a logged warning.
+ */
+export class CaptchaUnavailableError extends SignUpFault {
+  public readonly provider: CaptchaProvider;
+  public readonly reason: CaptchaOutageReason;
+  /** The HTTP status, when there was one. */
+  public readonly status: number | undefined;
+
+  public constructor(
+    provider: CaptchaProvider,
+    reason: CaptchaOutageReason,
+    status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Captcha provider ${provider} unavailable: ${reason}${status === undefined ? '' : ` (HTTP ${status})`}`,
+      options,
+    );
+    this.name = 'CaptchaUnavailableError';
+    this.provider = provider;
+    this.reason = reason;
+    this.status = status;
+  }
+}
+
+/** Why the rule's own configuration cannot work. */
+export type CaptchaMisconfigurationReason = 'secret-unavailable' | 'secret-rejected' | 'request-refused';
+
+/**
+ * The secret is missing or the provider refused our request itself (a wrong secret, a wrong sitekey, a
+ * 4xx such as a wrong `CAPTCHA_VERIFY_URL`). A fault that `failOpen` never softens: a broken configuration
+ * must not open the door to everyone.
+ */
+export class CaptchaMisconfiguredError extends SignUpFault {
+  public readonly provider: CaptchaProvider;
+  public readonly reason: CaptchaMisconfigurationReason;
+  public readonly errorCodes: readonly string[];
+  public readonly status: number | undefined;
+
+  public constructor(
+    provider: CaptchaProvider,
+    reason: CaptchaMisconfigurationReason,
+    details: { errorCodes?: readonly string[]; status?: number } = {},
+    options?: ErrorOptions,
+  ) {
+    super(`Captcha provider ${provider} misconfigured: ${reason}`, options);
+    this.name = 'CaptchaMisconfiguredError';
+    this.provider = provider;
+    this.reason = reason;
+    this.errorCodes = details.errorCodes ?? [];
+    this.status = details.status;
+  }
+}
+
+/**
+ * Where the provider secret comes from: `createSecretSource` / `secretSourceFromEnv` of shared/secret.ts,
+ * or a fixed value in tests. The first secret is the current one.
+ */
+export type CaptchaSecretSource = Pick<SecretSource, 'get'>;
+
+/** Options of {@link verifyCaptcha}. */
+export type VerifyCaptchaOptions = {
+  provider: CaptchaProvider;
+  /** Overrides the provider's endpoint (tests, proxies): https, or http to a loopback host only. */
+  verifyUrl?: string;
+  /** Upper bound of the verify call, 100–4000 ms; the call never outlives the invocation deadline. */
+  timeoutMs?: number;
+  /** Let sign-ups through when the provider is unavailable (logged as a warning). Default: fail closed. */
+  failOpen?: boolean;
+  /** Host names the challenge must have been solved on (`example.com`, `*.example.com`); empty: any. */
+  expectedHostnames?: readonly string[];
+  /** The widget action the reply must carry (reCAPTCHA v3, Turnstile). */
+  expectedAction?: string;
+  /** reCAPTCHA v3: the lowest acceptable score, 0.0–1.0, applied when the reply carries a score. */
+  minScore?: number;
+};
+
+/** What {@link verifyCaptcha} needs from outside. */
+export type VerifyCaptchaDependencies = {
+  secret: CaptchaSecretSource;
+  /** Defaults to the global `fetch`, looked up at call time. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Defaults to `Date.now`. */
+  now?: () => number;
+  logger?: Pick<typeof logger, 'info' | 'warn' | 'error'>;
+};
+
+const defaults = {
+  timeoutMs: 1500,
+  failOpen: false,
+  expectedHostnames: [] as readonly string[],
+  expectedAction: undefined as string | undefined,
+  minScore: 0.5,
+};
+
+/** Bounds of `timeoutMs` / `CAPTCHA_TIMEOUT_MS`. */
+export const CaptchaTimeoutBounds = { min: 100, max: 4000 } as const;
+
+// Kept back from the invocation deadline for reading the reply and for the rules after this one.
+const CALL_MARGIN_MS = 100;
+// A verdict is a few hundred bytes; anything much larger is not a verdict.
+const MAX_REPLY_BYTES = 16_384;
+// Base64, base64url, JWT-like and dotted tokens as the three providers issue them; no spaces or controls.
+const TOKEN_PATTERN = /^[A-Za-z0-9_.~+/=:*-]*$/;
+// reCAPTCHA: letters, digits, slashes, underscores; Turnstile: letters, digits, `_` and `-` (32 at most).
+const ACTION_PATTERN = /^[A-Za-z0-9_/-]{1,100}$/;
+const SINGLE_LABEL_HOST = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const ERROR_CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_ERROR_CODES = 10;
+// error-codes that mean our secret or sitekey is wrong: the configuration's fault, never the user's.
+const SECRET_ERROR_CODES = new Set([
+  'missing-input-secret',
+  'invalid-input-secret',
+  'sitekey-secret-mismatch',
+]);
+// Turnstile: "An internal error happened while validating the response. The request can be retried."
+const PROVIDER_ERROR_CODES = new Set(['internal-error']);
+
+const readValidationData = createMetadataReader('validationData', {
+  // 2048 is both Turnstile's documented token maximum and the ValidationData value limit (contract §5).
+  [CAPTCHA_TOKEN_KEY]: { type: 'string', maxLength: 2048, pattern: TOKEN_PATTERN },
+});
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** What is wrong with a verify URL, or `undefined` when it is usable. */
+function verifyUrlProblem(url: string): string | undefined {
+  if (!URL.canParse(url)) return 'an absolute URL';
+  const parsed = new URL(url);
+  if (parsed.username !== '' || parsed.password !== '') return 'a URL without credentials';
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
+  return 'an https URL (http only to a loopback host: localhost, 127.0.0.0/8, [::1])';
+}
+
+/** A host name in comparable form: ASCII, lower case, no trailing dot; single labels (`localhost`) too. */
+function normalizeHostname(hostname: string): string | undefined {
+  const domain = normalizeDomain(hostname);
+  if (domain !== undefined) return domain;
+  const label = hostname.trim().replace(/\.$/, '').toLowerCase();
+  return SINGLE_LABEL_HOST.test(label) ? label : undefined;
+}
+
+function normalizeHostnameEntry(entry: string): string | undefined {
+  return normalizeDomainEntry(entry.trim()) ?? normalizeHostname(entry);
+}
+
+function isMinScore(value: number): boolean {
+  return Number.isFinite(value) && value >= 0 && value <= 1;
+}
+
+/** A provider string fit for a log line: kept when plain, masked to its length otherwise. */
+function loggable(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return /^[\w./:-]{0,253}$/.test(value) ? value : maskValue(value);
+}
+
+/** The provider's reply, reduced to what this rule reads. */
+type Verdict = {
+  success: boolean;
+  errorCodes: readonly string[];
+  hostname: string | undefined;
+  action: string | undefined;
+  score: number | undefined;
+};
+
+/** Parses a siteverify reply, or `undefined` when it is not one. */
+function parseVerdict(text: string): Verdict | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const reply = value as Record<string, unknown>;
+  if (typeof reply.success !== 'boolean') return undefined;
+  const score = reply.score ?? undefined;
+  if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score))) return undefined;
+  const codes = reply['error-codes'];
+  return {
+    success: reply.success,
+    errorCodes: (Array.isArray(codes) ? codes : [])
+      .filter((code): code is string => typeof code === 'string')
+      .slice(0, MAX_ERROR_CODES)
+      .map((code) => (ERROR_CODE_PATTERN.test(code) ? code : 'unrecognised')),
+    hostname: typeof reply.hostname === 'string' ? reply.hostname : undefined,
+    action: typeof reply.action === 'string' ? reply.action : undefined,
+    score,
+  };
+}
+
+/** The reply body as text, or `undefined` when it is larger than any verdict. */
+async function readReply(response: Response): Promise<string | undefined> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REPLY_BYTES) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function checkOptions(settings: typeof defaults & VerifyCaptchaOptions): void {
+  if (!providers.includes(settings.provider)) {
+    throw new TypeError(`provider must be one of ${providers.join(', ')}`);
+  }
+  if (settings.verifyUrl !== undefined) {
+    const problem = verifyUrlProblem(settings.verifyUrl);
+    if (problem !== undefined) throw new TypeError(`verifyUrl must be ${problem}`);
+  }
+  const { min, max } = CaptchaTimeoutBounds;
+  if (!Number.isSafeInteger(settings.timeoutMs) || settings.timeoutMs < min || settings.timeoutMs > max) {
+    throw new TypeError(`timeoutMs must be a whole number from ${min} to ${max}`);
+  }
+  if (typeof settings.failOpen !== 'boolean') throw new TypeError('failOpen must be a boolean');
+  for (const entry of settings.expectedHostnames) {
+    if (normalizeHostnameEntry(entry) === undefined) {
+      throw new TypeError('expectedHostnames must hold host names (example.com, *.example.com, localhost)');
+    }
+  }
+  if (settings.expectedAction !== undefined) {
+    if (!ACTION_PATTERN.test(settings.expectedAction)) {
+      throw new TypeError(`expectedAction must match ${ACTION_PATTERN}`);
+    }
+    if (settings.provider === CaptchaProvider.Hcaptcha) {
+      throw new TypeError('expectedAction is not supported by hcaptcha: its reply carries no action');
+    }
+  }
+  if (!isMinScore(settings.minScore)) throw new TypeError('minScore must be a number from 0 to 1');
+}
+
+/**
+ * Requires a verified captcha token on every self sign-up (`PreSignUp_SignUp`); skips AdminCreateUser and
+ * ExternalProvider.
+ *
+ * - No token (ValidationData absent, key absent or empty): {@link CaptchaRequiredError} (CAPTCHA_REQUIRED).
+ *   A token over 2,048 characters or with characters no provider issues: METADATA_INVALID.
+ * - The provider says no, or the reply's hostname / action / reCAPTCHA score is not what is expected:
+ *   {@link CaptchaFailedError} (CAPTCHA_FAILED), reason and `error-codes` in its fields and the log.
+ * - The provider is unavailable: {@link CaptchaUnavailableError}, a fault the engine answers with
+ *   SIGNUP_UNAVAILABLE; with `failOpen` the sign-up goes through and `captcha provider unavailable:
+ *   failing open` is logged as a warning.
+ * - The secret is missing or refused: {@link CaptchaMisconfiguredError}, a fault, never failed open.
+ *
+ * The call is bounded by `min(timeoutMs, deadline - now - 100 ms)` and by the invocation's signal. The token
+ * and the secret are never logged and never appear in an error.
+ *
+ * @example
+ * const rule = verifyCaptcha(
+ *   { provider: 'turnstile', expectedHostnames: ['app.example.com'], expectedAction: 'signup' },
+ *   { secret: createSecretSource({ value: process.env.CAPTCHA_SECRET }) },
+ * );
+ */
+export function verifyCaptcha(
+  options: VerifyCaptchaOptions,
+  dependencies: VerifyCaptchaDependencies,
+): Rule<PreSignUpEvent> {
+  const settings = { ...defaults, ...options };
+  checkOptions(settings);
+  if (typeof dependencies?.secret?.get !== 'function') {
+    throw new TypeError('dependencies.secret must be a secret source with a get() method');
+  }
+  const { provider, timeoutMs, failOpen, expectedAction, minScore } = settings;
+  const verifyUrl = settings.verifyUrl ?? captchaVerifyUrls[provider];
+  const hostnames = settings.expectedHostnames.map((entry) => normalizeHostnameEntry(entry) ?? entry);
+  const secretSource = dependencies.secret;
+  const post = dependencies.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const now = dependencies.now ?? Date.now;
+  const log = dependencies.logger ?? logger;
+
+  /** Asks the provider; every way of not getting a verdict becomes a CaptchaUnavailableError. */
+  async function askProvider(token: string, secret: string, context: RuleContext): Promise<Verdict> {
+    const budgetMs = Math.min(timeoutMs, context.deadline - now() - CALL_MARGIN_MS);
+    if (budgetMs < 1) throw new CaptchaUnavailableError(provider, 'no-time-left');
+    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(budgetMs)]);
+    let response: Response;
+    let text: string | undefined;
+    try {
+      response = await post(verifyUrl, {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+        // Form-encoded: the one request format all three providers accept.
+        body: new URLSearchParams({ secret, response: token }),
+        // A redirect would carry the secret somewhere nobody configured.
+        redirect: 'error',
+        signal,
+      });
+      text = await readReply(response);
+    } catch (error) {
+      throw new CaptchaUnavailableError(provider, signal.aborted ? 'timeout' : 'network', undefined, {
+        cause: error,
+      });
+    }
+    const { status } = response;
+    if (status === 408 || status === 429 || status >= 500) {
+      throw new CaptchaUnavailableError(provider, 'http-status', status);
+    }
+    const verdict = text === undefined ? undefined : parseVerdict(text);
+    if (status >= 200 && status < 300) {
+      if (verdict === undefined) throw new CaptchaUnavailableError(provider, 'unparsable', status);
+      return verdict;
+    }
+    // Any other status: the request itself was refused. A well-formed "no" is still a "no"; anything
+    // else is our configuration's fault (a wrong URL, a refused secret), and must not fail open.
+    if (verdict?.success === false) return verdict;
+    throw new CaptchaMisconfiguredError(provider, 'request-refused', { status });
+  }
+
+  function reject(reason: CaptchaFailureReason, verdict: Verdict): never {
+    log.info('captcha rejected', {
+      provider,
+      reason,
+      errorCodes: verdict.errorCodes,
+      hostname: loggable(verdict.hostname),
+      action: loggable(verdict.action),
+      score: verdict.score,
+    });
+    throw new CaptchaFailedError(provider, reason, verdict.errorCodes);
+  }
+
+  function judge(verdict: Verdict): void {
+    if (!verdict.success) {
+      if (verdict.errorCodes.some((code) => SECRET_ERROR_CODES.has(code))) {
+        log.error('captcha provider refused the configured secret', {
+          provider,
+          errorCodes: verdict.errorCodes,
+        });
+        throw new CaptchaMisconfiguredError(provider, 'secret-rejected', { errorCodes: verdict.errorCodes });
+      }
+      if (verdict.errorCodes.some((code) => PROVIDER_ERROR_CODES.has(code))) {
+        throw new CaptchaUnavailableError(provider, 'provider-error');
+      }
+      reject('unsuccessful', verdict);
+    }
+    if (hostnames.length > 0) {
+      const hostname = verdict.hostname === undefined ? undefined : normalizeHostname(verdict.hostname);
+      if (hostname === undefined || !hostnames.some((entry) => domainMatches(hostname, entry))) {
+        reject('hostname-mismatch', verdict);
+      }
+    }
+    if (expectedAction !== undefined && verdict.action !== expectedAction) reject('action-mismatch', verdict);
+    // Only reCAPTCHA's score means "1.0 is very likely good"; hCaptcha's Enterprise score is a risk score.
+    if (provider === CaptchaProvider.Recaptcha && verdict.score !== undefined && verdict.score < minScore) {
+      reject('low-score', verdict);
+    }
+  }
+
+  return async function verifyCaptcha(event, context) {
+    if (event.triggerSource !== TriggerSource.PreSignUpSignUp) return 'skipped';
+    // validationData is null when the caller sent none (contract §2): that is a missing token.
+    const token = readValidationData(event.request.validationData)[CAPTCHA_TOKEN_KEY];
+    if (token === undefined || token === '') throw new CaptchaRequiredError(provider);
+    const [secret] = await secretSource.get(context.deadline, context.signal);
+    if (secret === undefined || secret === '') {
+      throw new CaptchaMisconfiguredError(provider, 'secret-unavailable');
+    }
+    let verdict: Verdict;
+    try {
+      verdict = await askProvider(token, secret, context);
+      judge(verdict);
+    } catch (error) {
+      if (!(failOpen && error instanceof CaptchaUnavailableError)) throw error;
+      log.warn('captcha provider unavailable: failing open', {
+        provider,
+        reason: error.reason,
+        status: error.status,
+      });
+    }
+    return 'pass';
+  };
+}
+
+/** What {@link verifyCaptchaFromEnv} reads: the factory's two arguments. */
+export type VerifyCaptchaConfig = {
+  options: VerifyCaptchaOptions;
+  dependencies: VerifyCaptchaDependencies;
+};
+
+function readMinScore(env: Env): number {
+  const raw = readString(env, 'CAPTCHA_MIN_SCORE', '');
+  if (raw === '') return defaults.minScore;
+  const value = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!isMinScore(value)) throw new ConfigurationError('CAPTCHA_MIN_SCORE', 'a number from 0.0 to 1.0');
+  return value;
+}
+
+/**
+ * Reads the rule's configuration once, at cold start; `undefined` when `CAPTCHA_PROVIDER` is `none` (the
+ * default), so the rule is not in the chain at all.
+ *
+ * `CAPTCHA_PROVIDER` (none|turnstile|recaptcha|hcaptcha), `CAPTCHA_SECRET` or `CAPTCHA_SECRET_SSM_PARAMETER`
+ * or `CAPTCHA_SECRET_ARN` (+ `CAPTCHA_SECRET_CACHE_SECONDS`), `CAPTCHA_VERIFY_URL`, `CAPTCHA_TIMEOUT_MS`
+ * (1500; 100–4000), `CAPTCHA_FAIL_OPEN` (false), `CAPTCHA_EXPECTED_HOSTNAMES`, `CAPTCHA_EXPECTED_ACTION`,
+ * `CAPTCHA_MIN_SCORE` (0.5). A bad value throws a {@link ConfigurationError} naming the variable.
+ *
+ * @example
+ * const captcha = verifyCaptchaFromEnv(process.env);
+ * const rules = [...(captcha ? [verifyCaptcha(captcha.options, captcha.dependencies)] : [])];
+ */
+export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined {
+  const provider = readChoice(env, 'CAPTCHA_PROVIDER', ['none', ...providers], 'none');
+  if (provider === 'none') return undefined;
+  const secret = secretSourceFromEnv(env, 'CAPTCHA_SECRET');
+  if (secret === undefined) {
+    throw new ConfigurationError(
+      'CAPTCHA_SECRET',
+      `set (or CAPTCHA_SECRET_SSM_PARAMETER or CAPTCHA_SECRET_ARN) when CAPTCHA_PROVIDER is ${provider}`,
+    );
+  }
+  const verifyUrl = readString(env, 'CAPTCHA_VERIFY_URL', '');
+  const urlProblem = verifyUrl === '' ? undefined : verifyUrlProblem(verifyUrl);
+  if (urlProblem !== undefined) throw new ConfigurationError('CAPTCHA_VERIFY_URL', urlProblem);
+  const timeoutMs = readInteger(env, 'CAPTCHA_TIMEOUT_MS', CaptchaTimeoutBounds, defaults.timeoutMs);
+  const failOpen = readBoolean(env, 'CAPTCHA_FAIL_OPEN', defaults.failOpen);
+  const expectedHostnames = readList(env, 'CAPTCHA_EXPECTED_HOSTNAMES');
+  if (expectedHostnames.some((entry) => normalizeHostnameEntry(entry) === undefined)) {
+    throw new ConfigurationError(
+      'CAPTCHA_EXPECTED_HOSTNAMES',
+      'a comma-separated list of host names (example.com, *.example.com, localhost)',
+    );
+  }
+  const expectedAction = readString(env, 'CAPTCHA_EXPECTED_ACTION', '');
+  if (expectedAction !== '' && !ACTION_PATTERN.test(expectedAction)) {
+    throw new ConfigurationError('CAPTCHA_EXPECTED_ACTION', 'letters, digits, "_", "-" or "/" (1–100)');
+  }
+  if (expectedAction !== '' && provider === CaptchaProvider.Hcaptcha) {
+    throw new ConfigurationError('CAPTCHA_EXPECTED_ACTION', 'unset for hcaptcha (its reply has no action)');
+  }
+  return {
+    options: {
+      provider,
+      ...(verifyUrl === '' ? {} : { verifyUrl }),
+      timeoutMs,
+      failOpen,
+      expectedHostnames,
+      ...(expectedAction === '' ? {} : { expectedAction }),
+      minScore: readMinScore(env),
+    },
+    dependencies: { secret },
+  };
+}
