@@ -134,8 +134,8 @@ function judgePreSignUp(input: Record<string, unknown>, response: Record<string,
       };
     }
   }
-  if (autoConfirmUser) {
-    // Contract §2 rule 5 and rule 6 [I].
+  if (autoConfirmUser && input.triggerSource === 'PreSignUp_SignUp') {
+    // Contract §2 rule 5 and rule 6 [I]; a federated user has no sign-up code to skip.
     notes.push('Auto-confirmed: no confirmation code is sent, so CustomMessage_SignUp does not run.');
     if (!autoVerifyEmail && typeof attributes.email === 'string') {
       notes.push('The email stays unverified: autoConfirmUser without autoVerifyEmail.');

@@ -3,6 +3,8 @@
  * invite binding, so `Jane@Bücher.example.`, `jane@xn--bcher-kva.example` and `JANE@bücher.example` are one.
  */
 import { domainToASCII } from 'node:url';
+import { type Env, readList } from './config.js';
+import { ConfigurationError } from './errors.js';
 
 /** RFC 5321 bounds: 254 characters in all, 64 in the local part, 63 per DNS label. */
 export const EmailLimits = { maxLength: 254, maxLocalLength: 64, maxLabelLength: 63 } as const;
@@ -78,4 +80,46 @@ export function normalizeDomainEntry(entry: string): string | undefined {
   // A wildcard may cover a whole top-level domain (`*.xyz`): normalise it under a placeholder label.
   const domain = normalizeDomain(`x.${entry.slice(2)}`)?.slice(2);
   return domain === undefined ? undefined : `*.${domain}`;
+}
+
+const ENTRY_DESCRIPTION = 'domains (example.com) or sub-domain wildcards (*.example.com)';
+
+/**
+ * Normalises configured domain entries (`Example.COM.` -> `example.com`, `*.Bücher.example` ->
+ * `*.xn--bcher-kva.example`). `example.com` matches that domain only, `*.example.com` its sub-domains only.
+ * @throws TypeError naming `option` for an entry that is not one.
+ */
+export function domainEntriesOf(entries: unknown, option: string): readonly string[] {
+  if (!Array.isArray(entries)) throw new TypeError(`${option} must be an array of ${ENTRY_DESCRIPTION}`);
+  return entries.map((entry: unknown, index) => {
+    const normalized = typeof entry === 'string' ? normalizeDomainEntry(entry) : undefined;
+    if (normalized === undefined)
+      throw new TypeError(`${option}[${index}] is not one of ${ENTRY_DESCRIPTION}`);
+    return normalized;
+  });
+}
+
+/**
+ * Reads a comma-separated list of domain entries from `env[name]`, normalised (see {@link domainEntriesOf}).
+ * @throws ConfigurationError naming the variable.
+ */
+export function readDomainEntries(env: Env, name: string): readonly string[] {
+  return readList(env, name).map((entry) => {
+    const normalized = normalizeDomainEntry(entry);
+    if (normalized === undefined)
+      throw new ConfigurationError(name, `a comma-separated list of ${ENTRY_DESCRIPTION}`);
+    return normalized;
+  });
+}
+
+/**
+ * The normalised domain of an address, or `undefined` when it has none. An address shared/email.ts refuses
+ * (requireValidAttributes rejects it, unless that rule runs in shadow mode) is judged by the part after its
+ * last `@`, so a quoted local part cannot slip a blocked domain through.
+ */
+export function domainOfAddress(address: string): string | undefined {
+  const normalized = normalizeEmail(address);
+  if (normalized !== undefined) return normalized.domain;
+  const at = address.lastIndexOf('@');
+  return at < 1 ? undefined : normalizeDomain(address.slice(at + 1));
 }

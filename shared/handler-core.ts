@@ -277,3 +277,17 @@ export function coreOptionsFromEnv(env: Env, rules: readonly { name: string }[] 
     shadow: mode === 'shadow' ? () => true : (ruleName: string) => shadowed.has(ruleName),
   };
 }
+
+/**
+ * The rule built from `options`, or no rule when its configuration says it is off (`undefined`), so a
+ * handler's rule list can be written as one ordered table.
+ *
+ * @example
+ * rules: [...optionalRule(restrictEmailDomainsFromEnv(process.env), restrictEmailDomains)]
+ */
+export function optionalRule<O, E extends SignUpTriggerEvent>(
+  options: O | undefined,
+  factory: (options: O) => Rule<E>,
+): Rule<E>[] {
+  return options === undefined ? [] : [factory(options)];
+}

@@ -154,15 +154,13 @@ function ssmFetcher(name: string, settings: Settings): Fetcher {
     | undefined;
   let warnedType = false;
   const load = async () => {
-    const [{ SSMClient, GetParameterCommand }, { NodeHttpHandler }] = await Promise.all([
-      import('@aws-sdk/client-ssm'),
-      import('@smithy/node-http-handler'),
-    ]);
+    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
     const client = new SSMClient({
       ...(region === undefined ? {} : { region }),
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
       maxAttempts: settings.maxAttempts,
-      requestHandler: new NodeHttpHandler(httpHandlerOptions(settings)),
+      // NodeHttpHandler options, passed through: the SDK builds its handler from them.
+      requestHandler: httpHandlerOptions(settings),
     });
     const command = new GetParameterCommand({ Name: name, WithDecryption: true });
     return {
@@ -195,15 +193,13 @@ function secretsManagerFetcher(arn: string, settings: Settings): Fetcher {
   const region = SECRET_ARN.exec(arn)?.[1];
   let loading: Promise<{ send: (signal: AbortSignal) => Promise<string | undefined> }> | undefined;
   const load = async () => {
-    const [{ SecretsManagerClient, GetSecretValueCommand }, { NodeHttpHandler }] = await Promise.all([
-      import('@aws-sdk/client-secrets-manager'),
-      import('@smithy/node-http-handler'),
-    ]);
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient({
       ...(region === undefined ? {} : { region }),
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
       maxAttempts: settings.maxAttempts,
-      requestHandler: new NodeHttpHandler(httpHandlerOptions(settings)),
+      // NodeHttpHandler options, passed through: the SDK builds its handler from them.
+      requestHandler: httpHandlerOptions(settings),
     });
     const command = new GetSecretValueCommand({ SecretId: arn });
     return {

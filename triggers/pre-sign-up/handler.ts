@@ -2,13 +2,42 @@
  * Pre sign-up: decides who may sign up and whether they are confirmed and verified.
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html
  */
-import { coreOptionsFromEnv, createTriggerHandler } from '../../shared/handler-core.js';
+import type { PreSignUpEvent } from '../../shared/event-types.js';
+import {
+  coreOptionsFromEnv,
+  createTriggerHandler,
+  optionalRule,
+  type Rule,
+} from '../../shared/handler-core.js';
 import { parsePreSignUpEvent } from '../../shared/parse-event.js';
+import { blockDisposableEmails, blockDisposableEmailsFromEnv } from './rules/block-disposable-emails.js';
+import { decideConfirmation, decideConfirmationFromEnv } from './rules/decide-confirmation.js';
+import { linkExternalUsers, linkExternalUsersFromEnv } from './rules/link-external-users.js';
+import { requireInvite, requireInviteFromEnv } from './rules/require-invite.js';
+import { requireValidAttributes, requireValidAttributesFromEnv } from './rules/require-valid-attributes.js';
+import { restrictEmailDomains, restrictEmailDomainsFromEnv } from './rules/restrict-email-domains.js';
+import { verifyCaptcha, verifyCaptchaFromEnv } from './rules/verify-captcha.js';
 
-/** The Lambda entry point. With no rules yet it answers Cognito's default: every flag stays `false`. */
+const env = process.env;
+
+// The order is the behaviour: cheap local checks first, then the checks that call out, then the
+// decisions that grant something, which only ever act on what the rules before them proved.
+const rules: Rule<PreSignUpEvent>[] = [
+  requireValidAttributes(requireValidAttributesFromEnv(env)),
+  ...optionalRule(restrictEmailDomainsFromEnv(env), restrictEmailDomains),
+  ...optionalRule(blockDisposableEmailsFromEnv(env), blockDisposableEmails),
+  requireInvite(requireInviteFromEnv(env)),
+  ...optionalRule(verifyCaptchaFromEnv(env), (captcha) =>
+    verifyCaptcha(captcha.options, captcha.dependencies),
+  ),
+  ...optionalRule(linkExternalUsersFromEnv(env), linkExternalUsers),
+  decideConfirmation(decideConfirmationFromEnv(env)),
+];
+
+/** The Lambda entry point. */
 export const handler = createTriggerHandler({
-  ...coreOptionsFromEnv(process.env),
+  ...coreOptionsFromEnv(env, rules),
   trigger: 'PreSignUp',
   parse: parsePreSignUpEvent,
-  rules: [],
+  rules,
 });

@@ -189,6 +189,8 @@ describe('Harness: esbuild options from BuildProperties', () => {
         format: 'cjs',
         outExtension: { '.js': '.cjs' },
         sourcemap: false,
+        keepNames: true,
+        external: ['@aws-sdk/*'],
       });
     },
   );

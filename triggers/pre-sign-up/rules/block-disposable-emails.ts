@@ -5,12 +5,18 @@
  */
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { type Env, readBoolean } from '../../../shared/config.js';
-import { domainMatches, normalizeDomain } from '../../../shared/email.js';
+import {
+  domainEntriesOf,
+  domainMatches,
+  domainOfAddress,
+  normalizeDomain,
+  readDomainEntries,
+} from '../../../shared/email.js';
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
-import { domainEntriesOf, domainOfAddress, emailOf, readDomainEntries } from './restrict-email-domains.js';
+import { emailOf } from '../email-attribute.js';
 
 /** The email's domain, or one of its parent domains, is a known throwaway inbox provider. */
 export class EmailDisposableError extends SignUpRejection {

@@ -2,17 +2,13 @@
  * Rule 2 of pre sign-up: an allow-list and a block-list of email domains, compared in shared/email.ts's
  * normal form (case-insensitive, trailing dot ignored, IDN and punycode as one).
  */
-import { type Env, readList } from '../../../shared/config.js';
-import {
-  domainMatches,
-  normalizeDomain,
-  normalizeDomainEntry,
-  normalizeEmail,
-} from '../../../shared/email.js';
-import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
+import type { Env } from '../../../shared/config.js';
+import { domainEntriesOf, domainMatches, domainOfAddress, readDomainEntries } from '../../../shared/email.js';
+import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
+import { emailOf } from '../email-attribute.js';
 
 const DOMAIN_SENTENCE = 'Sign-up with this email domain is not allowed.';
 
@@ -42,55 +38,6 @@ export class EmailDomainBlockedError extends SignUpRejection {
     this.domain = domain;
     this.entry = entry;
   }
-}
-
-const ENTRY_DESCRIPTION = 'domains (example.com) or sub-domain wildcards (*.example.com)';
-
-/**
- * Normalises configured domain entries (`Example.COM.` -> `example.com`, `*.Bücher.example` ->
- * `*.xn--bcher-kva.example`). `example.com` matches that domain only, `*.example.com` its sub-domains only.
- * @throws TypeError naming `option` for an entry that is not one.
- */
-export function domainEntriesOf(entries: unknown, option: string): readonly string[] {
-  if (!Array.isArray(entries)) throw new TypeError(`${option} must be an array of ${ENTRY_DESCRIPTION}`);
-  return entries.map((entry: unknown, index) => {
-    const normalized = typeof entry === 'string' ? normalizeDomainEntry(entry) : undefined;
-    if (normalized === undefined)
-      throw new TypeError(`${option}[${index}] is not one of ${ENTRY_DESCRIPTION}`);
-    return normalized;
-  });
-}
-
-/**
- * Reads a comma-separated list of domain entries from `env[name]`, normalised (see {@link domainEntriesOf}).
- * @throws ConfigurationError naming the variable.
- */
-export function readDomainEntries(env: Env, name: string): readonly string[] {
-  return readList(env, name).map((entry) => {
-    const normalized = normalizeDomainEntry(entry);
-    if (normalized === undefined)
-      throw new ConfigurationError(name, `a comma-separated list of ${ENTRY_DESCRIPTION}`);
-    return normalized;
-  });
-}
-
-/** The caller's email, when it sent one: an own, non-empty string. */
-export function emailOf(event: PreSignUpEvent): string | undefined {
-  const attributes = event.request.userAttributes;
-  const email: unknown = Object.hasOwn(attributes, 'email') ? attributes.email : undefined;
-  return typeof email === 'string' && email !== '' ? email : undefined;
-}
-
-/**
- * The normalised domain of an address, or `undefined` when it has none. An address shared/email.ts refuses
- * (requireValidAttributes rejects it, unless that rule runs in shadow mode) is judged by the part after its
- * last `@`, so a quoted local part cannot slip a blocked domain through.
- */
-export function domainOfAddress(address: string): string | undefined {
-  const normalized = normalizeEmail(address);
-  if (normalized !== undefined) return normalized.domain;
-  const at = address.lastIndexOf('@');
-  return at < 1 ? undefined : normalizeDomain(address.slice(at + 1));
 }
 
 /** Options of {@link restrictEmailDomains}. Entries: `example.com` (exactly) or `*.example.com` (sub-domains). */

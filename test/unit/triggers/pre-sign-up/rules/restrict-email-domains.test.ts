@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { domainMatches, normalizeDomainEntry } from '../../../../../shared/email.js';
+import { domainMatches, domainOfAddress, normalizeDomainEntry } from '../../../../../shared/email.js';
 import { ConfigurationError, SignUpRejection } from '../../../../../shared/errors.js';
 import type { PreSignUpTriggerSource, StringMap } from '../../../../../shared/event-types.js';
 import { preSignUpSources } from '../../../../../shared/trigger-source.js';
 import {
-  domainOfAddress,
   EmailDomainBlockedError,
   EmailDomainNotAllowedError,
   restrictEmailDomains,
