@@ -94,6 +94,8 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
       env: lambdaEnvironment(options),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Not the parent's loaders (tsx, vitest): a Lambda runs the bundle on a bare node.
+      execArgv: [],
     });
     worker.stdout?.on('data', (chunk: Buffer) => relay('stdout', chunk));
     worker.stderr?.on('data', (chunk: Buffer) => relay('stderr', chunk));
