@@ -32,6 +32,22 @@ export const REFERENCE = { node: 'node', bare: 'bare-handler' } as const;
 const PRE_SIGN_UP_EVENT = 'pre-sign-up/sign-up.email-as-username.json';
 const CUSTOM_MESSAGE_EVENT = 'custom-message/sign-up.email-code.json';
 const POST_CONFIRMATION_EVENT = 'post-confirmation/confirm-sign-up.email-as-username.json';
+/** A self sign-up with a valid invite: every local pre sign-up rule runs on it and it is confirmed. */
+const PRE_SIGN_UP_INVITE_EVENT = 'pre-sign-up/sign-up.invite-valid.json';
+
+/**
+ * Every pre sign-up rule that decides without calling out, on top of `events/env.json` (which holds the
+ * INVITE_SECRET the invite is signed with, the blocked domains and the disposable allow-list). The alias
+ * guard stays off and captcha and account linking stay unset: those call out to other services.
+ */
+const PRE_SIGN_UP_LOCAL_RULES: Record<string, string> = {
+  REQUIRED_ATTRIBUTES: 'email',
+  ATTRIBUTE_PATTERNS: JSON.stringify({ email: '[^@]{1,64}@example\\.com' }),
+  ALLOWED_EMAIL_DOMAINS: 'example.com,*.example.com',
+  BLOCK_DISPOSABLE_EMAILS: 'true',
+  AUTO_CONFIRM_DOMAINS: 'example.com',
+  ALIAS_GUARD: 'off',
+};
 
 /** A template function, as deployed, or a variant of it (other entry point or extra environment). */
 function trigger(
@@ -56,6 +72,14 @@ export const CANDIDATES: readonly Candidate[] = [
   baseline('cognito-client', '+ Cognito client'),
   baseline('dynamodb-client', '+ DynamoDB document client'),
   trigger('pre-sign-up', 'PreSignUpFunction', PRE_SIGN_UP_EVENT),
+  trigger('pre-sign-up-all-rules', 'PreSignUpFunction', PRE_SIGN_UP_INVITE_EVENT, {
+    env: PRE_SIGN_UP_LOCAL_RULES,
+    label: 'PreSignUpFunction, every local rule on',
+  }),
+  trigger('pre-sign-up-no-disposable', 'PreSignUpFunction', PRE_SIGN_UP_INVITE_EVENT, {
+    env: { ...PRE_SIGN_UP_LOCAL_RULES, BLOCK_DISPOSABLE_EMAILS: 'false' },
+    label: 'PreSignUpFunction, disposable list off',
+  }),
   trigger('custom-message', 'CustomMessageFunction', CUSTOM_MESSAGE_EVENT),
   trigger('post-confirmation', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT),
 ];

@@ -6,7 +6,7 @@
  * report that it also writes to `bench/results.md`. Exit 2 on a bad command line, 1 on a failed run.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stop as stopEsbuild } from 'esbuild';
 import { PROJECT_ROOT } from '../harness/paths.js';
@@ -64,7 +64,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   const template = loadTemplate();
   const candidates = selectCandidates(CANDIDATES, options.only);
-  const scratch = mkdtempSync(join(tmpdir(), 'cognito-bench-'));
+  // Under the project, like dist/: the bundles leave @aws-sdk/* external and resolve it from node_modules.
+  mkdirSync(join(PROJECT_ROOT, 'dist'), { recursive: true });
+  const scratch = mkdtempSync(join(PROJECT_ROOT, 'dist', 'bench-'));
   try {
     console.error(`bench: building ${candidates.length - 1} bundles…`);
     const prepared = await prepareCandidates(template, candidates, join(scratch, 'build'));

@@ -22,7 +22,7 @@ import {
 } from './cognito-simulator.js';
 import { expectationPathOf, FixtureError, readExpectation, readJsonFile } from './fixtures.js';
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
-import type { Invoker } from './invocation.js';
+import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
 import { fromProjectRoot } from './paths.js';
 import { applyEnvVars, type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
@@ -67,6 +67,20 @@ const defaults = {
   distDir: 'dist',
 };
 
+// Counts in-process handler module loads across every replayer of this process.
+let moduleLoads = 0;
+
+/** An invoker whose function never started: every attempt ends with the init error, as Lambda reports it. */
+function initFailureInvoker(error: unknown): Invoker {
+  const { errorType, errorMessage } = lambdaErrorOf(error);
+  return {
+    async invoke() {
+      return { kind: 'threw', errorType, errorMessage, durationMs: 0, logs: [] };
+    },
+    async close() {},
+  };
+}
+
 /** A replayer holds one warm invoker per function; `close()` stops them. */
 export type Replayer = {
   /** Runs one event through its trigger as Cognito would, optionally under another env-vars file. */
@@ -93,21 +107,22 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
     return spec;
   }
 
-  async function loadInProcess(
-    spec: FunctionSpec,
-    environment: Record<string, string>,
-    variant: number,
-  ): Promise<Invoker> {
+  async function loadInProcess(spec: FunctionSpec, environment: Record<string, string>): Promise<Invoker> {
     // Handlers read their configuration at module scope, so the environment must be in place while the
     // module loads; it is put back afterwards so one function's settings never leak into another's.
     const saved = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
     Object.assign(process.env, environment);
     let module: Record<string, unknown>;
     try {
-      // Each configuration gets its own module instance (a distinct URL), as each would be its own function.
+      // Each load gets its own module instance (a distinct URL), as each configuration would be its own
+      // function, even across replayers in one process.
       const url = pathToFileURL(fromProjectRoot(spec.entryPoint));
-      if (variant > 0) url.search = `?configuration=${variant}`;
+      moduleLoads += 1;
+      url.search = `?instance=${moduleLoads}`;
       module = (await import(url.href)) as Record<string, unknown>;
+    } catch (error) {
+      // A failed cold start (a bad setting) fails every invocation with the init error, as in Lambda.
+      return initFailureInvoker(error);
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
@@ -129,7 +144,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       const environment = { ...applyEnvVars(spec, envVars), ...options.environment };
       invoker =
         settings.mode === 'in-process'
-          ? loadInProcess(spec, environment, invokers.size)
+          ? loadInProcess(spec, environment)
           : Promise.resolve(
               bundleInvoker({
                 bundlePath: resolve(fromProjectRoot(settings.distDir), spec.logicalId, spec.bundleFile),

@@ -291,3 +291,20 @@ export function optionalRule<O, E extends SignUpTriggerEvent>(
 ): Rule<E>[] {
   return options === undefined ? [] : [factory(options)];
 }
+
+/**
+ * Runs a handler's module-scope configuration. A bad setting still fails the cold start (every invocation
+ * fails until it is fixed), but what reaches the Cognito caller is the user-safe `SIGNUP_UNAVAILABLE`
+ * sentence; the variable and the expected format go to the log line `invalid configuration`.
+ *
+ * @example
+ * const rules = configureAtColdStart(() => [requireInvite(requireInviteFromEnv(process.env))]);
+ */
+export function configureAtColdStart<T>(configure: () => T): T {
+  try {
+    return configure();
+  } catch (error) {
+    sharedLogger.error('invalid configuration: the function cannot start', { error: errorSummary(error) });
+    throw new SignUpUnavailableError({ cause: error });
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { PreSignUpEvent } from '../../shared/event-types.js';
 import {
+  configureAtColdStart,
   coreOptionsFromEnv,
   createTriggerHandler,
   optionalRule,
@@ -22,21 +23,24 @@ const env = process.env;
 
 // The order is the behaviour: cheap local checks first, then the checks that call out, then the
 // decisions that grant something, which only ever act on what the rules before them proved.
-const rules: Rule<PreSignUpEvent>[] = [
-  requireValidAttributes(requireValidAttributesFromEnv(env)),
-  ...optionalRule(restrictEmailDomainsFromEnv(env), restrictEmailDomains),
-  ...optionalRule(blockDisposableEmailsFromEnv(env), blockDisposableEmails),
-  requireInvite(requireInviteFromEnv(env)),
-  ...optionalRule(verifyCaptchaFromEnv(env), (captcha) =>
-    verifyCaptcha(captcha.options, captcha.dependencies),
-  ),
-  ...optionalRule(linkExternalUsersFromEnv(env), linkExternalUsers),
-  decideConfirmation(decideConfirmationFromEnv(env)),
-];
+const { rules, core } = configureAtColdStart(() => {
+  const rules: Rule<PreSignUpEvent>[] = [
+    requireValidAttributes(requireValidAttributesFromEnv(env)),
+    ...optionalRule(restrictEmailDomainsFromEnv(env), restrictEmailDomains),
+    ...optionalRule(blockDisposableEmailsFromEnv(env), blockDisposableEmails),
+    requireInvite(requireInviteFromEnv(env)),
+    ...optionalRule(verifyCaptchaFromEnv(env), (captcha) =>
+      verifyCaptcha(captcha.options, captcha.dependencies),
+    ),
+    ...optionalRule(linkExternalUsersFromEnv(env), linkExternalUsers),
+    decideConfirmation(decideConfirmationFromEnv(env)),
+  ];
+  return { rules, core: coreOptionsFromEnv(env, rules) };
+});
 
 /** The Lambda entry point. */
 export const handler = createTriggerHandler({
-  ...coreOptionsFromEnv(env, rules),
+  ...core,
   trigger: 'PreSignUp',
   parse: parsePreSignUpEvent,
   rules,

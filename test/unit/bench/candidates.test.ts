@@ -56,6 +56,23 @@ describe('Bench: CANDIDATES', () => {
     // Assess
     expect(problems).toEqual([]);
   });
+
+  it('sets only variables its template function declares, so a misspelt one cannot measure nothing', () => {
+    // Prepare
+    const functions = new Map(loadTemplate().functions.map((spec) => [spec.logicalId, spec]));
+
+    // Act
+    const undeclared = CANDIDATES.flatMap((item) => {
+      const spec = item.function === undefined ? undefined : functions.get(item.function);
+      const declared = new Set([...Object.keys(spec?.environment ?? {}), ...(spec?.unresolved ?? [])]);
+      return Object.keys(item.env ?? {})
+        .filter((name) => !declared.has(name))
+        .map((name) => `${item.id}: ${name}`);
+    });
+
+    // Assess
+    expect(undeclared).toEqual([]);
+  });
 });
 
 describe('Bench: selectCandidates', () => {

@@ -10,6 +10,7 @@ import {
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import {
   type CreateTriggerHandlerOptions,
+  configureAtColdStart,
   coreOptionsFromEnv,
   createTriggerHandler,
   type Rule,
@@ -17,13 +18,14 @@ import {
 } from '../../../shared/handler-core.js';
 import { parsePreSignUpEvent } from '../../../shared/parse-event.js';
 import {
-  everythingLogged,
   lambdaContext,
   preSignUpEvent,
-  spyLogger,
+  preSignUpResponse,
   testEmail,
   withValueAt,
 } from '../../support/builders.js';
+import { everythingLogged, spyLogger } from '../../support/logger-spies.js';
+import { rejectionOf } from '../../support/outcomes.js';
 
 type Options = Partial<CreateTriggerHandlerOptions<PreSignUpEvent>>;
 
@@ -45,14 +47,14 @@ function decisionLines(logger: ReturnType<typeof spyLogger>): Record<string, unk
   return logger.info.mock.calls.filter(([message]) => message === 'trigger decision').map(([, line]) => line);
 }
 
-/** What `promise` rejected with; a failed assertion when it fulfilled. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Test: expected a rejection');
+/** A rule named `records` that keeps the event and the context of every call, in `seen`. */
+function recorder() {
+  const seen: { event: PreSignUpEvent; context: RuleContext }[] = [];
+  const records: Rule<PreSignUpEvent> = function records(event, context) {
+    seen.push({ event, context });
+    return 'pass';
+  };
+  return { records, seen };
 }
 
 // Named rules: the function name is what the decision line reports.
@@ -102,11 +104,7 @@ describe('Shared: createTriggerHandler (outcomes)', () => {
 
     // Assess
     expect(result).toBe(event);
-    expect(result.response).toEqual({
-      autoConfirmUser: true,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(result.response).toEqual(preSignUpResponse.confirmed);
   });
 
   it('runs the rules one after another, in the order given', async () => {
@@ -136,11 +134,7 @@ describe('Shared: createTriggerHandler (outcomes)', () => {
 
   it('hands each rule the event, the deadline, an abort signal and the Lambda context', async () => {
     // Prepare
-    const seen: { event: PreSignUpEvent; context: RuleContext }[] = [];
-    const records: Rule<PreSignUpEvent> = function records(event, context) {
-      seen.push({ event, context });
-      return 'pass';
-    };
+    const { records, seen } = recorder();
     const { handler } = preSignUpHandler([records]);
     const event = preSignUpEvent();
     const lambda = lambdaContext();
@@ -436,45 +430,33 @@ describe('Shared: createTriggerHandler (deadline, contract §6)', () => {
   it("sets the deadline from the Lambda's remaining time less the reply margin when that is shorter", async () => {
     // Prepare
     vi.useFakeTimers({ now: 1_000_000 });
-    let deadline: number | undefined;
-    const records: Rule<PreSignUpEvent> = function records(_event, context) {
-      deadline = context.deadline;
-      return 'pass';
-    };
+    const { records, seen } = recorder();
     const { handler } = preSignUpHandler([records]);
 
     // Act
     await handler(preSignUpEvent(), lambdaContext({ remainingMs: 2000 }));
 
     // Assess
-    expect(deadline).toBe(1_000_000 + 1700);
+    expect(seen[0]?.context.deadline).toBe(1_000_000 + 1700);
   });
 
   it('sets the deadline from budgetMs when that is shorter', async () => {
     // Prepare
     vi.useFakeTimers({ now: 1_000_000 });
-    let deadline: number | undefined;
-    const records: Rule<PreSignUpEvent> = function records(_event, context) {
-      deadline = context.deadline;
-      return 'pass';
-    };
+    const { records, seen } = recorder();
     const { handler } = preSignUpHandler([records], { budgetMs: 800 });
 
     // Act
     await handler(preSignUpEvent(), lambdaContext({ remainingMs: 30_000 }));
 
     // Assess
-    expect(deadline).toBe(1_000_800);
+    expect(seen[0]?.context.deadline).toBe(1_000_800);
   });
 
   it("keeps Cognito's 5 s when the context cannot tell the remaining time", async () => {
     // Prepare
     vi.useFakeTimers({ now: 1_000_000 });
-    let deadline: number | undefined;
-    const records: Rule<PreSignUpEvent> = function records(_event, context) {
-      deadline = context.deadline;
-      return 'pass';
-    };
+    const { records, seen } = recorder();
     const { handler } = preSignUpHandler([records]);
     const lambda = Object.assign(lambdaContext(), { getRemainingTimeInMillis: undefined });
 
@@ -482,7 +464,7 @@ describe('Shared: createTriggerHandler (deadline, contract §6)', () => {
     await handler(preSignUpEvent(), lambda);
 
     // Assess
-    expect(deadline).toBe(1_004_700);
+    expect(seen[0]?.context.deadline).toBe(1_004_700);
   });
 
   // Regression: on a time-out the decision line names the last rule that *finished*
@@ -864,5 +846,39 @@ describe('Shared: coreOptionsFromEnv', () => {
         expected: 'one of "passthrough", "reject"',
       }),
     );
+  });
+});
+
+describe('Shared: configureAtColdStart', () => {
+  it('returns what the configuration builds', () => {
+    // Prepare
+    const build = () => ({ unknownSource: 'reject' });
+
+    // Act
+    const options = configureAtColdStart(build);
+
+    // Assess
+    expect(options).toEqual({ unknownSource: 'reject' });
+  });
+
+  it('turns a bad setting into SIGNUP_UNAVAILABLE, keeping the ConfigurationError as its cause', () => {
+    // Prepare
+    const build = () => coreOptionsFromEnv({ UNKNOWN_TRIGGER_SOURCE: 'ignore' });
+
+    // Act
+    let error: unknown;
+    try {
+      configureAtColdStart(build);
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(SignUpUnavailableError);
+    expect((error as Error).message).not.toContain('UNKNOWN_TRIGGER_SOURCE');
+    expect((error as Error).cause).toMatchObject({
+      name: 'ConfigurationError',
+      variable: 'UNKNOWN_TRIGGER_SOURCE',
+    });
   });
 });
