@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SignUpUnavailableError } from '../../shared/errors.js';
 import type { PreSignUpEvent } from '../../shared/event-types.js';
-import { createTriggerHandler, type RuleContext } from '../../shared/handler-core.js';
+import { createTriggerHandler } from '../../shared/handler-core.js';
 import { parsePreSignUpEvent } from '../../shared/parse-event.js';
 import {
   CaptchaFailedError,
@@ -18,8 +18,11 @@ import {
   verifyCaptcha,
   verifyCaptchaFromEnv,
 } from '../../triggers/pre-sign-up/rules/verify-captcha.js';
-import { lambdaContext, preSignUpEvent, spyLogger } from '../support/builders.js';
-import { type CaptchaServer, startCaptchaServer, unusedLoopbackUrl } from '../support/captcha-server.js';
+import { lambdaContext, preSignUpEvent, preSignUpResponse, ruleContext } from '../support/builders.js';
+import { type CaptchaServer, startCaptchaServer } from '../support/captcha-server.js';
+import { spyLogger } from '../support/logger-spies.js';
+import { unusedLoopbackUrl } from '../support/loopback.js';
+import { rejectionOf } from '../support/outcomes.js';
 
 const secret = 'loopback-captcha-secret';
 const hostname = 'app.example.com';
@@ -61,22 +64,8 @@ function loopbackRule(provider: CaptchaProvider, options: Partial<VerifyCaptchaO
   return { rule, logger };
 }
 
-function ruleContext(budgetMs = 4700): RuleContext {
-  return { deadline: Date.now() + budgetMs, signal: AbortSignal.timeout(budgetMs), lambda: lambdaContext() };
-}
-
 function signUpWith(captchaToken: string): PreSignUpEvent {
   return preSignUpEvent({ request: { validationData: { captchaToken } } });
-}
-
-/** What `promise` rejected with; a failed assertion when it fulfilled. */
-async function rejectionOf(promise: unknown): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Test: expected a rejection');
 }
 
 describe.each(allProviders)('Rule: verifyCaptcha against a loopback %s', (provider) => {
@@ -214,7 +203,7 @@ describe.each(allProviders)('Rule: verifyCaptcha against a loopback %s', (provid
   describe('when the provider is down (nothing listens)', () => {
     it('fails closed with a network fault', async () => {
       // Prepare
-      const { rule } = loopbackRule(provider, { verifyUrl: await unusedLoopbackUrl() });
+      const { rule } = loopbackRule(provider, { verifyUrl: await unusedLoopbackUrl('/siteverify') });
 
       // Act
       const error = await rejectionOf(rule(signUpWith('pass.1'), ruleContext()));
@@ -226,7 +215,7 @@ describe.each(allProviders)('Rule: verifyCaptcha against a loopback %s', (provid
     it('passes with a logged warning when failing open', async () => {
       // Prepare
       const { rule, logger } = loopbackRule(provider, {
-        verifyUrl: await unusedLoopbackUrl(),
+        verifyUrl: await unusedLoopbackUrl('/siteverify'),
         failOpen: true,
       });
 
@@ -323,11 +312,7 @@ describe('Trigger: pre-sign-up with verifyCaptcha from the environment', () => {
     const result = await handler(event, lambdaContext());
 
     // Assess
-    expect(result.response).toEqual({
-      autoConfirmUser: false,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(result.response).toEqual(preSignUpResponse.unflagged);
   });
 
   it('answers CAPTCHA_REQUIRED to a SignUp without a token', async () => {
@@ -348,7 +333,7 @@ describe('Trigger: pre-sign-up with verifyCaptcha from the environment', () => {
     // Prepare
     const handler = handlerFrom({
       CAPTCHA_PROVIDER: 'recaptcha',
-      CAPTCHA_VERIFY_URL: await unusedLoopbackUrl(),
+      CAPTCHA_VERIFY_URL: await unusedLoopbackUrl('/siteverify'),
     });
 
     // Act
@@ -362,7 +347,7 @@ describe('Trigger: pre-sign-up with verifyCaptcha from the environment', () => {
     // Prepare
     const handler = handlerFrom({
       CAPTCHA_PROVIDER: 'recaptcha',
-      CAPTCHA_VERIFY_URL: await unusedLoopbackUrl(),
+      CAPTCHA_VERIFY_URL: await unusedLoopbackUrl('/siteverify'),
       CAPTCHA_FAIL_OPEN: 'true',
     });
 

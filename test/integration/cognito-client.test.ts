@@ -1,17 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type CognitoClientOptions,
   CognitoRequestError,
   emailFilter,
   lazyCognitoClient,
   listUsersByEmail,
 } from '../../shared/cognito-client.js';
 import { ConfigurationError } from '../../shared/errors.js';
-import {
-  type CognitoIdpServer,
-  startCognitoIdpServer,
-  testCredentials,
-} from '../support/cognito-idp-server.js';
-import { motoAvailability } from '../support/moto-server.js';
+import { cognitoClientFor, useCognitoIdpServer } from '../support/cognito-test-client.js';
+import { describeWithMoto } from '../support/moto-server.js';
 
 describe('Shared: lazyCognitoClient', () => {
   afterEach(() => {
@@ -137,29 +134,12 @@ describe('Shared: emailFilter', () => {
   });
 });
 
-const moto = motoAvailability();
-if (!moto.available) console.warn(`SKIPPED Shared: listUsersByEmail (moto): ${moto.reason}`);
-
-describe.runIf(moto.available)('Shared: listUsersByEmail and the client timeouts (moto)', () => {
-  let server: CognitoIdpServer;
+describeWithMoto('Shared: listUsersByEmail and the client timeouts (moto)', () => {
+  const server = useCognitoIdpServer();
   let poolId: string;
 
-  beforeAll(async () => {
-    server = await startCognitoIdpServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  afterEach(() => {
-    server.reset();
-  });
-
-  function client(options: Parameters<typeof lazyCognitoClient>[0] = {}) {
-    return lazyCognitoClient({ endpoint: server.endpoint, credentials: testCredentials, ...options })(
-      'us-east-1',
-    );
+  function client(options: CognitoClientOptions = {}) {
+    return cognitoClientFor(server, options)('us-east-1');
   }
 
   it('finds users under each spelling once, attributes in a Map', async () => {

@@ -3,8 +3,7 @@
  * their fixed order, against moto behind the test proxy: what a caller of SignUp or a federated sign-in
  * would get back.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { lazyCognitoClient } from '../../shared/cognito-client.js';
+import { expect, it } from 'vitest';
 import { SignUpUnavailableError } from '../../shared/errors.js';
 import type { PreSignUpEvent } from '../../shared/event-types.js';
 import { createTriggerHandler, type Rule } from '../../shared/handler-core.js';
@@ -16,19 +15,10 @@ import {
   type FirstSignIn,
   linkExternalUsers,
 } from '../../triggers/pre-sign-up/rules/link-external-users.js';
-import {
-  everythingLogged,
-  lambdaContext,
-  preSignUpEvent,
-  spyLogger,
-  testEmail,
-} from '../support/builders.js';
-import {
-  type CognitoIdpServer,
-  startCognitoIdpServer,
-  testCredentials,
-} from '../support/cognito-idp-server.js';
-import { motoAvailability } from '../support/moto-server.js';
+import { lambdaContext, preSignUpEvent, preSignUpResponse, testEmail } from '../support/builders.js';
+import { cognitoClientFor, useCognitoIdpServer } from '../support/cognito-test-client.js';
+import { everythingLogged, spyLogger } from '../support/logger-spies.js';
+import { describeWithMoto } from '../support/moto-server.js';
 
 // Stands in for rule 4 (requireInvite): a valid invite for the test address was presented.
 const inviteAccepted: Rule<PreSignUpEvent> = function inviteAccepted(event) {
@@ -37,28 +27,13 @@ const inviteAccepted: Rule<PreSignUpEvent> = function inviteAccepted(event) {
   return 'pass';
 };
 
-const moto = motoAvailability();
-if (!moto.available) console.warn(`SKIPPED Trigger: pre-sign-up Cognito rules (moto): ${moto.reason}`);
-
-describe.runIf(moto.available)('Trigger: pre-sign-up with the rules that call Cognito (moto)', () => {
-  let server: CognitoIdpServer;
+describeWithMoto('Trigger: pre-sign-up with the rules that call Cognito (moto)', () => {
+  const server = useCognitoIdpServer();
   let poolId: string;
-
-  beforeAll(async () => {
-    server = await startCognitoIdpServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  afterEach(() => {
-    server.reset();
-  });
 
   async function preSignUp(firstSignIn: FirstSignIn = 'reject') {
     poolId = await server.createPool();
-    const cognito = lazyCognitoClient({ endpoint: server.endpoint, credentials: testCredentials });
+    const cognito = cognitoClientFor(server);
     const logger = spyLogger();
     const handler = createTriggerHandler({
       trigger: 'PreSignUp',
@@ -109,11 +84,7 @@ describe.runIf(moto.available)('Trigger: pre-sign-up with the rules that call Co
     const result = await handler(googleSignIn(), lambdaContext());
 
     // Assess
-    expect(result.response).toEqual({
-      autoConfirmUser: true,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(result.response).toEqual(preSignUpResponse.confirmed);
     expect(server.callsOf('AdminLinkProviderForUser')).toHaveLength(1);
   });
 
@@ -125,7 +96,7 @@ describe.runIf(moto.available)('Trigger: pre-sign-up with the rules that call Co
     const result = await handler(googleSignIn(), lambdaContext());
 
     // Assess
-    expect(result.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: false });
+    expect(result.response).toEqual(preSignUpResponse.confirmedAndVerified);
     expect(server.callsOf('AdminLinkProviderForUser')).toHaveLength(0);
   });
 
@@ -138,11 +109,7 @@ describe.runIf(moto.available)('Trigger: pre-sign-up with the rules that call Co
     const result = await handler(preSignUpEvent({ userPoolId: poolId }), lambdaContext());
 
     // Assess
-    expect(result.response).toEqual({
-      autoConfirmUser: true,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(result.response).toEqual(preSignUpResponse.confirmed);
   });
 
   it('answers a user-safe SIGNUP_UNAVAILABLE when Cognito cannot be asked, and logs no address', async () => {
@@ -169,11 +136,7 @@ describe.runIf(moto.available)('Trigger: pre-sign-up with the rules that call Co
     const result = await handler(event, lambdaContext());
 
     // Assess
-    expect(result.response).toEqual({
-      autoConfirmUser: false,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(result.response).toEqual(preSignUpResponse.unflagged);
     expect(server.calls).toHaveLength(0);
   });
 });

@@ -1,17 +1,20 @@
 /**
- * Test builders: Cognito events in their real wire shape (contract §1–4) and a fake Lambda `Context`.
+ * Test builders: Cognito events in their real wire shape (contract §1–4), the pre sign-up response states,
+ * a fake Lambda `Context` and the context the rules engine hands a rule.
  * Each builder clones a base event (`structuredClone`) and overrides only what a test is about, so no two
  * tests ever share an object and a test states nothing it does not care about.
  */
 import type { Context } from 'aws-lambda';
-import { vi } from 'vitest';
 import type {
   CallerContext,
   CustomMessageEvent,
   PostConfirmationEvent,
   PreSignUpEvent,
+  PreSignUpTriggerSource,
   SignUpTriggerEvent,
+  StringMap,
 } from '../../shared/event-types.js';
+import type { RuleContext } from '../../shared/handler-core.js';
 
 /** The e-mail address every base event carries; tests assert it never reaches a log line. */
 export const testEmail = 'alice.example@example.com';
@@ -106,6 +109,29 @@ export function preSignUpEvent(overrides: EventOverrides<PreSignUpEvent> = {}): 
   return build(basePreSignUpEvent, overrides);
 }
 
+/**
+ * A pre sign-up event from `source` carrying exactly `userAttributes`. They are assigned, not passed through
+ * the builder, so an own key such as `__proto__` reaches the rule unchanged.
+ */
+export function preSignUpEventWith(
+  userAttributes: StringMap,
+  source: PreSignUpTriggerSource = 'PreSignUp_SignUp',
+): PreSignUpEvent {
+  const event = preSignUpEvent({ triggerSource: source });
+  event.request.userAttributes = userAttributes;
+  return event;
+}
+
+/** The pre sign-up `response` flags in the states the rules leave them in (contract §2, Response). */
+export const preSignUpResponse = {
+  /** Cognito's pre-filled defaults: nothing confirmed or verified. */
+  unflagged: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  /** Confirmed, with the email left unverified. */
+  confirmed: { autoConfirmUser: true, autoVerifyEmail: false, autoVerifyPhone: false },
+  /** Confirmed, with the email verified. */
+  confirmedAndVerified: { autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: false },
+} as const;
+
 /** A `CustomMessage_SignUp` event with Cognito's defaults, changed by `overrides`. */
 export function customMessageEvent(overrides: EventOverrides<CustomMessageEvent> = {}): CustomMessageEvent {
   return build(baseCustomMessageEvent, overrides);
@@ -188,17 +214,13 @@ export function lambdaContext(overrides: LambdaContextOverrides = {}): Context {
   };
 }
 
-/** A logger whose four methods are spies, for the `logger` option of `createTriggerHandler`. */
-export function spyLogger() {
-  return { info: vi.fn(), warn: vi.fn(), error: vi.fn(), addContext: vi.fn() };
-}
-
-/** Everything `logger` was given, as one string, for "never logs this value" assertions. */
-export function everythingLogged(logger: ReturnType<typeof spyLogger>): string {
-  return JSON.stringify([
-    logger.info.mock.calls,
-    logger.warn.mock.calls,
-    logger.error.mock.calls,
-    logger.addContext.mock.calls,
-  ]);
+/**
+ * What the rules engine hands a rule: a deadline `budgetMs` from now (time enough for any local call by
+ * default), a signal (by default one that aborts at the deadline) and a fake Lambda context.
+ */
+export function ruleContext(
+  budgetMs = 4000,
+  signal: AbortSignal = AbortSignal.timeout(budgetMs),
+): RuleContext {
+  return { deadline: Date.now() + budgetMs, signal, lambda: lambdaContext() };
 }

@@ -15,8 +15,9 @@
  * Every request is recorded in `calls`. The server listens on 127.0.0.1 port 0 and never keeps the process
  * alive (unref'd); `close()` also drops open connections and pending slow replies.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './loopback.js';
 
 /** The providers the server imitates. */
 export type CaptchaServerProvider = 'turnstile' | 'recaptcha' | 'hcaptcha';
@@ -132,12 +133,6 @@ function decodeFields(provider: CaptchaServerProvider, contentType: string, body
     }
   }
   return {};
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Starts a fake captcha provider on 127.0.0.1, on a free port. */
@@ -258,18 +253,4 @@ export async function startCaptchaServer(options: CaptchaServerOptions = {}): Pr
       });
     },
   };
-}
-
-/**
- * A loopback URL nothing listens on (a port just released), for "the provider is down" tests.
- */
-export async function unusedLoopbackUrl(path = '/siteverify'): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}${path}`;
 }

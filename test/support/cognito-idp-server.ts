@@ -28,6 +28,7 @@ import {
   CreateUserPoolCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { readBody } from './loopback.js';
 import { type MotoServer, motoCredentialsEnv, startMotoServer } from './moto-server.js';
 
 /** Dummy credentials for the SDK (moto does not check signatures). */
@@ -83,15 +84,6 @@ export type CognitoIdpServer = {
 };
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': JSON_TYPE });

@@ -3,17 +3,13 @@
  * Secrets Manager here, EventBridge and SQS elsewhere. It listens on 127.0.0.1 on a port the OS picks and
  * is stopped after the suite.
  *
- * Where moto is not installed a suite must say so rather than pass silently:
- *
- * ```ts
- * const moto = motoAvailability();
- * if (!moto.available) console.warn(`SKIPPED <suite>: ${moto.reason}`);
- * describe.runIf(moto.available)('Shared: …', () => { … });
- * ```
+ * Where moto is not installed a suite must say so rather than pass silently: declare it with
+ * {@link describeWithMoto}, which skips it with a `SKIPPED` warning that gives the reason.
  *
  * Point the SDK at `server.endpoint`, and give it dummy credentials ({@link motoCredentialsEnv}).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { describe } from 'vitest';
 
 /** The Python interpreter; `MOTO_PYTHON` overrides it (a virtualenv, `python3.12`). */
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
@@ -39,6 +35,16 @@ export function motoAvailability(): MotoAvailability {
     availability = { available: true };
   }
   return availability;
+}
+
+/**
+ * `describe` for a suite that needs moto: it runs where moto's server can start, and elsewhere is skipped
+ * with a `SKIPPED <title>: <reason>` warning rather than passing silently.
+ */
+export function describeWithMoto(title: string, suite: () => void): void {
+  const moto = motoAvailability();
+  if (!moto.available) console.warn(`SKIPPED ${title}: ${moto.reason}`);
+  describe.runIf(moto.available)(title, suite);
 }
 
 /** Environment variables that give the AWS SDK dummy credentials and a region, with no profile lookups. */

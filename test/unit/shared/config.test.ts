@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBoolean, readChoice, readInteger, readList, readString } from '../../../shared/config.js';
 import { ConfigurationError } from '../../../shared/errors.js';
-
-/** The ConfigurationError `read` throws, or a failed assertion when it throws none. */
-function configurationErrorOf(read: () => unknown): ConfigurationError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('Test: expected a ConfigurationError');
-}
+import { errorOf } from '../../support/outcomes.js';
 
 describe('Shared: readBoolean', () => {
   it.each([
@@ -48,7 +38,7 @@ describe('Shared: readBoolean', () => {
     const env = { FLAG: 'yes' };
 
     // Act
-    const error = configurationErrorOf(() => readBoolean(env, 'FLAG', false));
+    const error = errorOf(ConfigurationError, () => readBoolean(env, 'FLAG', false));
 
     // Assess
     expect(error).toMatchObject({ variable: 'FLAG', expected: '"true" or "false"' });
@@ -84,7 +74,7 @@ describe('Shared: readChoice', () => {
     const env = { MODE: 'Reject' };
 
     // Act
-    const error = configurationErrorOf(() =>
+    const error = errorOf(ConfigurationError, () =>
       readChoice(env, 'MODE', ['passthrough', 'reject'], 'passthrough'),
     );
 
@@ -138,7 +128,7 @@ describe('Shared: readInteger', () => {
     const env = { LIMIT: value };
 
     // Act
-    const error = configurationErrorOf(() => readInteger(env, 'LIMIT', bounds, 1));
+    const error = errorOf(ConfigurationError, () => readInteger(env, 'LIMIT', bounds, 1));
 
     // Assess
     expect(error).toMatchObject({ variable: 'LIMIT', expected: 'a whole number from -5 to 100' });
@@ -184,7 +174,7 @@ describe('Shared: readList', () => {
     const env = { DOMAINS: 'example.org,Not A Domain' };
 
     // Act
-    const error = configurationErrorOf(() =>
+    const error = errorOf(ConfigurationError, () =>
       readList(env, 'DOMAINS', { pattern: /^[a-z.]+$/, description: 'domain names' }),
     );
 

@@ -21,6 +21,7 @@ import {
   withoutKeyAt,
   withValueAt,
 } from '../../support/builders.js';
+import { errorOf } from '../../support/outcomes.js';
 
 type Parser = (raw: unknown) => SignUpTriggerEvent;
 
@@ -54,17 +55,6 @@ const triggers: readonly {
     foreignSource: 'CustomMessage_SignUp',
   },
 ];
-
-/** The EventShapeError `parse` throws for `raw`, or a failed assertion when it throws none. */
-function shapeErrorOf(parse: Parser, raw: unknown): EventShapeError {
-  try {
-    parse(raw);
-  } catch (error) {
-    if (error instanceof EventShapeError) return error;
-    throw error;
-  }
-  throw new Error('Test: expected the parser to refuse the event');
-}
 
 /** The object at `path` inside `event`. */
 function fieldAt(event: object, path: readonly string[]): object {
@@ -250,7 +240,7 @@ describe.each(triggers)(
       const raw = path.length === 0 ? value : withValueAt(event(), path, value);
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error).toMatchObject({
@@ -266,7 +256,7 @@ describe.each(triggers)(
       const raw = withValueAt(event(), ['request', 'userAttributes', 'email_verified'], true);
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error).toMatchObject({
@@ -281,7 +271,7 @@ describe.each(triggers)(
       const raw = withValueAt(event(), ['request', 'clientMetadata'], { invite: 42 });
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error).toMatchObject({ path: 'request.clientMetadata["invite"]', found: 'number' });
@@ -292,7 +282,7 @@ describe.each(triggers)(
       const raw = withValueAt(event(), ['request', 'clientMetadata'], JSON.parse('{"__proto__": {"x": 1}}'));
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error).toMatchObject({ path: 'request.clientMetadata["__proto__"]', found: 'object' });
@@ -304,7 +294,7 @@ describe.each(triggers)(
       const raw = withValueAt(event(), ['triggerSource'], foreignSource);
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error.path).toBe('triggerSource');
@@ -342,7 +332,7 @@ describe.each(triggers)(
 
       // Act
       const property = fc.property(plantings, ({ path, value }) => {
-        const error = shapeErrorOf(parse, withValueAt(withMetadata(), path, value));
+        const error = errorOf(EventShapeError, () => parse(withValueAt(withMetadata(), path, value)));
         const text = typeof value === 'string' ? value : value.secret;
         return !error.message.includes(text) && error.found === jsonTypeOf(value);
       });
@@ -363,7 +353,7 @@ describe.each(triggers)(
       const raw = withValueAt(event(), ['triggerSource'], foreignSource);
 
       // Act
-      const error = shapeErrorOf(parse, raw);
+      const error = errorOf(EventShapeError, () => parse(raw));
 
       // Assess
       expect(error).toMatchObject({
@@ -427,7 +417,7 @@ describe('Shared: parsePreSignUpEvent (contract §2)', () => {
     const raw = withValueAt(preSignUpEvent(), path, value);
 
     // Act
-    const error = shapeErrorOf(parsePreSignUpEvent, raw);
+    const error = errorOf(EventShapeError, () => parsePreSignUpEvent(raw));
 
     // Assess
     expect(error.found).toBe(found);
@@ -507,7 +497,7 @@ describe('Shared: parseCustomMessageEvent (contract §3)', () => {
     const raw = withValueAt(customMessageEvent(), path, value);
 
     // Act
-    const error = shapeErrorOf(parseCustomMessageEvent, raw);
+    const error = errorOf(EventShapeError, () => parseCustomMessageEvent(raw));
 
     // Assess
     expect(error).toMatchObject({ path: path.join('.'), expected, found });

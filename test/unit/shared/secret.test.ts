@@ -6,16 +6,19 @@ import { ConfigurationError } from '../../../shared/errors.js';
 import {
   createSecretSource,
   parseSecretList,
+  type SecretSourceOptions,
   SecretUnavailableError,
   secretSourceFromEnv,
 } from '../../../shared/secret.js';
+import { unusedLoopbackUrl } from '../../support/loopback.js';
 import {
+  describeWithMoto,
   MOTO_ACCOUNT_ID,
   type MotoServer,
-  motoAvailability,
   motoCredentialsEnv,
   startMotoServer,
 } from '../../support/moto-server.js';
+import { errorOf, rejectionOf } from '../../support/outcomes.js';
 
 const SECRET = 'test-secret-0123456789abcdef-0123456789';
 const PREVIOUS = 'previous-secret-0123456789abcdef-012345';
@@ -27,16 +30,6 @@ const neverAborted = () => new AbortController().signal;
 
 function stubCredentials(): void {
   for (const [name, value] of Object.entries(motoCredentialsEnv)) vi.stubEnv(name, value);
-}
-
-/** The error `work` rejects with, or a failed assertion when it resolves. */
-async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
-  try {
-    await work;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Test: expected a rejection');
 }
 
 describe('Shared: parseSecretList', () => {
@@ -83,20 +76,15 @@ describe('Shared: parseSecretList', () => {
     ['a secret over 4,096 characters', 's'.repeat(4097)],
     ['shorter than the minimum', 'short-but-not-32-bytes'],
   ])('refuses a value that is %s, without quoting it', (_case, raw) => {
-    // Prepare
-    let thrown: unknown;
+    // Prepare (nothing beyond the raw value)
 
     // Act
-    try {
-      parseSecretList(raw, 32);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = errorOf(TypeError, () => parseSecretList(raw, 32));
 
     // Assess
     expect(thrown).toBeInstanceOf(TypeError);
-    expect((thrown as Error).message).not.toContain('short-but');
-    expect((thrown as Error).message).not.toContain(SECRET);
+    expect(thrown.message).not.toContain('short-but');
+    expect(thrown.message).not.toContain(SECRET);
   });
 });
 
@@ -225,20 +213,17 @@ describe('Shared: secretSourceFromEnv', () => {
     ['INVITE_SECRET_ARN', { INVITE_SECRET_ARN: 'invite' }],
     ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: 'soon' }],
   ])('names %s when its value is unusable', (variable, env) => {
-    // Prepare
-    let thrown: unknown;
+    // Prepare (nothing beyond the environment)
 
     // Act
-    try {
-      secretSourceFromEnv(env, 'INVITE_SECRET', { minBytes: 32 });
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = errorOf(ConfigurationError, () =>
+      secretSourceFromEnv(env, 'INVITE_SECRET', { minBytes: 32 }),
+    );
 
     // Assess
     expect(thrown).toBeInstanceOf(ConfigurationError);
     expect(thrown).toMatchObject({ variable });
-    expect((thrown as Error).message).not.toContain('too-short');
+    expect(thrown.message).not.toContain('too-short');
   });
 });
 
@@ -325,13 +310,8 @@ describe('Shared: createSecretSource (bounded fetches)', () => {
   });
 
   it('rejects when nothing listens on the endpoint', async () => {
-    // Prepare: a port that was free a moment ago.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const address = closed.address();
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const source = createSecretSource({ ssmParameter: '/invite' }, { endpoint: `http://127.0.0.1:${port}` });
+    // Prepare
+    const source = createSecretSource({ ssmParameter: '/invite' }, { endpoint: await unusedLoopbackUrl() });
 
     // Act
     const error = await rejectionOf(source.get(later(), neverAborted()));
@@ -341,12 +321,7 @@ describe('Shared: createSecretSource (bounded fetches)', () => {
   });
 });
 
-const moto = motoAvailability();
-if (!moto.available) {
-  console.warn(`NOT RUN: the SSM and Secrets Manager tests of shared/secret.ts need moto: ${moto.reason}`);
-}
-
-describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () => {
+describeWithMoto('Shared: createSecretSource (against moto)', () => {
   let server: MotoServer;
   let ssm: SSMClient;
   let secretsManager: SecretsManagerClient;
@@ -358,6 +333,22 @@ describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () =
   };
   const putParameter = (name: string, value: string, type: 'SecureString' | 'String' = 'SecureString') =>
     ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: type, Overwrite: true }));
+
+  /**
+   * A source over a new SSM parameter holding SECRET, cached for 60 s unless `options` say otherwise, read
+   * once at the time `clock.now`, which the test then moves on.
+   */
+  async function cachedSource(options: SecretSourceOptions = {}) {
+    const name = uniqueName();
+    await putParameter(name, SECRET);
+    const clock = { now: 1_000_000 };
+    const source = createSecretSource(
+      { ssmParameter: name },
+      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => clock.now, ...options },
+    );
+    await source.get(later(), neverAborted());
+    return { name, source, clock };
+  }
 
   beforeAll(async () => {
     stubCredentials();
@@ -432,16 +423,9 @@ describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () =
 
   it('serves the cached value until cacheSeconds have passed', async () => {
     // Prepare
-    const name = uniqueName();
-    await putParameter(name, SECRET);
-    let now = 1_000_000;
-    const source = createSecretSource(
-      { ssmParameter: name },
-      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now },
-    );
-    await source.get(later(), neverAborted());
+    const { name, source, clock } = await cachedSource();
     await putParameter(name, PREVIOUS);
-    now += 59_999;
+    clock.now += 59_999;
 
     // Act
     const secrets = await source.get(later(), neverAborted());
@@ -452,16 +436,9 @@ describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () =
 
   it('fetches again once cacheSeconds have passed', async () => {
     // Prepare
-    const name = uniqueName();
-    await putParameter(name, SECRET);
-    let now = 1_000_000;
-    const source = createSecretSource(
-      { ssmParameter: name },
-      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now },
-    );
-    await source.get(later(), neverAborted());
+    const { name, source, clock } = await cachedSource();
     await putParameter(name, PREVIOUS);
-    now += 60_000;
+    clock.now += 60_000;
 
     // Act
     const secrets = await source.get(later(), neverAborted());
@@ -472,17 +449,10 @@ describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () =
 
   it('keeps serving the cached value, with a warning, when a refresh fails', async () => {
     // Prepare
-    const name = uniqueName();
-    await putParameter(name, SECRET);
-    let now = 1_000_000;
     const logger = { warn: vi.fn() };
-    const source = createSecretSource(
-      { ssmParameter: name },
-      { endpoint: server.endpoint, cacheSeconds: 60, clock: () => now, logger },
-    );
-    await source.get(later(), neverAborted());
+    const { name, source, clock } = await cachedSource({ logger });
     await ssm.send(new DeleteParameterCommand({ Name: name }));
-    now += 60_000;
+    clock.now += 60_000;
 
     // Act
     const secrets = await source.get(later(), neverAborted());
@@ -498,20 +468,13 @@ describe.runIf(moto.available)('Shared: createSecretSource (against moto)', () =
 
   it('waits retrySeconds after a failed refresh before trying again', async () => {
     // Prepare
-    const name = uniqueName();
-    await putParameter(name, SECRET);
-    let now = 1_000_000;
     const logger = { warn: vi.fn() };
-    const source = createSecretSource(
-      { ssmParameter: name },
-      { endpoint: server.endpoint, cacheSeconds: 60, retrySeconds: 30, clock: () => now, logger },
-    );
-    await source.get(later(), neverAborted());
+    const { name, source, clock } = await cachedSource({ retrySeconds: 30, logger });
     await ssm.send(new DeleteParameterCommand({ Name: name }));
-    now += 60_000;
+    clock.now += 60_000;
     await source.get(later(), neverAborted());
     await putParameter(name, PREVIOUS);
-    now += 29_999;
+    clock.now += 29_999;
 
     // Act
     const secrets = await source.get(later(), neverAborted());

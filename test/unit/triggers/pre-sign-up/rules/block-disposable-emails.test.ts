@@ -3,34 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeDomain } from '../../../../../shared/email.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
-import type { PreSignUpTriggerSource, StringMap } from '../../../../../shared/event-types.js';
 import { preSignUpSources } from '../../../../../shared/trigger-source.js';
 import {
   blockDisposableEmails,
   blockDisposableEmailsFromEnv,
   EmailDisposableError,
 } from '../../../../../triggers/pre-sign-up/rules/block-disposable-emails.js';
-import { preSignUpEvent } from '../../../../support/builders.js';
+import { hostileEmail } from '../../../../support/arbitraries.js';
+import { preSignUpEventWith } from '../../../../support/builders.js';
+import { errorOf, outcomeOf } from '../../../../support/outcomes.js';
 
 const fixedMessage = 'EMAIL_DISPOSABLE: Disposable email addresses cannot be used to sign up.';
-
-/** A pre sign-up event from `source` carrying exactly `userAttributes`. */
-function eventWith(userAttributes: StringMap, source: PreSignUpTriggerSource = 'PreSignUp_SignUp') {
-  const event = preSignUpEvent({ triggerSource: source });
-  event.request.userAttributes = userAttributes;
-  return event;
-}
-
-/** The EmailDisposableError `act` throws, or a failed assertion when it throws none. */
-function disposableErrorOf(act: () => unknown): EmailDisposableError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof EmailDisposableError) return error;
-    throw error;
-  }
-  throw new Error('Test: expected an EmailDisposableError');
-}
 
 // Built once for the file: the bundled list is what a cold start builds.
 const rule = blockDisposableEmails();
@@ -51,10 +34,10 @@ describe('Rule: blockDisposableEmails (the bundled list)', () => {
 
   it.each(['mailinator.com', 'guerrillamail.com', 'yopmail.com'])('lists %s', (domain) => {
     // Prepare
-    const event = eventWith({ email: `alice@${domain}` });
+    const event = preSignUpEventWith({ email: `alice@${domain}` });
 
     // Act
-    const error = disposableErrorOf(() => rule(event));
+    const error = errorOf(EmailDisposableError, () => rule(event));
 
     // Assess
     expect(error.listed).toBe(domain);
@@ -62,7 +45,7 @@ describe('Rule: blockDisposableEmails (the bundled list)', () => {
 
   it.each(['gmail.com', 'outlook.com', 'example.com'])('does not list %s', (domain) => {
     // Prepare
-    const event = eventWith({ email: `alice@${domain}` });
+    const event = preSignUpEventWith({ email: `alice@${domain}` });
 
     // Act
     const outcome = rule(event);
@@ -85,10 +68,10 @@ describe('Rule: blockDisposableEmails (matching)', () => {
 
   it('rejects a listed domain with the fixed sentence, keeping domain and list entry for logs', () => {
     // Prepare
-    const event = eventWith({ email: 'alice@mailinator.com' });
+    const event = preSignUpEventWith({ email: 'alice@mailinator.com' });
 
     // Act
-    const error = disposableErrorOf(() => rule(event));
+    const error = errorOf(EmailDisposableError, () => rule(event));
 
     // Assess
     expect(error.message).toBe(fixedMessage);
@@ -103,10 +86,10 @@ describe('Rule: blockDisposableEmails (matching)', () => {
     'rejects %s: a sub-domain of a throwaway domain is a throwaway too',
     (email) => {
       // Prepare
-      const event = eventWith({ email });
+      const event = preSignUpEventWith({ email });
 
       // Act
-      const error = disposableErrorOf(() => rule(event));
+      const error = errorOf(EmailDisposableError, () => rule(event));
 
       // Assess
       expect(error.listed).toBe('mailinator.com');
@@ -116,7 +99,7 @@ describe('Rule: blockDisposableEmails (matching)', () => {
   it('does not take a domain that merely ends like a listed one for a sub-domain', () => {
     // Prepare
     const strict = blockDisposableEmails({ domains: ['throwaway.example'] });
-    const event = eventWith({ email: 'alice@notthrowaway.example' });
+    const event = preSignUpEventWith({ email: 'alice@notthrowaway.example' });
 
     // Act
     const outcome = strict(event);
@@ -130,10 +113,10 @@ describe('Rule: blockDisposableEmails (matching)', () => {
     ['a quoted local part', '"alice smith"@mailinator.com'],
   ])('matches despite %s', (_label, email) => {
     // Prepare
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
-    const error = disposableErrorOf(() => rule(event));
+    const error = errorOf(EmailDisposableError, () => rule(event));
 
     // Assess
     expect(error.domain).toBe('mailinator.com');
@@ -142,10 +125,10 @@ describe('Rule: blockDisposableEmails (matching)', () => {
   it('matches a Unicode address against a punycode entry', () => {
     // Prepare
     const strict = blockDisposableEmails({ domains: ['xn--bcher-kva.example'] });
-    const event = eventWith({ email: 'jane@Bücher.example' });
+    const event = preSignUpEventWith({ email: 'jane@Bücher.example' });
 
     // Act
-    const error = disposableErrorOf(() => strict(event));
+    const error = errorOf(EmailDisposableError, () => strict(event));
 
     // Assess
     expect(error.listed).toBe('xn--bcher-kva.example');
@@ -153,7 +136,7 @@ describe('Rule: blockDisposableEmails (matching)', () => {
 
   it('skips AdminCreateUser: an administrator decided', () => {
     // Prepare
-    const event = eventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_AdminCreateUser');
+    const event = preSignUpEventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_AdminCreateUser');
 
     // Act
     const outcome = rule(event);
@@ -164,10 +147,10 @@ describe('Rule: blockDisposableEmails (matching)', () => {
 
   it('applies to ExternalProvider', () => {
     // Prepare
-    const event = eventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_ExternalProvider');
+    const event = preSignUpEventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_ExternalProvider');
 
     // Act
-    const error = disposableErrorOf(() => rule(event));
+    const error = errorOf(EmailDisposableError, () => rule(event));
 
     // Assess
     expect(error.code).toBe('EMAIL_DISPOSABLE');
@@ -179,7 +162,7 @@ describe('Rule: blockDisposableEmails (matching)', () => {
     ['without a readable domain', { email: 'alice@' }],
   ])('passes when the email is %s: requireValidAttributes judges that', (_label, attributes) => {
     // Prepare
-    const event = eventWith(attributes);
+    const event = preSignUpEventWith(attributes);
 
     // Act
     const outcome = rule(event);
@@ -193,7 +176,7 @@ describe('Rule: blockDisposableEmails (allow)', () => {
   it('exempts an allowed domain', () => {
     // Prepare
     const lenient = blockDisposableEmails({ allow: ['Mailinator.com.'] });
-    const event = eventWith({ email: 'alice@mailinator.com' });
+    const event = preSignUpEventWith({ email: 'alice@mailinator.com' });
 
     // Act
     const outcome = lenient(event);
@@ -205,10 +188,10 @@ describe('Rule: blockDisposableEmails (allow)', () => {
   it('does not exempt a sub-domain with an exact entry', () => {
     // Prepare
     const lenient = blockDisposableEmails({ allow: ['mailinator.com'] });
-    const event = eventWith({ email: 'alice@team.mailinator.com' });
+    const event = preSignUpEventWith({ email: 'alice@team.mailinator.com' });
 
     // Act
-    const error = disposableErrorOf(() => lenient(event));
+    const error = errorOf(EmailDisposableError, () => lenient(event));
 
     // Assess
     expect(error.domain).toBe('team.mailinator.com');
@@ -217,7 +200,7 @@ describe('Rule: blockDisposableEmails (allow)', () => {
   it('exempts sub-domains with a *. entry', () => {
     // Prepare
     const lenient = blockDisposableEmails({ allow: ['*.mailinator.com'] });
-    const event = eventWith({ email: 'alice@team.mailinator.com' });
+    const event = preSignUpEventWith({ email: 'alice@team.mailinator.com' });
 
     // Act
     const outcome = lenient(event);
@@ -231,10 +214,10 @@ describe('Rule: blockDisposableEmails (options checked at construction)', () => 
   it('normalises the domains it is given', () => {
     // Prepare
     const strict = blockDisposableEmails({ domains: ['Throwaway.Example.'] });
-    const event = eventWith({ email: 'alice@throwaway.example' });
+    const event = preSignUpEventWith({ email: 'alice@throwaway.example' });
 
     // Act
-    const error = disposableErrorOf(() => strict(event));
+    const error = errorOf(EmailDisposableError, () => strict(event));
 
     // Assess
     expect(error.listed).toBe('throwaway.example');
@@ -243,7 +226,7 @@ describe('Rule: blockDisposableEmails (options checked at construction)', () => 
   it('uses only the domains it is given', () => {
     // Prepare
     const strict = blockDisposableEmails({ domains: new Set(['throwaway.example']) });
-    const event = eventWith({ email: 'alice@mailinator.com' });
+    const event = preSignUpEventWith({ email: 'alice@mailinator.com' });
 
     // Act
     const outcome = strict(event);
@@ -319,22 +302,12 @@ describe('Rule: blockDisposableEmails (property)', () => {
 
   it('passes, skips or throws EmailDisposableError for any email, and never touches the response', () => {
     // Prepare
-    const email = fc.oneof(
-      fc.string({ unit: 'binary' }),
-      fc.emailAddress(),
-      fc.tuple(fc.string({ unit: 'grapheme' }), fc.domain()).map(([local, domain]) => `${local}@${domain}`),
-      fc.constantFrom('', '@', '@mailinator.com', 'x'.repeat(2048), '__proto__@mailinator.com'),
-    );
+    const email = hostileEmail(fc.domain(), '@mailinator.com', '__proto__@mailinator.com');
 
     // Act
     const property = fc.property(email, source, (address, triggerSource) => {
-      const event = eventWith({ email: address }, triggerSource);
-      let outcome: unknown;
-      try {
-        outcome = rule(event);
-      } catch (error) {
-        outcome = error;
-      }
+      const event = preSignUpEventWith({ email: address }, triggerSource);
+      const outcome = outcomeOf(() => rule(event));
       const untouched = Object.values(event.response).every((flag) => flag === false);
       if (outcome instanceof EmailDisposableError) return untouched && outcome.message === fixedMessage;
       return untouched && (outcome === 'pass' || outcome === 'skipped');
@@ -353,7 +326,7 @@ describe('Rule: blockDisposableEmails (property)', () => {
     const property = fc.property(subDomain, ([labels, domain]) => {
       const full = [...labels, domain].join('.');
       try {
-        rule(eventWith({ email: `alice@${full}` }));
+        rule(preSignUpEventWith({ email: `alice@${full}` }));
       } catch (error) {
         return error instanceof EmailDisposableError && error.domain === full;
       }

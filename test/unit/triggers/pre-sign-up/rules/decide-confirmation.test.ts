@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CognitoRequestError, lazyCognitoClient } from '../../../../../shared/cognito-client.js';
+import { describe, expect, it } from 'vitest';
+import { type CognitoClientOptions, CognitoRequestError } from '../../../../../shared/cognito-client.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
-import type { RuleContext } from '../../../../../shared/handler-core.js';
 import { logger } from '../../../../../shared/observability.js';
 import { emailProofOf, recordEmailProof } from '../../../../../triggers/pre-sign-up/proof.js';
 import {
@@ -11,26 +10,12 @@ import {
   decideConfirmation,
   decideConfirmationFromEnv,
 } from '../../../../../triggers/pre-sign-up/rules/decide-confirmation.js';
-import { lambdaContext, preSignUpEvent, testEmail } from '../../../../support/builders.js';
-import {
-  type CognitoIdpServer,
-  startCognitoIdpServer,
-  testCredentials,
-} from '../../../../support/cognito-idp-server.js';
-import { motoAvailability } from '../../../../support/moto-server.js';
-
-const unflagged = { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false };
-
-function ruleContext(budgetMs = 4000): RuleContext {
-  return { deadline: Date.now() + budgetMs, signal: AbortSignal.timeout(budgetMs), lambda: lambdaContext() };
-}
-
-/** A client getter that fails the test if the rule ever asks for a client. */
-function noCognito() {
-  return vi.fn((): never => {
-    throw new Error('Test: the rule asked for a Cognito client');
-  });
-}
+import { awkwardStrings, hostileText, mapKey } from '../../../../support/arbitraries.js';
+import { preSignUpEvent, preSignUpResponse, ruleContext, testEmail } from '../../../../support/builders.js';
+import { cognitoClientFor, noCognito, useCognitoIdpServer } from '../../../../support/cognito-test-client.js';
+import { everythingLogged, spyOnLogger } from '../../../../support/logger-spies.js';
+import { describeWithMoto } from '../../../../support/moto-server.js';
+import { errorOf } from '../../../../support/outcomes.js';
 
 /** The rule with the alias guard off and a getter that must stay unused. */
 function offlineRule(options: DecideConfirmationOptions = {}) {
@@ -63,7 +48,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('skipped');
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
   });
 
@@ -78,11 +63,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('changed');
-      expect(event.response).toEqual({
-        autoConfirmUser: true,
-        autoVerifyEmail: true,
-        autoVerifyPhone: false,
-      });
+      expect(event.response).toEqual(preSignUpResponse.confirmedAndVerified);
     });
 
     it('matches the invite against the normalised email (case, IDN, trailing dot)', async () => {
@@ -110,7 +91,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('pass');
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('grants nothing without proof (KIT: never verify a self-asserted email)', async () => {
@@ -125,7 +106,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('pass');
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('treats an identity-provider proof on a self sign-up as no proof', async () => {
@@ -138,7 +119,7 @@ describe('Rule: decideConfirmation', () => {
       await rule(event, ruleContext());
 
       // Assess
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('confirms without verifying an email in AUTO_CONFIRM_DOMAINS', async () => {
@@ -151,11 +132,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('changed');
-      expect(event.response).toEqual({
-        autoConfirmUser: true,
-        autoVerifyEmail: false,
-        autoVerifyPhone: false,
-      });
+      expect(event.response).toEqual(preSignUpResponse.confirmed);
     });
 
     it('matches a wildcard auto-confirm entry on sub-domains only', async () => {
@@ -182,7 +159,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('pass');
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('never verifies a phone number, even with an invite', async () => {
@@ -212,11 +189,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('changed');
-      expect(event.response).toEqual({
-        autoConfirmUser: true,
-        autoVerifyEmail: true,
-        autoVerifyPhone: false,
-      });
+      expect(event.response).toEqual(preSignUpResponse.confirmedAndVerified);
     });
 
     it('records the identity-provider proof under the configured provider name', async () => {
@@ -252,7 +225,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(outcome).toBe('pass');
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('grants nothing for a provider that is not trusted', async () => {
@@ -264,7 +237,7 @@ describe('Rule: decideConfirmation', () => {
       await rule(event, ruleContext());
 
       // Assess
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('grants nothing when the trusted list is empty', async () => {
@@ -276,7 +249,7 @@ describe('Rule: decideConfirmation', () => {
       await rule(event, ruleContext());
 
       // Assess
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('grants nothing for a verified but malformed email', async () => {
@@ -288,7 +261,7 @@ describe('Rule: decideConfirmation', () => {
       await rule(event, ruleContext());
 
       // Assess
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
 
     it('does not apply AUTO_CONFIRM_DOMAINS to federated users', async () => {
@@ -300,7 +273,7 @@ describe('Rule: decideConfirmation', () => {
       await rule(event, ruleContext());
 
       // Assess
-      expect(event.response).toEqual(unflagged);
+      expect(event.response).toEqual(preSignUpResponse.unflagged);
     });
   });
 
@@ -315,7 +288,7 @@ describe('Rule: decideConfirmation', () => {
 
     // Assess
     expect(outcome).toBe('skipped');
-    expect(event.response).toEqual(unflagged);
+    expect(event.response).toEqual(preSignUpResponse.unflagged);
   });
 
   it('never asks for a Cognito client when nothing is to be verified', async () => {
@@ -401,38 +374,28 @@ describe('Rule: decideConfirmation', () => {
       const env = { [variable]: value };
 
       // Act
-      let error: unknown;
-      try {
-        decideConfirmationFromEnv(env);
-      } catch (caught) {
-        error = caught;
-      }
+      const error = errorOf(ConfigurationError, () => decideConfirmationFromEnv(env));
 
       // Assess
       expect(error).toBeInstanceOf(ConfigurationError);
-      expect((error as ConfigurationError).variable).toBe(variable);
+      expect(error.variable).toBe(variable);
     });
   });
 
   describe('property: no flag without proof', () => {
-    const attributeKey = fc.oneof(
-      fc.constantFrom('email', 'email_verified', 'phone_number', 'phone_number_verified', 'sub', '__proto__'),
-      fc.constantFrom('constructor', 'cognito:user_status', 'custom:tenant'),
-      fc.string({ maxLength: 40 }),
+    const attributeKey = mapKey(
+      'email',
+      'email_verified',
+      'phone_number',
+      'phone_number_verified',
+      'sub',
+      'cognito:user_status',
+      'custom:tenant',
     );
     const attributeValue = fc.oneof(
-      fc.constantFrom(
-        'true',
-        'True',
-        'false',
-        '',
-        testEmail,
-        'jane@eu.example.com',
-        '\u0000',
-        'a'.repeat(3000),
-      ),
+      fc.constantFrom('true', 'True', 'false', testEmail, 'jane@eu.example.com', ...awkwardStrings),
       fc.emailAddress(),
-      fc.string({ unit: 'binary', maxLength: 300 }),
+      hostileText({ maxLength: 300 }),
     );
     const attributes = fc.dictionary(attributeKey, attributeValue, { maxKeys: 8 });
     const metadata = fc.dictionary(fc.string({ maxLength: 40 }), attributeValue, { maxKeys: 6 });
@@ -476,7 +439,8 @@ describe('Rule: decideConfirmation', () => {
           expect(event.response.autoVerifyPhone).toBe(false);
           if (event.response.autoVerifyEmail) expect(verifiedByProvider).toBe(true);
           if (event.response.autoConfirmUser) expect(verifiedByProvider || inAutoConfirmDomain).toBe(true);
-          if (triggerSource === 'PreSignUp_AdminCreateUser') expect(event.response).toEqual(unflagged);
+          if (triggerSource === 'PreSignUp_AdminCreateUser')
+            expect(event.response).toEqual(preSignUpResponse.unflagged);
         }),
         { numRuns: 300 },
       );
@@ -497,7 +461,7 @@ describe('Rule: decideConfirmation', () => {
             },
           });
           await rule(event, ruleContext());
-          expect(event.response).toEqual(unflagged);
+          expect(event.response).toEqual(preSignUpResponse.unflagged);
         }),
         { numRuns: 100 },
       );
@@ -505,33 +469,13 @@ describe('Rule: decideConfirmation', () => {
   });
 });
 
-const moto = motoAvailability();
-if (!moto.available) console.warn(`SKIPPED Rule: decideConfirmation alias guard: ${moto.reason}`);
-
-describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', () => {
-  let server: CognitoIdpServer;
+describeWithMoto('Rule: decideConfirmation alias guard (moto)', () => {
+  const server = useCognitoIdpServer();
   let poolId: string;
 
-  beforeAll(async () => {
-    server = await startCognitoIdpServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  afterEach(() => {
-    server.reset();
-    vi.restoreAllMocks();
-  });
-
-  async function guardedRule(clientOptions: Parameters<typeof lazyCognitoClient>[0] = {}) {
+  async function guardedRule(clientOptions: CognitoClientOptions = {}) {
     poolId = await server.createPool();
-    const cognito = lazyCognitoClient({
-      endpoint: server.endpoint,
-      credentials: testCredentials,
-      ...clientOptions,
-    });
+    const cognito = cognitoClientFor(server, clientOptions);
     return decideConfirmation({ aliasGuard: 'list-users' }, { cognito });
   }
 
@@ -551,7 +495,7 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
     await rule(event, ruleContext());
 
     // Assess
-    expect(event.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: true, autoVerifyPhone: false });
+    expect(event.response).toEqual(preSignUpResponse.confirmedAndVerified);
     expect(server.callsOf('ListUsers').map((call) => call.input)).toEqual([
       { UserPoolId: poolId, Filter: `email = "${testEmail}"`, Limit: 2, AttributesToGet: ['sub'] },
     ]);
@@ -568,24 +512,24 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
 
     // Assess
     expect(outcome).toBe('changed');
-    expect(event.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: false, autoVerifyPhone: false });
+    expect(event.response).toEqual(preSignUpResponse.confirmed);
   });
 
   it('logs the guard hit with the email masked', async () => {
     // Prepare
     const rule = await guardedRule();
     await server.createNativeUser(poolId, { email: testEmail, emailVerified: false, status: 'UNCONFIRMED' });
-    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const logged = spyOnLogger(logger);
 
     // Act
     await rule(invited(), ruleContext());
 
     // Assess
-    expect(warn).toHaveBeenCalledWith('alias guard: email in use', {
+    expect(logged.warn).toHaveBeenCalledWith('alias guard: email in use', {
       rule: 'decideConfirmation',
       email: 'a***@example.com',
     });
-    expect(JSON.stringify(warn.mock.calls)).not.toContain(testEmail);
+    expect(everythingLogged(logged)).not.toContain(testEmail);
   });
 
   it('finds the holder under another spelling of the address', async () => {
@@ -631,7 +575,7 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
     await rule(event, ruleContext());
 
     // Assess
-    expect(event.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: false, autoVerifyPhone: false });
+    expect(event.response).toEqual(preSignUpResponse.confirmed);
   });
 
   it('retries a throttled ListUsers once and then decides', async () => {
@@ -660,7 +604,7 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
     // Assess
     expect(error).toBeInstanceOf(CognitoRequestError);
     expect(error).toMatchObject({ operation: 'ListUsers', errorName: 'TooManyRequestsException' });
-    expect(event.response).toEqual(unflagged);
+    expect(event.response).toEqual(preSignUpResponse.unflagged);
   });
 
   it('fails closed when ListUsers does not answer before the deadline', async () => {
@@ -676,7 +620,7 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
     // Assess
     expect(error).toBeInstanceOf(CognitoRequestError);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(event.response).toEqual(unflagged);
+    expect(event.response).toEqual(preSignUpResponse.unflagged);
   });
 
   it('does not verify an address too long to be searched, and makes no call', async () => {
@@ -693,7 +637,7 @@ describe.runIf(moto.available)('Rule: decideConfirmation alias guard (moto)', ()
     await rule(event, ruleContext());
 
     // Assess
-    expect(event.response).toEqual({ autoConfirmUser: true, autoVerifyEmail: false, autoVerifyPhone: false });
+    expect(event.response).toEqual(preSignUpResponse.confirmed);
     expect(server.callsOf('ListUsers')).toHaveLength(0);
   });
 });

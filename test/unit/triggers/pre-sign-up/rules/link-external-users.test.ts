@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CognitoRequestError, lazyCognitoClient } from '../../../../../shared/cognito-client.js';
+import { describe, expect, it } from 'vitest';
+import { CognitoRequestError } from '../../../../../shared/cognito-client.js';
 import { ConfigurationError, SignUpRejection } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
-import type { RuleContext } from '../../../../../shared/handler-core.js';
 import { logger } from '../../../../../shared/observability.js';
 import { emailProofOf } from '../../../../../triggers/pre-sign-up/proof.js';
 import {
@@ -12,35 +11,13 @@ import {
   linkExternalUsers,
   linkExternalUsersFromEnv,
 } from '../../../../../triggers/pre-sign-up/rules/link-external-users.js';
-import { lambdaContext, preSignUpEvent, testEmail } from '../../../../support/builders.js';
-import {
-  type CognitoIdpServer,
-  startCognitoIdpServer,
-  testCredentials,
-} from '../../../../support/cognito-idp-server.js';
-import { motoAvailability } from '../../../../support/moto-server.js';
+import { preSignUpEvent, preSignUpResponse, ruleContext, testEmail } from '../../../../support/builders.js';
+import { cognitoClientFor, noCognito, useCognitoIdpServer } from '../../../../support/cognito-test-client.js';
+import { everythingLogged, spyOnLogger } from '../../../../support/logger-spies.js';
+import { describeWithMoto } from '../../../../support/moto-server.js';
+import { errorOf, rejectionOf } from '../../../../support/outcomes.js';
 
 const GOOGLE_SUBJECT = '103571795941234567890';
-
-function ruleContext(budgetMs = 4000): RuleContext {
-  return { deadline: Date.now() + budgetMs, signal: AbortSignal.timeout(budgetMs), lambda: lambdaContext() };
-}
-
-function noCognito() {
-  return vi.fn((): never => {
-    throw new Error('Test: the rule asked for a Cognito client');
-  });
-}
-
-/** What `work` threw or rejected with; a failed assertion when it succeeded. */
-async function failureOf(work: () => unknown): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('Test: expected a failure');
-}
 
 function federatedEvent(
   poolId: string,
@@ -149,44 +126,27 @@ describe('Rule: linkExternalUsers', () => {
       ['LINK_EXTERNAL_USERS', { LINK_EXTERNAL_USERS: 'yes' }],
       ['LINK_FIRST_SIGN_IN', { LINK_FIRST_SIGN_IN: 'retry' }],
       ['TRUSTED_EMAIL_PROVIDERS', { TRUSTED_EMAIL_PROVIDERS: 'Google,bad name_' }],
-    ])('throws a ConfigurationError naming %s, even while linking is off', async (variable, env) => {
+    ])('throws a ConfigurationError naming %s, even while linking is off', (variable, env) => {
       // Prepare
       const read = () => linkExternalUsersFromEnv(env);
 
       // Act
-      const error = await failureOf(read);
+      const error = errorOf(ConfigurationError, read);
 
       // Assess
       expect(error).toBeInstanceOf(ConfigurationError);
-      expect((error as ConfigurationError).variable).toBe(variable);
+      expect(error.variable).toBe(variable);
     });
   });
 });
 
-const moto = motoAvailability();
-if (!moto.available) console.warn(`SKIPPED Rule: linkExternalUsers (moto): ${moto.reason}`);
-
-describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
-  let server: CognitoIdpServer;
+describeWithMoto('Rule: linkExternalUsers (moto)', () => {
+  const server = useCognitoIdpServer();
   let poolId: string;
-
-  beforeAll(async () => {
-    server = await startCognitoIdpServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  afterEach(() => {
-    server.reset();
-    vi.restoreAllMocks();
-  });
 
   async function newRule(options: LinkExternalUsersOptions = {}) {
     poolId = await server.createPool();
-    const cognito = lazyCognitoClient({ endpoint: server.endpoint, credentials: testCredentials });
-    return linkExternalUsers(options, { cognito });
+    return linkExternalUsers(options, { cognito: cognitoClientFor(server) });
   }
 
   const confirmedVerified = { email: testEmail, emailVerified: true, status: 'CONFIRMED' } as const;
@@ -197,7 +157,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     const native = await server.createNativeUser(poolId, confirmedVerified);
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(error).toBeInstanceOf(AccountLinkedError);
@@ -220,7 +180,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     const native = await server.createNativeUser(poolId, confirmedVerified);
 
     // Act
-    await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(await server.identitiesOf(poolId, native.username)).toMatchObject([
@@ -240,11 +200,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     // Assess
     expect(outcome).toBe('pass');
     expect(server.callsOf('AdminLinkProviderForUser')).toHaveLength(1);
-    expect(event.response).toEqual({
-      autoConfirmUser: false,
-      autoVerifyEmail: false,
-      autoVerifyPhone: false,
-    });
+    expect(event.response).toEqual(preSignUpResponse.unflagged);
   });
 
   it('records the identity-provider proof for the rules after it', async () => {
@@ -265,7 +221,9 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     await server.createNativeUser(poolId, confirmedVerified);
 
     // Act
-    await failureOf(() => rule(federatedEvent(poolId, undefined, `google_${GOOGLE_SUBJECT}`), ruleContext()));
+    await rejectionOf(() =>
+      rule(federatedEvent(poolId, undefined, `google_${GOOGLE_SUBJECT}`), ruleContext()),
+    );
 
     // Assess
     expect(server.callsOf('AdminLinkProviderForUser')[0]?.input.SourceUser).toMatchObject({
@@ -280,7 +238,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     const event = federatedEvent(poolId, { email: 'Alice.Example@Example.COM', email_verified: 'true' });
 
     // Act
-    const error = await failureOf(() => rule(event, ruleContext()));
+    const error = await rejectionOf(() => rule(event, ruleContext()));
 
     // Assess
     expect(error).toBeInstanceOf(AccountLinkedError);
@@ -342,7 +300,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     const rule = await newRule();
     await server.createNativeUser(poolId, confirmedVerified);
     await server.createNativeUser(poolId, confirmedVerified);
-    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const logged = spyOnLogger(logger);
 
     // Act
     const outcome = await rule(federatedEvent(poolId), ruleContext());
@@ -350,7 +308,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     // Assess
     expect(outcome).toBe('pass');
     expect(server.callsOf('AdminLinkProviderForUser')).toHaveLength(0);
-    expect(warn).toHaveBeenCalledWith('link: ambiguous native users, not linked', {
+    expect(logged.warn).toHaveBeenCalledWith('link: ambiguous native users, not linked', {
       rule: 'linkExternalUsers',
       email: 'a***@example.com',
       candidates: 2,
@@ -361,10 +319,10 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     // Prepare
     const rule = await newRule();
     await server.createNativeUser(poolId, confirmedVerified);
-    await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(error).toBeInstanceOf(AccountLinkedError);
@@ -383,7 +341,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     });
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(error).toBeInstanceOf(AccountLinkedError);
@@ -400,7 +358,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     });
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(error).toBeInstanceOf(CognitoRequestError);
@@ -417,7 +375,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     server.inject({ operation: 'ListUsers', kind: 'throttle' });
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext()));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext()));
 
     // Assess
     expect(error).toMatchObject({ name: 'CognitoRequestError', operation: 'ListUsers' });
@@ -432,7 +390,7 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     const started = Date.now();
 
     // Act
-    const error = await failureOf(() => rule(federatedEvent(poolId), ruleContext(600)));
+    const error = await rejectionOf(() => rule(federatedEvent(poolId), ruleContext(600)));
 
     // Assess
     expect(error).toMatchObject({ name: 'CognitoRequestError', operation: 'AdminLinkProviderForUser' });
@@ -443,15 +401,14 @@ describe.runIf(moto.available)('Rule: linkExternalUsers (moto)', () => {
     // Prepare
     const rule = await newRule({ firstSignIn: 'continue' });
     const native = await server.createNativeUser(poolId, confirmedVerified);
-    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const spies = spyOnLogger(logger);
 
     // Act
     await rule(federatedEvent(poolId), ruleContext());
 
     // Assess
-    const logged = JSON.stringify([info.mock.calls, warn.mock.calls]);
-    expect(info).toHaveBeenCalled();
+    const logged = everythingLogged(spies);
+    expect(spies.info).toHaveBeenCalled();
     expect(logged).not.toContain(testEmail);
     expect(logged).not.toContain(native.username);
     expect(logged).not.toContain(GOOGLE_SUBJECT);

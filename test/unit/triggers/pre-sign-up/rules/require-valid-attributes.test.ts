@@ -2,46 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeEmail } from '../../../../../shared/email.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
-import type { PreSignUpEvent, PreSignUpTriggerSource, StringMap } from '../../../../../shared/event-types.js';
+import type { PreSignUpEvent, StringMap } from '../../../../../shared/event-types.js';
 import { preSignUpSources } from '../../../../../shared/trigger-source.js';
 import {
   AttributeInvalidError,
   requireValidAttributes,
   requireValidAttributesFromEnv,
 } from '../../../../../triggers/pre-sign-up/rules/require-valid-attributes.js';
-import { preSignUpEvent } from '../../../../support/builders.js';
+import { anyText, awkwardStrings, mapKey, stringMap, valueLimit } from '../../../../support/arbitraries.js';
+import { preSignUpEvent, preSignUpEventWith } from '../../../../support/builders.js';
+import { errorOf, outcomeOf } from '../../../../support/outcomes.js';
 
 const fixedMessage = 'ATTRIBUTE_INVALID: One or more sign-up attributes are missing or invalid.';
-
-/** A pre sign-up event from `source` carrying exactly `userAttributes`. */
-function eventWith(userAttributes: StringMap, source: PreSignUpTriggerSource = 'PreSignUp_SignUp') {
-  const event = preSignUpEvent({ triggerSource: source });
-  // Assigned, not passed through the builder, so own keys such as `__proto__` reach the rule unchanged.
-  event.request.userAttributes = userAttributes;
-  return event;
-}
-
-/** The AttributeInvalidError `act` throws, or a failed assertion when it throws none. */
-function attributeErrorOf(act: () => unknown): AttributeInvalidError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof AttributeInvalidError) return error;
-    throw error;
-  }
-  throw new Error('Test: expected an AttributeInvalidError');
-}
-
-/** The ConfigurationError `act` throws, or a failed assertion when it throws none. */
-function configurationErrorOf(act: () => unknown): ConfigurationError {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('Test: expected a ConfigurationError');
-}
 
 describe('Rule: requireValidAttributes (required attributes)', () => {
   it('is named requireValidAttributes, the name logs and SHADOW_RULES use', () => {
@@ -72,10 +44,10 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
     (source) => {
       // Prepare
       const rule = requireValidAttributes();
-      const event = eventWith({ name: 'Alice' }, source);
+      const event = preSignUpEventWith({ name: 'Alice' }, source);
 
       // Act
-      const error = attributeErrorOf(() => rule(event));
+      const error = errorOf(AttributeInvalidError, () => rule(event));
 
       // Assess
       expect(error).toMatchObject({ code: 'ATTRIBUTE_INVALID', attribute: 'email', reason: 'missing' });
@@ -89,10 +61,10 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
   ])('counts an %s required attribute as missing', (_label, value) => {
     // Prepare
     const rule = requireValidAttributes({ required: ['email', 'custom:tenant'] });
-    const event = eventWith({ email: 'alice@example.com', 'custom:tenant': value });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:tenant': value });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:tenant', reason: 'missing' });
@@ -101,7 +73,7 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
   it('requires nothing of an ExternalProvider sign-up: identity providers map what they have', () => {
     // Prepare
     const rule = requireValidAttributes({ required: ['email', 'custom:tenant'] });
-    const event = eventWith({ 'cognito:user_status': '' }, 'PreSignUp_ExternalProvider');
+    const event = preSignUpEventWith({ 'cognito:user_status': '' }, 'PreSignUp_ExternalProvider');
 
     // Act
     const outcome = rule(event);
@@ -113,10 +85,10 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
   it('never takes a required attribute from Object.prototype', () => {
     // Prepare
     const rule = requireValidAttributes({ required: ['constructor'] });
-    const event = eventWith({ email: 'alice@example.com' });
+    const event = preSignUpEventWith({ email: 'alice@example.com' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'constructor', reason: 'missing' });
@@ -128,7 +100,7 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
     const inherited = Object.create({ 'custom:tenant': 'acme' }) as StringMap;
 
     // Act
-    const error = attributeErrorOf(() => rule(eventWith(inherited)));
+    const error = errorOf(AttributeInvalidError, () => rule(preSignUpEventWith(inherited)));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:tenant', reason: 'missing' });
@@ -137,7 +109,7 @@ describe('Rule: requireValidAttributes (required attributes)', () => {
   it('passes a SignUp without email when nothing is required', () => {
     // Prepare
     const rule = requireValidAttributes({ required: [] });
-    const event = eventWith({ phone_number: '+14155550123' });
+    const event = preSignUpEventWith({ phone_number: '+14155550123' });
 
     // Act
     const outcome = rule(event);
@@ -165,10 +137,10 @@ describe('Rule: requireValidAttributes (email)', () => {
   ])('refuses an email with %s', (_label, email) => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'email', reason: 'not-an-email' });
@@ -178,10 +150,10 @@ describe('Rule: requireValidAttributes (email)', () => {
     // Prepare
     const rule = requireValidAttributes();
     const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.com`;
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(email).toHaveLength(255);
@@ -192,7 +164,7 @@ describe('Rule: requireValidAttributes (email)', () => {
     // Prepare
     const rule = requireValidAttributes();
     const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const outcome = rule(event);
@@ -212,10 +184,10 @@ describe('Rule: requireValidAttributes (email)', () => {
   ])('refuses an email holding %s', (_label, email) => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'email', reason: 'control-character' });
@@ -229,7 +201,7 @@ describe('Rule: requireValidAttributes (email)', () => {
   ])('accepts %s', (_label, email) => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const outcome = rule(event);
@@ -243,10 +215,10 @@ describe('Rule: requireValidAttributes (email)', () => {
     (source) => {
       // Prepare
       const rule = requireValidAttributes();
-      const event = eventWith({ email: 'not-an-address' }, source);
+      const event = preSignUpEventWith({ email: 'not-an-address' }, source);
 
       // Act
-      const error = attributeErrorOf(() => rule(event));
+      const error = errorOf(AttributeInvalidError, () => rule(event));
 
       // Assess
       expect(error).toMatchObject({ attribute: 'email', reason: 'not-an-email' });
@@ -256,7 +228,7 @@ describe('Rule: requireValidAttributes (email)', () => {
   it('treats an empty email of an ExternalProvider sign-up as absent', () => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email: '' }, 'PreSignUp_ExternalProvider');
+    const event = preSignUpEventWith({ email: '' }, 'PreSignUp_ExternalProvider');
 
     // Act
     const outcome = rule(event);
@@ -269,10 +241,10 @@ describe('Rule: requireValidAttributes (email)', () => {
     // Prepare
     const rule = requireValidAttributes();
     const email = 'secret.person@@example.com';
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain('secret.person');
@@ -283,7 +255,7 @@ describe('Rule: requireValidAttributes (phone_number)', () => {
   it('accepts an E.164 number', () => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email: 'alice@example.com', phone_number: '+14155550123' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', phone_number: '+14155550123' });
 
     // Act
     const outcome = rule(event);
@@ -303,10 +275,10 @@ describe('Rule: requireValidAttributes (phone_number)', () => {
   ])('refuses a number with %s', (_label, phone) => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email: 'alice@example.com', phone_number: phone });
+    const event = preSignUpEventWith({ email: 'alice@example.com', phone_number: phone });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'phone_number', reason: 'not-e164' });
@@ -315,10 +287,10 @@ describe('Rule: requireValidAttributes (phone_number)', () => {
   it('refuses a number followed by a line feed', () => {
     // Prepare
     const rule = requireValidAttributes();
-    const event = eventWith({ email: 'alice@example.com', phone_number: '+14155550123\n' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', phone_number: '+14155550123\n' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'phone_number', reason: 'control-character' });
@@ -331,7 +303,7 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('accepts a value that matches its pattern', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns });
-    const event = eventWith({ email: 'alice@example.com', 'custom:tenant': 'acme-01' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:tenant': 'acme-01' });
 
     // Act
     const outcome = rule(event);
@@ -343,10 +315,10 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('matches the whole value: the rule anchors the pattern', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns });
-    const event = eventWith({ email: 'alice@example.com', 'custom:tenant': 'acme<script>' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:tenant': 'acme<script>' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:tenant', reason: 'pattern-mismatch' });
@@ -355,10 +327,10 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('keeps the alternatives of a pattern inside the anchors', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns: { 'custom:plan': /free|pro/ } });
-    const event = eventWith({ email: 'alice@example.com', 'custom:plan': 'freeloader' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:plan': 'freeloader' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:plan', reason: 'pattern-mismatch' });
@@ -367,7 +339,7 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('keeps the flags of a pattern', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns: { 'custom:plan': /free|pro/i } });
-    const event = eventWith({ email: 'alice@example.com', 'custom:plan': 'PRO' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:plan': 'PRO' });
 
     // Act
     const outcome = rule(event);
@@ -379,7 +351,7 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('passes when the declared attribute is absent', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns });
-    const event = eventWith({ email: 'alice@example.com' });
+    const event = preSignUpEventWith({ email: 'alice@example.com' });
 
     // Act
     const outcome = rule(event);
@@ -391,10 +363,10 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('refuses a control character even when the pattern would allow it', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns: { name: /.{1,64}/su } });
-    const event = eventWith({ email: 'alice@example.com', name: 'Alice\r\nBcc: x' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', name: 'Alice\r\nBcc: x' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'name', reason: 'control-character' });
@@ -403,10 +375,10 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('checks patterns for an ExternalProvider sign-up', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns });
-    const event = eventWith({ 'custom:tenant': 'ACME' }, 'PreSignUp_ExternalProvider');
+    const event = preSignUpEventWith({ 'custom:tenant': 'ACME' }, 'PreSignUp_ExternalProvider');
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:tenant', reason: 'pattern-mismatch' });
@@ -415,7 +387,7 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
   it('gives the same answer on every call (no stateful lastIndex)', () => {
     // Prepare
     const rule = requireValidAttributes({ patterns });
-    const event = eventWith({ email: 'alice@example.com', 'custom:tenant': 'acme' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:tenant': 'acme' });
 
     // Act
     const outcomes = [rule(event), rule(event), rule(event)];
@@ -491,7 +463,7 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     const env = { REQUIRED_ATTRIBUTES: value };
 
     // Act
-    const error = configurationErrorOf(() => requireValidAttributesFromEnv(env));
+    const error = errorOf(ConfigurationError, () => requireValidAttributesFromEnv(env));
 
     // Assess
     expect(error.variable).toBe('REQUIRED_ATTRIBUTES');
@@ -514,10 +486,10 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     const rule = requireValidAttributes(
       requireValidAttributesFromEnv({ ATTRIBUTE_PATTERNS: '{"custom:tenant":"[a-z]+"}' }),
     );
-    const event = eventWith({ email: 'alice@example.com', 'custom:tenant': 'acme!' });
+    const event = preSignUpEventWith({ email: 'alice@example.com', 'custom:tenant': 'acme!' });
 
     // Act
-    const error = attributeErrorOf(() => rule(event));
+    const error = errorOf(AttributeInvalidError, () => rule(event));
 
     // Assess
     expect(error).toMatchObject({ attribute: 'custom:tenant', reason: 'pattern-mismatch' });
@@ -530,7 +502,7 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     const attributes = JSON.parse('{"email":"alice@example.com","__proto__":"y"}') as StringMap;
 
     // Act
-    const error = attributeErrorOf(() => rule(eventWith(attributes)));
+    const error = errorOf(AttributeInvalidError, () => rule(preSignUpEventWith(attributes)));
 
     // Assess
     expect(Object.hasOwn(options.patterns, '__proto__')).toBe(true);
@@ -551,7 +523,7 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     const env = { ATTRIBUTE_PATTERNS: value };
 
     // Act
-    const error = configurationErrorOf(() => requireValidAttributesFromEnv(env));
+    const error = errorOf(ConfigurationError, () => requireValidAttributesFromEnv(env));
 
     // Assess
     expect(error.variable).toBe('ATTRIBUTE_PATTERNS');
@@ -562,7 +534,7 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     const env = { ATTRIBUTE_PATTERNS: '{"custom:tenant":"[a-z"}' };
 
     // Act
-    const error = configurationErrorOf(() => requireValidAttributesFromEnv(env));
+    const error = errorOf(ConfigurationError, () => requireValidAttributesFromEnv(env));
 
     // Assess
     expect(error.expected).toContain('custom:tenant');
@@ -571,32 +543,15 @@ describe('Rule: requireValidAttributesFromEnv', () => {
 });
 
 describe('Rule: requireValidAttributes (property)', () => {
-  const name = fc.oneof(
-    fc.constantFrom(
-      'email',
-      'phone_number',
-      'custom:tenant',
-      'name',
-      '__proto__',
-      'constructor',
-      'toString',
-      'hasOwnProperty',
-    ),
-    fc.string({ maxLength: 40 }),
-  );
+  const name = mapKey('email', 'phone_number', 'custom:tenant', 'name');
   const value = fc.oneof(
-    fc.string(),
-    fc.string({ unit: 'binary' }),
-    fc.string({ unit: 'grapheme' }),
+    anyText(),
     fc.emailAddress(),
     fc.domain().map((domain) => `user@${domain}`),
     fc.stringMatching(/^\+[0-9]{0,17}$/),
-    fc.constantFrom('', ' ', '\u0000', 'a\nb', 'x'.repeat(2048), 'alice@example.com', '+14155550123'),
+    fc.constantFrom(...awkwardStrings, 'x'.repeat(valueLimit), 'alice@example.com', '+14155550123'),
   );
-  // Object.fromEntries defines own properties, so `__proto__` arrives as JSON.parse would deliver it.
-  const attributes = fc
-    .array(fc.tuple(name, value), { maxLength: 12 })
-    .map((pairs) => Object.fromEntries(pairs));
+  const attributes = stringMap(name, value, { maxKeys: 12 });
   const source = fc.constantFrom(...preSignUpSources);
 
   it('passes or throws AttributeInvalidError for any attributes, and never touches the response', () => {
@@ -608,13 +563,8 @@ describe('Rule: requireValidAttributes (property)', () => {
 
     // Act
     const property = fc.property(attributes, source, (userAttributes, triggerSource) => {
-      const event: PreSignUpEvent = eventWith(userAttributes, triggerSource);
-      let outcome: unknown;
-      try {
-        outcome = rule(event);
-      } catch (error) {
-        outcome = error;
-      }
+      const event: PreSignUpEvent = preSignUpEventWith(userAttributes, triggerSource);
+      const outcome = outcomeOf(() => rule(event));
       const untouched = Object.values(event.response).every((flag) => flag === false);
       if (outcome instanceof AttributeInvalidError) return untouched && outcome.message === fixedMessage;
       return untouched && outcome === 'pass';
@@ -632,7 +582,7 @@ describe('Rule: requireValidAttributes (property)', () => {
     // Act
     const property = fc.property(attributes, source, (userAttributes, triggerSource) => {
       try {
-        rule(eventWith(userAttributes, triggerSource));
+        rule(preSignUpEventWith(userAttributes, triggerSource));
       } catch {
         return true;
       }

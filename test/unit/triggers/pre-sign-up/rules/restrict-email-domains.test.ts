@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { domainMatches, domainOfAddress, normalizeDomainEntry } from '../../../../../shared/email.js';
 import { ConfigurationError, SignUpRejection } from '../../../../../shared/errors.js';
-import type { PreSignUpTriggerSource, StringMap } from '../../../../../shared/event-types.js';
+import type { StringMap } from '../../../../../shared/event-types.js';
 import { preSignUpSources } from '../../../../../shared/trigger-source.js';
 import {
   EmailDomainBlockedError,
@@ -10,27 +10,11 @@ import {
   restrictEmailDomains,
   restrictEmailDomainsFromEnv,
 } from '../../../../../triggers/pre-sign-up/rules/restrict-email-domains.js';
-import { preSignUpEvent } from '../../../../support/builders.js';
+import { hostileEmail } from '../../../../support/arbitraries.js';
+import { preSignUpEventWith } from '../../../../support/builders.js';
+import { errorOf, outcomeOf } from '../../../../support/outcomes.js';
 
 const sentence = 'Sign-up with this email domain is not allowed.';
-
-/** A pre sign-up event from `source` carrying exactly `userAttributes`. */
-function eventWith(userAttributes: StringMap, source: PreSignUpTriggerSource = 'PreSignUp_SignUp') {
-  const event = preSignUpEvent({ triggerSource: source });
-  event.request.userAttributes = userAttributes;
-  return event;
-}
-
-/** The error of class `type` that `act` throws, or a failed assertion when it throws none. */
-function errorOf<T extends Error>(type: abstract new (...args: never[]) => T, act: () => unknown): T {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof type) return error;
-    throw error;
-  }
-  throw new Error(`Test: expected a ${type.name}`);
-}
 
 describe('Rule: restrictEmailDomains (sources)', () => {
   it('is named restrictEmailDomains, the name logs and SHADOW_RULES use', () => {
@@ -47,7 +31,7 @@ describe('Rule: restrictEmailDomains (sources)', () => {
   it('skips AdminCreateUser: an administrator decided', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email: 'alice@example.org' }, 'PreSignUp_AdminCreateUser');
+    const event = preSignUpEventWith({ email: 'alice@example.org' }, 'PreSignUp_AdminCreateUser');
 
     // Act
     const outcome = rule(event);
@@ -59,7 +43,7 @@ describe('Rule: restrictEmailDomains (sources)', () => {
   it.each(['PreSignUp_SignUp', 'PreSignUp_ExternalProvider'] as const)('applies to %s', (source) => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email: 'alice@example.org' }, source);
+    const event = preSignUpEventWith({ email: 'alice@example.org' }, source);
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -76,7 +60,7 @@ describe('Rule: restrictEmailDomains (sources)', () => {
     (_label, attributes) => {
       // Prepare
       const rule = restrictEmailDomains({ allowed: ['example.com'] });
-      const event = eventWith(attributes);
+      const event = preSignUpEventWith(attributes);
 
       // Act
       const outcome = rule(event);
@@ -92,7 +76,7 @@ describe('Rule: restrictEmailDomains (sources)', () => {
     const inherited = Object.create({ email: 'alice@example.org' }) as StringMap;
 
     // Act
-    const outcome = rule(eventWith(inherited));
+    const outcome = rule(preSignUpEventWith(inherited));
 
     // Assess
     expect(outcome).toBe('pass');
@@ -101,7 +85,7 @@ describe('Rule: restrictEmailDomains (sources)', () => {
   it('passes every email when both lists are empty', () => {
     // Prepare
     const rule = restrictEmailDomains({});
-    const event = eventWith({ email: 'alice@anything.example' });
+    const event = preSignUpEventWith({ email: 'alice@anything.example' });
 
     // Act
     const outcome = rule(event);
@@ -115,7 +99,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   it('rejects a blocked domain with the fixed sentence, keeping domain and entry for logs', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['Example.ORG.'] });
-    const event = eventWith({ email: 'alice@example.org' });
+    const event = preSignUpEventWith({ email: 'alice@example.org' });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -131,7 +115,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   ])('matches regardless of %s', (_label, email) => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -146,7 +130,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   ])('treats IDN and punycode as one: %s', (_label, entry, email) => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: [entry] });
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -158,7 +142,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   it('does not block a sub-domain with an exact entry', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email: 'alice@mail.example.org' });
+    const event = preSignUpEventWith({ email: 'alice@mail.example.org' });
 
     // Act
     const outcome = rule(event);
@@ -170,7 +154,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   it.each(['alice@mail.example.org', 'alice@a.b.example.org'])('blocks %s with a *. entry', (email) => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['*.example.org'] });
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -185,7 +169,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   ])('does not block %s with a *. entry', (_label, email) => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['*.example.org'] });
-    const event = eventWith({ email });
+    const event = preSignUpEventWith({ email });
 
     // Act
     const outcome = rule(event);
@@ -197,7 +181,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   it('judges an address with a quoted local part by the domain after its last @', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email: '"alice smith"@example.org' });
+    const event = preSignUpEventWith({ email: '"alice smith"@example.org' });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -209,7 +193,7 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
   it('passes an address without a readable domain when only a block-list is set', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
-    const event = eventWith({ email: 'not an address' });
+    const event = preSignUpEventWith({ email: 'not an address' });
 
     // Act
     const outcome = rule(event);
@@ -223,7 +207,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('passes an allowed domain', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['example.com'] });
-    const event = eventWith({ email: 'alice@Example.com' });
+    const event = preSignUpEventWith({ email: 'alice@Example.com' });
 
     // Act
     const outcome = rule(event);
@@ -235,7 +219,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('rejects a domain off the allow-list with the same sentence as a blocked one', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['example.com'] });
-    const event = eventWith({ email: 'alice@example.net' });
+    const event = preSignUpEventWith({ email: 'alice@example.net' });
 
     // Act
     const error = errorOf(EmailDomainNotAllowedError, () => rule(event));
@@ -248,7 +232,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('rejects a sub-domain unless a *. entry allows it', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['example.com'] });
-    const event = eventWith({ email: 'alice@eu.example.com' });
+    const event = preSignUpEventWith({ email: 'alice@eu.example.com' });
 
     // Act
     const error = errorOf(EmailDomainNotAllowedError, () => rule(event));
@@ -260,7 +244,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('passes a sub-domain a *. entry allows', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['example.com', '*.example.com'] });
-    const event = eventWith({ email: 'alice@eu.example.com' });
+    const event = preSignUpEventWith({ email: 'alice@eu.example.com' });
 
     // Act
     const outcome = rule(event);
@@ -272,7 +256,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('lets the block-list win over the allow-list', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['*.example.com'], blocked: ['old.example.com'] });
-    const event = eventWith({ email: 'alice@old.example.com' });
+    const event = preSignUpEventWith({ email: 'alice@old.example.com' });
 
     // Act
     const error = errorOf(EmailDomainBlockedError, () => rule(event));
@@ -284,7 +268,7 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
   it('fails closed on an address without a readable domain when an allow-list is set', () => {
     // Prepare
     const rule = restrictEmailDomains({ allowed: ['example.com'] });
-    const event = eventWith({ email: 'alice@example.com@' });
+    const event = preSignUpEventWith({ email: 'alice@example.com@' });
 
     // Act
     const error = errorOf(EmailDomainNotAllowedError, () => rule(event));
@@ -386,14 +370,7 @@ describe('Rule: restrictEmailDomains (property)', () => {
     fc.domain(),
     listedDomain.map((d) => `x.${d}`),
   );
-  const email = fc.oneof(
-    fc
-      .tuple(fc.emailAddress(), domain)
-      .map(([address, d]) => `${address.slice(0, address.lastIndexOf('@'))}@${d}`),
-    fc.string({ unit: 'binary' }),
-    fc.tuple(fc.string({ unit: 'grapheme' }), domain).map(([local, d]) => `${local}@${d}`),
-    fc.constantFrom('', '@', 'x'.repeat(2048), '__proto__'),
-  );
+  const email = hostileEmail(domain);
   const source = fc.constantFrom(...preSignUpSources);
 
   it('passes, skips or throws one of its two rejections, and never touches the response', () => {
@@ -402,13 +379,8 @@ describe('Rule: restrictEmailDomains (property)', () => {
 
     // Act
     const property = fc.property(email, source, (address, triggerSource) => {
-      const event = eventWith({ email: address }, triggerSource);
-      let outcome: unknown;
-      try {
-        outcome = rule(event);
-      } catch (error) {
-        outcome = error;
-      }
+      const event = preSignUpEventWith({ email: address }, triggerSource);
+      const outcome = outcomeOf(() => rule(event));
       const untouched = Object.values(event.response).every((flag) => flag === false);
       const rejected =
         (outcome instanceof EmailDomainBlockedError || outcome instanceof EmailDomainNotAllowedError) &&
@@ -429,7 +401,7 @@ describe('Rule: restrictEmailDomains (property)', () => {
     // Act
     const property = fc.property(email, (address) => {
       try {
-        rule(eventWith({ email: address }));
+        rule(preSignUpEventWith({ email: address }));
       } catch {
         return true;
       }
