@@ -10,6 +10,7 @@ import type {
   UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ConfigurationError, SignUpFault } from './errors.js';
+import { loadExternalModule } from './load-external-module.js';
 
 /**
  * Gives the client for a Region (the event's `region`: the pool lives there). Tests inject `() => client`
@@ -25,10 +26,10 @@ let sdk: Promise<CognitoSdk> | undefined;
 /**
  * Loads the Cognito SDK module the first time a rule needs it. A static import would evaluate the whole SDK
  * (about 75 ms measured by `npm run bench`) at every cold start, even for sign-ups that never call Cognito;
- * bundled, a dynamic import stays a lazily evaluated module.
+ * the module is left to the Lambda runtime (see load-external-module.ts).
  */
 export function loadCognitoSdk(): Promise<CognitoSdk> {
-  sdk ??= import('@aws-sdk/client-cognito-identity-provider');
+  sdk ??= loadExternalModule<CognitoSdk>('@aws-sdk/client-cognito-identity-provider');
   return sdk;
 }
 

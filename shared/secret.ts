@@ -16,6 +16,7 @@
 import { type Env, readInteger, readString } from './config.js';
 import { withDeadline } from './deadline.js';
 import { ConfigurationError, DeadlineExceededError, SignUpFault } from './errors.js';
+import { loadExternalModule } from './load-external-module.js';
 import { logger as sharedLogger } from './observability.js';
 
 /** Where a secret lives: exactly one of a literal value, an SSM parameter, or a Secrets Manager ARN. */
@@ -154,7 +155,8 @@ function ssmFetcher(name: string, settings: Settings): Fetcher {
     | undefined;
   let warnedType = false;
   const load = async () => {
-    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const { SSMClient, GetParameterCommand } =
+      await loadExternalModule<typeof import('@aws-sdk/client-ssm')>('@aws-sdk/client-ssm');
     const client = new SSMClient({
       ...(region === undefined ? {} : { region }),
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
@@ -193,7 +195,9 @@ function secretsManagerFetcher(arn: string, settings: Settings): Fetcher {
   const region = SECRET_ARN.exec(arn)?.[1];
   let loading: Promise<{ send: (signal: AbortSignal) => Promise<string | undefined> }> | undefined;
   const load = async () => {
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { SecretsManagerClient, GetSecretValueCommand } = await loadExternalModule<
+      typeof import('@aws-sdk/client-secrets-manager')
+    >('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient({
       ...(region === undefined ? {} : { region }),
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
