@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lambdaEnvironment } from '../harness/lambda-environment.js';
 import type { Prepared } from './prepare.js';
 
 const COLD_RUNNER = fileURLToPath(new URL('./cold-start.cjs', import.meta.url));
@@ -30,25 +31,18 @@ export type ColdSample = {
 export type WarmSample = { samplesUs: number[]; outcomes: string[] };
 
 /**
- * The variables the Lambda Node.js runtime sets, then the function's own. AWS_EXECUTION_ENV stays unset, as
- * in the bundle invoker: it would switch the Tracer on, and there is no X-Ray daemon to talk to. The AWS SDK
- * warns at client construction when Node is older than 22 (this machine runs 20, Lambda's nodejs22.x does
- * not): printing that warning costs several ms that Lambda would not spend, so it is switched off.
+ * The variables the Lambda Node.js runtime sets (the same as the bundle invoker's), then the function's own.
+ * The AWS SDK warns at client construction when Node is older than 22 (this machine runs 20, Lambda's
+ * nodejs22.x does not): printing that warning costs several ms that Lambda would not spend, so it is
+ * switched off.
  */
-function lambdaEnvironment(prepared: Prepared, extra: Record<string, string>): Record<string, string> {
-  const name = prepared.candidate.function ?? 'node';
+function benchEnvironment(prepared: Prepared, extra: Record<string, string>): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    LANG: 'en_US.UTF-8',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_LAMBDA_FUNCTION_NAME: name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(prepared.memoryMb),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-    _HANDLER: `handler.${prepared.bundle?.exportName ?? 'handler'}`,
+    ...lambdaEnvironment({
+      functionName: prepared.candidate.function ?? 'node',
+      memoryMb: prepared.memoryMb,
+      exportName: prepared.bundle?.exportName,
+    }),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...prepared.environment,
     ...extra,
@@ -95,12 +89,12 @@ function bundleVariables(prepared: Prepared, reportPath: string): Record<string,
 export function coldRun(prepared: Prepared, scratchDir: string): ColdSample {
   const reportPath = join(scratchDir, `${prepared.candidate.id}.cold.json`);
   if (prepared.bundle === undefined) {
-    const env = lambdaEnvironment(prepared, { BENCH_REPORT: reportPath });
+    const env = benchEnvironment(prepared, { BENCH_REPORT: reportPath });
     const wallMs = runNode(['-e', '0'], env, 30_000);
     runNode(['-e', RSS_PROBE], env, 30_000);
     return { wallMs, ...readReport<{ maxRssKb: number }>(reportPath) };
   }
-  const env = lambdaEnvironment(prepared, bundleVariables(prepared, reportPath));
+  const env = benchEnvironment(prepared, bundleVariables(prepared, reportPath));
   const wallMs = runNode([COLD_RUNNER], env, 30_000);
   return { wallMs, ...readReport<Omit<ColdSample, 'wallMs'>>(reportPath) };
 }
@@ -137,7 +131,7 @@ export function warmRun(
   scratchDir: string,
 ): WarmSample {
   const reportPath = join(scratchDir, `${prepared.candidate.id}.warm.json`);
-  const env = lambdaEnvironment(prepared, {
+  const env = benchEnvironment(prepared, {
     ...bundleVariables(prepared, reportPath),
     BENCH_WARMUP: String(counts.warmup),
     BENCH_INVOCATIONS: String(counts.invocations),

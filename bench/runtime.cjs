@@ -1,9 +1,11 @@
 // What the two benchmark runners share: loading the handler, a Lambda context shaped like the Node.js
-// runtime's, one invocation, and the report file. Plain CommonJS so a bare `node` runs it, no TypeScript
-// loader in the measured process. Only `node:fs`, which Node has loaded before any user code: whatever
-// else this file loaded (node:crypto costs several ms) would be charged to the bare handler.
+// runtime's (harness/lambda-context.cjs), one invocation, and the report file. Plain CommonJS so a bare
+// `node` runs it, no TypeScript loader in the measured process. Only `node:fs`, which Node has loaded before
+// any user code, and the context factory, which loads nothing when given its ids: whatever else this file
+// loaded (node:crypto costs several ms) would be charged to the bare handler.
 'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
+const { createLambdaContext } = require('../harness/lambda-context.cjs');
 
 const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME || 'local-function';
 let invocations = 0;
@@ -23,22 +25,17 @@ function readEventText() {
   return readFileSync(process.env.BENCH_EVENT, 'utf8');
 }
 
-function lambdaContext(timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
+function lambdaContext() {
   invocations += 1;
-  // Unique per invocation and shaped like a UUID, without loading node:crypto.
-  const requestId = `00000000-0000-4000-8000-${String(invocations).padStart(12, '0')}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
+  return createLambdaContext({
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
+    memoryMb: Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) || 256,
+    region: process.env.AWS_REGION,
+    timeoutMs: 5000,
+    // Unique per invocation and shaped like a UUID; with the fixed log stream, node:crypto stays unloaded.
+    requestId: `00000000-0000-4000-8000-${String(invocations).padStart(12, '0')}`,
     logStreamName: 'local/[$LATEST]00000000000000000000000000000000',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
+  });
 }
 
 /** Runs the handler once on a fresh event and context; a throw is an outcome, not a crash. */

@@ -7,6 +7,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions, formatBytes } from '../harness/build-functions.js';
+import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run build -- [LogicalId ...]
 
@@ -34,12 +35,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runMain(main, { errorPrefix: 'build failed: ', errorExitCode: 1 });

@@ -14,6 +14,7 @@ import { bundleInvoker } from '../harness/bundle-invoker.js';
 import { simulateCognitoCall } from '../harness/cognito-simulator.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { applyEnvVars, functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run --silent invoke -- <LogicalId> [-e <event.json>|-] [--env-vars <env.json>] [--cognito]
 
@@ -94,12 +95,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 2;
-  },
-);
+runMain(main);

@@ -10,6 +10,7 @@ import type { CognitoOutcome } from '../harness/cognito-outcome.js';
 import { findEventFiles } from '../harness/fixtures.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { createReplayer, type FixtureResult, type ReplayMode } from '../harness/replay.js';
+import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run replay -- [files or folders ...] [options]
 
@@ -126,12 +127,4 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 2;
-  },
-);
+runMain(main);

@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { InvocationResult, Invoker } from './invocation.js';
+import { lambdaEnvironment } from './lambda-environment.js';
 
 const WORKER = fileURLToPath(new URL('./bundle-worker.cjs', import.meta.url));
 
@@ -27,21 +28,14 @@ type WorkerReply =
   | { id: number; kind: 'returned'; value: unknown; initDurationMs: number }
   | { id: number; kind: 'threw'; errorType: string; errorMessage: string; initDurationMs: number };
 
-/** The Lambda variables a Node.js function can count on, minus AWS_EXECUTION_ENV (it would switch the Tracer on). */
-function lambdaEnvironment(options: BundleInvokerOptions): Record<string, string> {
-  const name = options.functionName ?? 'local-function';
+/** The child's environment: Lambda's variables, then the function's own, then what the worker needs. */
+function workerEnvironment(options: BundleInvokerOptions): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    LANG: 'en_US.UTF-8',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_LAMBDA_FUNCTION_NAME: name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb ?? 256),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-    _HANDLER: `handler.${options.exportName ?? 'handler'}`,
+    ...lambdaEnvironment({
+      functionName: options.functionName ?? 'local-function',
+      memoryMb: options.memoryMb ?? 256,
+      exportName: options.exportName,
+    }),
     ...options.environment,
     LOCAL_LAMBDA_BUNDLE: options.bundlePath,
     LOCAL_LAMBDA_EXPORT: options.exportName ?? 'handler',
@@ -91,7 +85,7 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
   function start(): ChildProcess {
     coldStarts += 1;
     const worker = fork(WORKER, [], {
-      env: lambdaEnvironment(options),
+      env: workerEnvironment(options),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
       // Not the parent's loaders (tsx, vitest): a Lambda runs the bundle on a bare node.

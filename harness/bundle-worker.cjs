@@ -1,7 +1,7 @@
 // One warm Lambda instance: loads a built bundle once (the cold start) and serves invocations sent over
 // IPC, one at a time, like the Node.js runtime does. Plain CommonJS so it starts without a TypeScript loader.
 'use strict';
-const { randomUUID } = require('node:crypto');
+const { createLambdaContext } = require('./lambda-context.cjs');
 
 const bundlePath = process.env.LOCAL_LAMBDA_BUNDLE;
 const exportName = process.env.LOCAL_LAMBDA_EXPORT || 'handler';
@@ -30,24 +30,12 @@ try {
 const initDurationMs = performance.now() - initStarted;
 
 function contextFor(timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  const fail = () => {
-    throw new Error('Callback-style completion is not supported: return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
+  return createLambdaContext({
     functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: fail,
-    fail,
-    succeed: fail,
-  };
+    memoryMb: Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) || 256,
+    region: process.env.AWS_REGION,
+    timeoutMs,
+  });
 }
 
 // Logs travel on stdout and replies on the IPC channel; a marker line written after the handler's own

@@ -1,6 +1,7 @@
 /**
- * Errors of the local tooling (template reader, build). They describe a mistake in `template.yaml`, an
- * `--env-vars` file or a build setting, so their messages name the file and key at fault.
+ * Errors of the local tooling (template reader, build, recorded-event library). They describe a mistake in
+ * `template.yaml`, an `--env-vars` file, a build setting or a fixture file, so their messages name the file
+ * and key at fault.
  */
 
 /** Base class of every harness error. */
@@ -43,5 +44,16 @@ export class BuildError extends HarnessError {
     super(`${logicalId}: ${problem}`, options);
     this.name = 'BuildError';
     this.logicalId = logicalId;
+  }
+}
+
+/** A fixture file (recorded event or expectation) that cannot be read as one; `file` is its path. */
+export class FixtureError extends HarnessError {
+  public readonly file: string;
+
+  public constructor(file: string, problem: string, options?: ErrorOptions) {
+    super(`${file}: ${problem}`, options);
+    this.name = 'FixtureError';
+    this.file = file;
   }
 }

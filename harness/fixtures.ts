@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { isTriggerSource, triggerNameOf } from '../shared/trigger-source.js';
 import type { Expectation } from './cognito-outcome.js';
+import { FixtureError } from './errors.js';
 import { fromProjectRoot } from './paths.js';
 
 const EXPECTED_SUFFIX = '.expected.json';
@@ -47,16 +48,6 @@ export function findEventFiles(paths: readonly string[]): string[] {
     walk(path);
   }
   return [...found].sort();
-}
-
-/** A fixture file that cannot be read as one. */
-export class FixtureError extends Error {
-  public readonly file: string;
-  public constructor(file: string, problem: string, options?: ErrorOptions) {
-    super(`${file}: ${problem}`, options);
-    this.name = 'FixtureError';
-    this.file = file;
-  }
 }
 
 /** Reads a JSON file, naming the file when it is not JSON. */

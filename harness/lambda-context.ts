@@ -1,8 +1,9 @@
 /**
- * A Lambda `Context` for local invocations, with a real clock behind `getRemainingTimeInMillis`.
+ * A Lambda `Context` for local invocations, with a real clock behind `getRemainingTimeInMillis`: the typed
+ * entry to harness/lambda-context.cjs, the one factory the bundle worker and the benchmarks use too.
  */
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { createLambdaContext as createContext } from './lambda-context.cjs';
 
 /** What a local context may be told about its function. */
 export type LocalContextOptions = {
@@ -14,24 +15,5 @@ export type LocalContextOptions = {
 
 /** A context whose remaining time counts down from `timeoutMs` (default 5,000) from now. */
 export function createLambdaContext(options: LocalContextOptions = {}): Context {
-  const functionName = options.functionName ?? 'local-function';
-  const region = options.region ?? 'us-east-1';
-  const deadline = Date.now() + (options.timeoutMs ?? 5000);
-  const fail = (): never => {
-    throw new Error('Callback-style completion is not supported: return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
-    memoryLimitInMB: String(options.memoryMb ?? 256),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: fail,
-    fail,
-    succeed: fail,
-  };
+  return createContext(options);
 }

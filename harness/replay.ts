@@ -20,7 +20,8 @@ import {
   simulateCognitoCall,
   triggerOfEvent,
 } from './cognito-simulator.js';
-import { expectationPathOf, FixtureError, readExpectation, readJsonFile } from './fixtures.js';
+import { FixtureError } from './errors.js';
+import { expectationPathOf, readExpectation, readJsonFile } from './fixtures.js';
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';

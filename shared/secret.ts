@@ -139,12 +139,19 @@ type Settings = typeof defaults & Omit<SecretSourceOptions, keyof typeof default
 /** Fetches the raw stored value once. */
 type Fetcher = (signal: AbortSignal) => Promise<string>;
 
-function httpHandlerOptions(settings: Settings) {
+/** What the SSM and Secrets Manager clients are built with: same endpoint, retries and timeouts. */
+function sdkClientConfig(settings: Settings, region: string | undefined) {
   return {
-    requestTimeout: settings.requestTimeoutMs,
-    connectionTimeout: settings.connectionTimeoutMs,
-    // Without it a request timeout is only a logged warning and the call keeps waiting.
-    throwOnRequestTimeout: true,
+    ...(region === undefined ? {} : { region }),
+    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+    maxAttempts: settings.maxAttempts,
+    // NodeHttpHandler options, passed through: the SDK builds its handler from them.
+    requestHandler: {
+      requestTimeout: settings.requestTimeoutMs,
+      connectionTimeout: settings.connectionTimeoutMs,
+      // Without it a request timeout is only a logged warning and the call keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   };
 }
 
@@ -157,13 +164,7 @@ function ssmFetcher(name: string, settings: Settings): Fetcher {
   const load = async () => {
     const { SSMClient, GetParameterCommand } =
       await loadExternalModule<typeof import('@aws-sdk/client-ssm')>('@aws-sdk/client-ssm');
-    const client = new SSMClient({
-      ...(region === undefined ? {} : { region }),
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      maxAttempts: settings.maxAttempts,
-      // NodeHttpHandler options, passed through: the SDK builds its handler from them.
-      requestHandler: httpHandlerOptions(settings),
-    });
+    const client = new SSMClient(sdkClientConfig(settings, region));
     const command = new GetParameterCommand({ Name: name, WithDecryption: true });
     return {
       send: async (signal: AbortSignal) => {
@@ -198,13 +199,7 @@ function secretsManagerFetcher(arn: string, settings: Settings): Fetcher {
     const { SecretsManagerClient, GetSecretValueCommand } = await loadExternalModule<
       typeof import('@aws-sdk/client-secrets-manager')
     >('@aws-sdk/client-secrets-manager');
-    const client = new SecretsManagerClient({
-      ...(region === undefined ? {} : { region }),
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      maxAttempts: settings.maxAttempts,
-      // NodeHttpHandler options, passed through: the SDK builds its handler from them.
-      requestHandler: httpHandlerOptions(settings),
-    });
+    const client = new SecretsManagerClient(sdkClientConfig(settings, region));
     const command = new GetSecretValueCommand({ SecretId: arn });
     return {
       send: async (signal: AbortSignal) => (await client.send(command, { abortSignal: signal })).SecretString,

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FixtureError } from '../../../harness/errors.js';
 import {
   checkFixtureInvariants,
   expectationPathOf,
-  FixtureError,
   fileSourceOf,
   findEventFiles,
   kebabCase,

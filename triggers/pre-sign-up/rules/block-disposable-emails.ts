@@ -15,8 +15,8 @@ import {
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
-import { TriggerSource } from '../../../shared/trigger-source.js';
 import { emailOf } from '../email-attribute.js';
+import { isSelfServiceSource } from '../self-service-sources.js';
 
 /** The email's domain, or one of its parent domains, is a known throwaway inbox provider. */
 export class EmailDisposableError extends SignUpRejection {
@@ -92,12 +92,7 @@ export function blockDisposableEmails(
   const listed = domainSetOf(settings.domains);
 
   return function blockDisposableEmails(event: PreSignUpEvent): RuleOutcome {
-    if (
-      event.triggerSource !== TriggerSource.PreSignUpSignUp &&
-      event.triggerSource !== TriggerSource.PreSignUpExternalProvider
-    ) {
-      return 'skipped';
-    }
+    if (!isSelfServiceSource(event)) return 'skipped';
     const email = emailOf(event);
     const domain = email === undefined ? undefined : domainOfAddress(email);
     if (domain === undefined) return 'pass';

@@ -7,8 +7,8 @@ import { domainEntriesOf, domainMatches, domainOfAddress, readDomainEntries } fr
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
-import { TriggerSource } from '../../../shared/trigger-source.js';
 import { emailOf } from '../email-attribute.js';
+import { isSelfServiceSource } from '../self-service-sources.js';
 
 const DOMAIN_SENTENCE = 'Sign-up with this email domain is not allowed.';
 
@@ -70,12 +70,7 @@ export function restrictEmailDomains(
   const blocked = domainEntriesOf(settings.blocked, 'blocked');
 
   return function restrictEmailDomains(event: PreSignUpEvent): RuleOutcome {
-    if (
-      event.triggerSource !== TriggerSource.PreSignUpSignUp &&
-      event.triggerSource !== TriggerSource.PreSignUpExternalProvider
-    ) {
-      return 'skipped';
-    }
+    if (!isSelfServiceSource(event)) return 'skipped';
     const email = emailOf(event);
     if (email === undefined) return 'pass';
     const domain = domainOfAddress(email);
