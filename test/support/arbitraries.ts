@@ -77,10 +77,12 @@ export function mapKey(...named: string[]) {
 
 /**
  * A string map as Lambda decodes the event: `JSON.parse` makes `__proto__` an own key, never the prototype,
- * and a later entry wins over an earlier one with the same key.
+ * and a later entry wins over an earlier one with the same key. Entries without a value are left out.
  */
-export function mapOf(entries: readonly (readonly [string, string])[]): StringMap {
-  const members = entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+export function mapOf(entries: readonly (readonly [string, string | undefined])[]): StringMap {
+  const members = entries.flatMap(([key, value]) =>
+    value === undefined ? [] : [`${JSON.stringify(key)}:${JSON.stringify(value)}`],
+  );
   return JSON.parse(`{${members.join(',')}}`) as StringMap;
 }
 

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../../../../harness/paths.js';
 import { createReplayer } from '../../../../harness/replay.js';
 import { normalizeEmail } from '../../../../shared/email.js';
 import type { PreSignUpEvent, PreSignUpTriggerSource, StringMap } from '../../../../shared/event-types.js';
+import { hostileText, mapOf, oversizedText } from '../../../support/arbitraries.js';
 import { preSignUpEvent, withoutKeyAt, withValueAt } from '../../../support/builders.js';
 
 // Scratch env-vars files live under the project (dist/ is ignored by git and built by the global setup).
@@ -96,54 +97,9 @@ describe.each(['in-process', 'bundle'] as const)('Trigger: pre-sign-up with a ba
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/**
- * A map as Lambda decodes the event: JSON.parse makes `__proto__` an own key, never the prototype. Entries
- * without a value are left out; a later entry with the same key wins, as in JSON.
- */
-function mapOf(entries: readonly (readonly [string, string | undefined])[]): StringMap {
-  const members = entries.flatMap(([key, value]) =>
-    value === undefined ? [] : [`${JSON.stringify(key)}:${JSON.stringify(value)}`],
-  );
-  return JSON.parse(`{${members.join(',')}}`) as StringMap;
-}
-
-/** 2,049 to 10,000 characters: past every limit of contract §5. */
-const oversized = fc
-  .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.integer({ min: 2049, max: 10_000 }))
-  .map(([unit, length]) => unit.repeat(length).slice(0, length));
-
-const controlled = fc.string({
-  unit: fc.constantFrom(
-    '\u0000',
-    '\u0001',
-    '\u0007',
-    '\t',
-    '\n',
-    '\r',
-    '\u001b',
-    '\u007f',
-    '\u0085',
-    '\u200b',
-    '\u202e',
-    '\u2066',
-    '\ufeff',
-    '\ud800',
-    '\udfff',
-    'a',
-    '@',
-    '.',
-    ' ',
-  ),
-  maxLength: 30,
-});
-
-const anyText = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  controlled,
-  oversized,
-);
+/** Any text a hostile caller may send, oversized and control characters included. */
+const anyText = hostileText({ maxLength: 40 });
+const oversized = oversizedText();
 
 /** Spellings of the invited address, some that normalise to it and some that only look like it. */
 const invitedSpellings = fc.constantFrom(
