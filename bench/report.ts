@@ -148,7 +148,9 @@ rows is the cost of that thing, and a trigger row is best compared with the base
 libraries. **Warm invocation** is one process, loaded once and warmed up, timing each call from invoking the
 handler to its promise settling: logging counts (stdout goes to /dev/null), parsing the event does not.
 Bundles are built with the esbuild options of \`template.yaml\`; each process gets the function's template
-environment plus \`events/env.json\`. The Tracer is off (no \`AWS_EXECUTION_ENV\`), so X-Ray's per-call cost is
+environment plus \`events/env.json\`. Like the template, bundles leave \`@aws-sdk/*\` external (Lambda ships
+it), so the SDK baselines' bundle size leaves the SDK out while their cold start loads it from node_modules.
+The Tracer is off (no \`AWS_EXECUTION_ENV\`), so X-Ray's per-call cost is
 not here, and the AWS SDK's warning about Node versions before 22 is switched off (Lambda runs nodejs22.x).
 In Lambda the absolute numbers differ (a microVM, the runtime's own bootstrap, arm64, and CPU in proportion
 to memory: 1,769 MB is one vCPU); what this report is for is the comparison between rows.`;
