@@ -36,7 +36,7 @@ export type Rule<E extends SignUpTriggerEvent> = (
 /** How one rule ended, as logged. */
 export type RuleReport = {
   rule: string;
-  outcome: RuleOutcome | 'reject' | 'would-reject' | 'fault';
+  outcome: RuleOutcome | 'reject' | 'would-reject' | 'fault' | 'would-fault';
   durationMs: number;
   code?: string;
 };
@@ -48,7 +48,7 @@ export type InvocationOutcome = 'default' | 'changed' | 'rejected' | 'fault' | '
 export type TriggerHandler<E extends SignUpTriggerEvent> = (event: unknown, context: Context) => Promise<E>;
 
 /** What a source nobody documented gets: Cognito's default behaviour, or a fault. */
-export type UnknownSourcePolicy = 'passthrough' | 'reject';
+export type UnknownSourcePolicy = 'passthrough' | 'reject' | 'rules';
 
 /** Options of {@link createTriggerHandler}. */
 export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
@@ -141,14 +141,17 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         reports.push({ rule: name, outcome, durationMs: elapsed() });
         if (outcome === 'changed') decidedBy = name;
       } catch (error) {
-        // Shadow mode softens a rule's decisions, never a fault it reports as unavailability.
-        if (
-          error instanceof SignUpRejection &&
-          !(error instanceof SignUpUnavailableError) &&
-          settings.shadow(name)
-        ) {
-          reports.push({ rule: name, outcome: 'would-reject', code: error.code, durationMs: elapsed() });
-          log.warn(`would reject: ${error.code}`, { rule: name, code: error.code });
+        if (settings.shadow(name)) {
+          // A shadowed rule never stops a sign-up: not by a rejection, and not by a fault either (a wrong
+          // captcha secret, a secret store that is down), which is what a roll-out is there to find.
+          // Nothing is granted by it: grants only follow proof, which a failing rule never records.
+          if (error instanceof SignUpRejection && !(error instanceof SignUpUnavailableError)) {
+            reports.push({ rule: name, outcome: 'would-reject', code: error.code, durationMs: elapsed() });
+            log.warn(`would reject: ${error.code}`, { rule: name, code: error.code });
+          } else {
+            reports.push({ rule: name, outcome: 'would-fault', durationMs: elapsed() });
+            log.warn('shadowed rule fault', { rule: name, error: errorSummary(error) });
+          }
           continue;
         }
         const isRejection = error instanceof SignUpRejection;
@@ -194,8 +197,12 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         decide('passthrough', undefined);
         return event;
       }
-      decide('fault', 'unknown-source');
-      throw new SignUpUnavailableError();
+      if (settings.unknownSource === 'reject') {
+        decide('fault', 'unknown-source');
+        throw new SignUpUnavailableError();
+      }
+      // `rules`: each rule decides whether it applies; none grants anything to a source it does not know.
+      log.warn('undocumented trigger source: running the rules', { triggerSource: envelope.triggerSource });
     }
 
     const deadline = Math.min(
@@ -253,12 +260,22 @@ export type CoreOptions = { unknownSource: UnknownSourcePolicy; shadow: (ruleNam
 
 /**
  * The core options every handler reads from its environment, validated once at cold start:
- * - `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (default: Cognito's default behaviour, logged) or `reject`;
+ * - `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (Cognito's default behaviour, logged), `reject`, or `rules`
+ *   (run the rules, which restrict but never grant); empty means the trigger's own `unknownSourceDefault`;
  * - `RULES_MODE` = `enforce` (default) or `shadow`: every rule only logs `would reject: <CODE>`;
  * - `SHADOW_RULES`: rule names (as the decision line prints them) to run in shadow mode one by one.
  */
-export function coreOptionsFromEnv(env: Env, rules: readonly { name: string }[] = []): CoreOptions {
-  const unknownSource = readChoice(env, 'UNKNOWN_TRIGGER_SOURCE', ['passthrough', 'reject'], 'passthrough');
+export function coreOptionsFromEnv(
+  env: Env,
+  rules: readonly { name: string }[] = [],
+  unknownSourceDefault: UnknownSourcePolicy = 'passthrough',
+): CoreOptions {
+  const unknownSource = readChoice(
+    env,
+    'UNKNOWN_TRIGGER_SOURCE',
+    ['passthrough', 'reject', 'rules'],
+    unknownSourceDefault,
+  );
   const mode = readChoice(env, 'RULES_MODE', ['enforce', 'shadow'], 'enforce');
   const names = rules.map((rule) => rule.name);
   const shadowed = new Set(readList(env, 'SHADOW_RULES'));

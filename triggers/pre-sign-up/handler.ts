@@ -28,14 +28,16 @@ const { rules, core } = configureAtColdStart(() => {
     requireValidAttributes(requireValidAttributesFromEnv(env)),
     ...optionalRule(restrictEmailDomainsFromEnv(env), restrictEmailDomains),
     ...optionalRule(blockDisposableEmailsFromEnv(env), blockDisposableEmails),
+    // Linking first: a federated user with an existing (invited) account is linked to it, not turned away.
+    ...optionalRule(linkExternalUsersFromEnv(env), linkExternalUsers),
     requireInvite(requireInviteFromEnv(env)),
     ...optionalRule(verifyCaptchaFromEnv(env), (captcha) =>
       verifyCaptcha(captcha.options, captcha.dependencies),
     ),
-    ...optionalRule(linkExternalUsersFromEnv(env), linkExternalUsers),
     decideConfirmation(decideConfirmationFromEnv(env)),
   ];
-  return { rules, core: coreOptionsFromEnv(env, rules) };
+  // An undocumented source (a user migration, contract §2) still meets the restricting rules.
+  return { rules, core: coreOptionsFromEnv(env, rules, 'rules') };
 });
 
 /** The Lambda entry point. */

@@ -5,13 +5,10 @@ import type { PreSignUpEvent } from '../../shared/event-types.js';
 import { TriggerSource } from '../../shared/trigger-source.js';
 
 /**
- * Whether the user started this sign-up: `SignUp` or a federated first sign-in (`ExternalProvider`).
- * `AdminCreateUser` is an administrator's decision, and any other source (contract §2: a migration may
- * reach pre sign-up with an undocumented one) is not self-service either.
+ * Whether the restricting rules (domain lists, disposable emails) apply: to `SignUp`, to a federated first
+ * sign-in (`ExternalProvider`), and to any source nobody documented (contract §2: a migration may reach pre
+ * sign-up with one), but not to `AdminCreateUser`, an administrator's decision.
  */
 export function isSelfServiceSource(event: PreSignUpEvent): boolean {
-  return (
-    event.triggerSource === TriggerSource.PreSignUpSignUp ||
-    event.triggerSource === TriggerSource.PreSignUpExternalProvider
-  );
+  return event.triggerSource !== TriggerSource.PreSignUpAdminCreateUser;
 }

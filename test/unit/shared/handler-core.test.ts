@@ -266,6 +266,20 @@ describe('Shared: createTriggerHandler (outcomes)', () => {
     expect(rule).not.toHaveBeenCalled();
   });
 
+  it('runs the rules for an undocumented source when told to (they restrict, never grant)', async () => {
+    // Prepare
+    const rule = vi.fn(() => 'pass' as const);
+    const { handler } = preSignUpHandler([rule], { unknownSource: 'rules' });
+    const event = withValueAt(preSignUpEvent(), ['triggerSource'], 'PreSignUp_UserMigration');
+
+    // Act
+    const result = await handler(event, lambdaContext());
+
+    // Assess
+    expect(result).toBe(event);
+    expect(rule).toHaveBeenCalledTimes(1);
+  });
+
   it('hands the logger the Lambda context of each invocation', async () => {
     // Prepare
     const { handler, logger } = preSignUpHandler([]);
@@ -380,9 +394,25 @@ describe('Shared: createTriggerHandler (shadow mode)', () => {
     expect(error).toMatchObject({ code: 'EMAIL_DOMAIN_BLOCKED' });
   });
 
-  it('never shadows a fault', async () => {
+  it("logs a shadowed rule's fault as would-fault and lets the sign-up through", async () => {
     // Prepare
-    const { handler } = preSignUpHandler([breaks], { shadow: () => true });
+    const { handler, logger } = preSignUpHandler([breaks], { shadow: () => true });
+    const event = preSignUpEvent();
+
+    // Act
+    const result = await handler(event, lambdaContext());
+
+    // Assess
+    expect(result).toBe(event);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'shadowed rule fault',
+      expect.objectContaining({ rule: 'breaks' }),
+    );
+  });
+
+  it('still fails on a fault of a rule that is not shadowed', async () => {
+    // Prepare
+    const { handler } = preSignUpHandler([breaks], { shadow: () => false });
 
     // Act
     const error = await rejectionOf(handler(preSignUpEvent(), lambdaContext()));
@@ -843,7 +873,7 @@ describe('Shared: coreOptionsFromEnv', () => {
     expect(read).toThrow(
       expect.objectContaining({
         variable: 'UNKNOWN_TRIGGER_SOURCE',
-        expected: 'one of "passthrough", "reject"',
+        expected: 'one of "passthrough", "reject", "rules"',
       }),
     );
   });

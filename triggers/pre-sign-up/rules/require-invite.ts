@@ -4,7 +4,7 @@
  * for self sign-up. Only `PreSignUp_SignUp` carries a caller's ValidationData worth checking: an admin
  * already decided on AdminCreateUser, and a federated first sign-in has none (contract §2).
  */
-import { type Env, readBoolean } from '../../../shared/config.js';
+import { type Env, readBoolean, readChoice } from '../../../shared/config.js';
 import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
@@ -44,6 +44,11 @@ export class InviteInvalidError extends SignUpRejection {
 export type RequireInviteOptions = {
   /** A valid invite is mandatory for `PreSignUp_SignUp`. Needs `secrets`. */
   inviteOnly?: boolean;
+  /**
+   * With `inviteOnly`, what a federated first sign-in gets (it can carry no ValidationData): `reject`
+   * (default: an invite-only pool stays closed to every Google account) or `allow`.
+   */
+  inviteOnlyExternal?: 'reject' | 'allow';
   /** Where the HMAC secrets come from; none means invites are not accepted (a sent one is ignored). */
   secrets?: SecretSource;
   /** Seconds an invite stays valid past its expiry, for clock drift. */
@@ -55,6 +60,7 @@ export type RequireInviteOptions = {
 
 const defaults = {
   inviteOnly: false,
+  inviteOnlyExternal: 'reject' as 'reject' | 'allow',
   clockSkewSeconds: InviteLimits.defaultClockSkewSeconds,
   now: () => new Date(),
 };
@@ -91,9 +97,18 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
     throw new TypeError('clockSkewSeconds must be a whole number from 0 to 3600');
   }
   const log = settings.logger ?? sharedLogger;
-  const { inviteOnly, secrets, clockSkewSeconds, now } = settings;
+  if (settings.inviteOnlyExternal !== 'reject' && settings.inviteOnlyExternal !== 'allow') {
+    throw new TypeError('inviteOnlyExternal must be "reject" or "allow"');
+  }
+  const { inviteOnly, inviteOnlyExternal, secrets, clockSkewSeconds, now } = settings;
 
   return async function requireInvite(event, context) {
+    if (event.triggerSource === TriggerSource.PreSignUpExternalProvider) {
+      // A federated first sign-in is a self sign-up too. Linking to an existing (invited) account runs
+      // before this rule and stops the chain with ACCOUNT_LINKED.
+      if (inviteOnly && inviteOnlyExternal === 'reject') throw new InviteRequiredError();
+      return 'skipped';
+    }
     if (event.triggerSource !== TriggerSource.PreSignUpSignUp) return 'skipped';
     const { invite } = readValidationData(event.request.validationData);
     if (invite === undefined || invite === '') {
@@ -124,7 +139,7 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
 }
 
 /**
- * The options read from `INVITE_ONLY` (default false) and the invite secret: `INVITE_SECRET`,
+ * The options read from `INVITE_ONLY` (default false), `INVITE_ONLY_EXTERNAL` (`reject` or `allow`) and the invite secret: `INVITE_SECRET`,
  * `INVITE_SECRET_SSM_PARAMETER` or `INVITE_SECRET_ARN` (none: invites are not accepted), cached for
  * `INVITE_SECRET_CACHE_SECONDS` (default 300).
  *
@@ -132,6 +147,7 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
  */
 export function requireInviteFromEnv(env: Env): RequireInviteOptions {
   const inviteOnly = readBoolean(env, 'INVITE_ONLY', false);
+  const inviteOnlyExternal = readChoice(env, 'INVITE_ONLY_EXTERNAL', ['reject', 'allow'], 'reject');
   const secrets = secretSourceFromEnv(env, 'INVITE_SECRET', { minBytes: InviteLimits.minSecretBytes });
   if (inviteOnly && secrets === undefined) {
     throw new ConfigurationError(
@@ -139,5 +155,7 @@ export function requireInviteFromEnv(env: Env): RequireInviteOptions {
       '"false" unless INVITE_SECRET, INVITE_SECRET_SSM_PARAMETER or INVITE_SECRET_ARN is set',
     );
   }
-  return secrets === undefined ? { inviteOnly } : { inviteOnly, secrets };
+  return secrets === undefined
+    ? { inviteOnly, inviteOnlyExternal }
+    : { inviteOnly, inviteOnlyExternal, secrets };
 }

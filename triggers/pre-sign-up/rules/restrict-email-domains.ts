@@ -72,7 +72,12 @@ export function restrictEmailDomains(
   return function restrictEmailDomains(event: PreSignUpEvent): RuleOutcome {
     if (!isSelfServiceSource(event)) return 'skipped';
     const email = emailOf(event);
-    if (email === undefined) return 'pass';
+    // No email: the attributes rule decides for SignUp; but a federated sign-in need not map one, and an
+    // allow-list that let it through would admit anyone whose identity provider keeps the address back.
+    if (email === undefined) {
+      if (allowed.length > 0) throw new EmailDomainNotAllowedError(undefined);
+      return 'pass';
+    }
     const domain = domainOfAddress(email);
     if (domain !== undefined) {
       const entry = blocked.find((candidate) => domainMatches(domain, candidate));

@@ -65,19 +65,41 @@ describe('Rule: requireInvite', () => {
     expect(built.name).toBe('requireInvite');
   });
 
-  it.each(['PreSignUp_AdminCreateUser', 'PreSignUp_ExternalProvider'] as const)(
-    'skips %s, even when invite-only',
-    async (triggerSource) => {
-      // Prepare: an admin already decided; a federated sign-in carries no caller ValidationData (contract §2).
-      const event = signUpWith(undefined, { triggerSource });
+  it('skips PreSignUp_AdminCreateUser, even when invite-only: an admin already decided', async () => {
+    // Prepare
+    const event = signUpWith(undefined, { triggerSource: 'PreSignUp_AdminCreateUser' });
 
-      // Act
-      const outcome = await rule({ inviteOnly: true })(event, ruleContext());
+    // Act
+    const outcome = await rule({ inviteOnly: true })(event, ruleContext());
 
-      // Assess
-      expect(outcome).toBe('skipped');
-    },
-  );
+    // Assess
+    expect(outcome).toBe('skipped');
+  });
+
+  it('refuses a federated first sign-in in an invite-only pool: it is a self sign-up without an invite', async () => {
+    // Prepare
+    const event = signUpWith(undefined, { triggerSource: 'PreSignUp_ExternalProvider' });
+
+    // Act
+    const error = await rejectionOf(rule({ inviteOnly: true })(event, ruleContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(InviteRequiredError);
+  });
+
+  it.each([
+    ['invites are optional', { inviteOnly: false }],
+    ['INVITE_ONLY_EXTERNAL=allow', { inviteOnly: true, inviteOnlyExternal: 'allow' as const }],
+  ])('skips a federated first sign-in when %s', async (_label, options) => {
+    // Prepare
+    const event = signUpWith(undefined, { triggerSource: 'PreSignUp_ExternalProvider' });
+
+    // Act
+    const outcome = await rule(options)(event, ruleContext());
+
+    // Assess
+    expect(outcome).toBe('skipped');
+  });
 
   it('passes a sign-up without an invite when invites are optional', async () => {
     // Prepare
@@ -346,7 +368,7 @@ describe('Rule: requireInvite (environment)', () => {
     const options = requireInviteFromEnv(env);
 
     // Assess
-    expect(options).toEqual({ inviteOnly: false });
+    expect(options).toEqual({ inviteOnly: false, inviteOnlyExternal: 'reject' });
   });
 
   it('reads INVITE_ONLY and INVITE_SECRET', async () => {

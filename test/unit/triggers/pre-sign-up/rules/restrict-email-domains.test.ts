@@ -56,10 +56,10 @@ describe('Rule: restrictEmailDomains (sources)', () => {
     ['absent', {}],
     ['empty', { email: '' }],
   ])(
-    'passes when the email is %s, even with an allow-list: requiring one is rule 1',
+    'passes when the email is %s and only a block-list is set: requiring one is rule 1',
     (_label, attributes) => {
       // Prepare
-      const rule = restrictEmailDomains({ allowed: ['example.com'] });
+      const rule = restrictEmailDomains({ blocked: ['example.org'] });
       const event = preSignUpEventWith(attributes);
 
       // Act
@@ -67,6 +67,21 @@ describe('Rule: restrictEmailDomains (sources)', () => {
 
       // Assess
       expect(outcome).toBe('pass');
+    },
+  );
+
+  it.each(['PreSignUp_SignUp', 'PreSignUp_ExternalProvider'] as const)(
+    'refuses %s without an email when an allow-list is set: no address, no allowed domain',
+    (source) => {
+      // Prepare
+      const rule = restrictEmailDomains({ allowed: ['example.com'] });
+      const event = preSignUpEventWith({ given_name: 'Sam' }, source);
+
+      // Act
+      const error = errorOf(EmailDomainNotAllowedError, () => rule(event));
+
+      // Assess
+      expect(error.domain).toBeUndefined();
     },
   );
 
@@ -405,7 +420,6 @@ describe('Rule: restrictEmailDomains (property)', () => {
       } catch {
         return true;
       }
-      if (address === '') return true;
       const matched = domainOfAddress(address);
       return (
         matched !== undefined &&
