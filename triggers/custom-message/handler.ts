@@ -1,14 +1,29 @@
 /**
- * Custom message: rewrites the code, invitation and MFA messages Cognito is about to send.
+ * Custom message: renders localized, safe code, invitation and MFA messages that satisfy Cognito's rules.
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-message.html
  */
-import { configureAtColdStart, coreOptionsFromEnv, createTriggerHandler } from '../../shared/handler-core.js';
-import { parseCustomMessageEvent } from '../../shared/parse-event.js';
 
-/** The Lambda entry point. With no templates yet the three fields stay `null`: the pool's own messages. */
+import type { CustomMessageEvent } from '../../shared/event-types.js';
+import {
+  configureAtColdStart,
+  coreOptionsFromEnv,
+  createTriggerHandler,
+  type Rule,
+} from '../../shared/handler-core.js';
+import { parseCustomMessageEvent } from '../../shared/parse-event.js';
+import { renderMessages, renderMessagesFromEnv } from './rules/render-messages.js';
+
+const env = process.env;
+
+const { rules, core } = configureAtColdStart(() => {
+  const rules: Rule<CustomMessageEvent>[] = [renderMessages(renderMessagesFromEnv(env))];
+  return { rules, core: coreOptionsFromEnv(env, rules) };
+});
+
+/** The Lambda entry point. */
 export const handler = createTriggerHandler({
-  ...configureAtColdStart(() => coreOptionsFromEnv(process.env)),
+  ...core,
   trigger: 'CustomMessage',
   parse: parseCustomMessageEvent,
-  rules: [],
+  rules,
 });

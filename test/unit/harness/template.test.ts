@@ -654,10 +654,13 @@ describe('Harness: template.yaml invariants', () => {
       // Prepare
       const path = join(ROOT, spec.entryPoint);
 
-      // Act
+      // Act: loaded with the function's template environment, as Lambda would
+      const saved = { ...process.env };
+      Object.assign(process.env, spec.environment);
       const module = existsSync(path)
-        ? ((await import(pathToFileURL(path).href)) as Record<string, unknown>)
+        ? ((await import(`${pathToFileURL(path).href}?template-test`)) as Record<string, unknown>)
         : {};
+      process.env = saved;
 
       // Assess
       expect(typeof module[spec.exportName]).toBe('function');

@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// The custom message handler needs its app name at cold start, as template.yaml always gives it one.
+vi.hoisted(() => {
+  process.env.APP_NAME ??= 'Example';
+});
+
 import type { SignUpTriggerEvent } from '../../../shared/event-types.js';
 import {
   customMessageSources,
@@ -46,7 +52,7 @@ const rows: Row[] = [
   })),
 ];
 
-describe.each(rows)('Trigger: default handler for $source', ({ handler, event }) => {
+describe.each(rows)('Trigger: handler for $source', ({ handler, event }) => {
   it('returns the very event it was given', async () => {
     // Prepare
     const input = event();
@@ -58,20 +64,20 @@ describe.each(rows)('Trigger: default handler for $source', ({ handler, event })
     expect(output).toBe(input);
   });
 
-  it("leaves the event unchanged, which is Cognito's default behaviour (contract §1)", async () => {
+  it('changes nothing outside response, as Cognito requires (contract §1)', async () => {
     // Prepare
     const input = event();
-    const before = structuredClone(input);
+    const { response: _before, ...before } = structuredClone(input);
 
     // Act
-    const output = await handler(input, lambdaContext());
+    const { response: _after, ...after } = await handler(input, lambdaContext());
 
     // Assess
-    expect(output).toEqual(before);
+    expect(after).toEqual(before);
   });
 });
 
-describe('Trigger: default handlers', () => {
+describe('Trigger: handlers', () => {
   it('cover all twelve trigger sources', () => {
     // Prepare
     const sources = new Set(rows.map((row) => row.source));

@@ -1,0 +1,176 @@
+/**
+ * Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml and layout.html)
+ * into triggers/custom-message/templates/compiled.ts, a plain data module the bundle imports: no file reads
+ * and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
+ * fails the build, naming the file and the rule.
+ *
+ * Usage: `npx tsx scripts/compile-templates.ts` writes the module; `--check` only exits 1 when it is stale.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+import { runMain } from '../cli/run-main.js';
+import type { CustomMessageTriggerSource } from '../shared/event-types.js';
+import { customMessageSources } from '../shared/trigger-source.js';
+import type {
+  CompiledLocale,
+  CompiledMessage,
+  MessageCatalogue,
+} from '../triggers/custom-message/message-catalogue.js';
+import { compileTemplate, TemplateError } from '../triggers/custom-message/template-syntax.js';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Where the template files live. */
+export const templatesDirectory = join(projectRoot, 'triggers', 'custom-message', 'templates');
+/** The generated module. */
+export const compiledModulePath = join(templatesDirectory, 'compiled.ts');
+/** The locale every other one falls back to; listed first in the module. */
+const sourceLocale = 'en';
+const fields = ['emailSubject', 'emailMessage', 'smsMessage'] as const;
+
+/** `CustomMessage_AdminCreateUser` -> `admin-create-user`, the template's file name without `.yaml`. */
+export function templateFileOf(source: CustomMessageTriggerSource): string {
+  return source
+    .slice('CustomMessage_'.length)
+    .replace(/[A-Z]/g, (letter, index: number) => `${index === 0 ? '' : '-'}${letter.toLowerCase()}`);
+}
+
+function readYaml(path: string, name: string): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new TemplateError(name, 'is not valid YAML', { cause });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new TemplateError(name, 'must be a YAML mapping');
+  }
+  return document as Record<string, unknown>;
+}
+
+function stringAt(document: Record<string, unknown>, key: string, name: string): string {
+  const value = document[key];
+  if (typeof value !== 'string') throw new TemplateError(name, `needs a string "${key}"`);
+  return value;
+}
+
+function checkKeys(document: Record<string, unknown>, keys: readonly string[], name: string): void {
+  for (const key of Object.keys(document)) {
+    if (!keys.includes(key)) throw new TemplateError(name, `has the unknown key "${key}"`);
+  }
+}
+
+function compileLocale(directory: string, locale: string): CompiledLocale {
+  const expected = new Set(['locale.yaml', ...customMessageSources.map((s) => `${templateFileOf(s)}.yaml`)]);
+  for (const file of readdirSync(join(directory, locale))) {
+    if (!expected.has(file))
+      throw new TemplateError(`${locale}/${file}`, 'is not a template this trigger reads');
+  }
+  const localeName = `${locale}/locale.yaml`;
+  const settings = readYaml(join(directory, locale, 'locale.yaml'), localeName);
+  checkKeys(settings, ['dir', 'footer'], localeName);
+  const dir = stringAt(settings, 'dir', localeName);
+  if (dir !== 'ltr' && dir !== 'rtl') throw new TemplateError(localeName, 'needs "dir" to be ltr or rtl');
+  const footer = compileTemplate(`${localeName}#footer`, stringAt(settings, 'footer', localeName), {
+    kind: 'footer',
+  });
+  const messages = {} as Record<CustomMessageTriggerSource, CompiledMessage>;
+  for (const source of customMessageSources) {
+    const name = `${locale}/${templateFileOf(source)}.yaml`;
+    const document = readYaml(join(directory, locale, `${templateFileOf(source)}.yaml`), name);
+    checkKeys(document, fields, name);
+    const [emailSubject, emailMessage, smsMessage] = fields.map((field) =>
+      compileTemplate(`${name}#${field}`, stringAt(document, field, name), {
+        kind: 'message',
+        source,
+        field,
+      }),
+    );
+    if (emailSubject === undefined || emailMessage === undefined || smsMessage === undefined) {
+      throw new TemplateError(name, 'is incomplete');
+    }
+    messages[source] = { emailSubject, emailMessage, smsMessage };
+  }
+  return { dir, footer, messages };
+}
+
+/**
+ * Reads and checks every template under `directory` and returns the catalogue. Locale folders are named by
+ * their canonical BCP 47 tag (`pt-BR`, not `pt_br`); `en` comes first, then the others alphabetically.
+ * @throws TemplateError naming the file and the rule it breaks.
+ */
+export function readCatalogue(directory: string = templatesDirectory): MessageCatalogue {
+  const locales = readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort((a, b) => (a === sourceLocale ? -1 : b === sourceLocale ? 1 : a.localeCompare(b, 'en')));
+  if (locales[0] !== sourceLocale)
+    throw new TemplateError(`${sourceLocale}/`, 'is missing: it is the fallback');
+  const compiled: Record<string, CompiledLocale> = {};
+  for (const locale of locales) {
+    let canonical: string | undefined;
+    try {
+      canonical = Intl.getCanonicalLocales(locale)[0];
+    } catch {
+      canonical = undefined;
+    }
+    if (canonical !== locale) throw new TemplateError(`${locale}/`, 'is not a canonical BCP 47 language tag');
+    compiled[locale] = compileLocale(directory, locale);
+  }
+  // The layout's HTML comments are for its readers and linters (a biome-ignore), not for recipients.
+  const layoutText = readFileSync(join(directory, 'layout.html'), 'utf8').replace(/<!--[\s\S]*?-->\n?/g, '');
+  const layout = compileTemplate('layout.html', layoutText, { kind: 'layout' });
+  return { layout, locales: compiled };
+}
+
+/** The source of the generated module, formatted as Biome formats it (so `biome ci` accepts it unchanged). */
+export function renderCatalogueModule(catalogue: MessageCatalogue): string {
+  const source = [
+    `// Generated by scripts/compile-templates.ts from the files beside it. Do not edit: change a template and run`,
+    `// \`npx tsx scripts/compile-templates.ts\`. A unit test fails when this file is stale.`,
+    `import type { MessageCatalogue } from '../message-catalogue.js';`,
+    '',
+    '/** The shipped locales; a language-only fallback prefers the earlier one. */',
+    `export const shippedLocales = ${JSON.stringify(Object.keys(catalogue.locales))} as const;`,
+    '',
+    '/** Every compiled template (see message-catalogue.ts). */',
+    `export const compiledCatalogue: MessageCatalogue = ${JSON.stringify(catalogue)};`,
+    '',
+  ].join('\n');
+  const biome = join(projectRoot, 'node_modules', '.bin', 'biome');
+  return execFileSync(biome, ['format', `--stdin-file-path=${relative(projectRoot, compiledModulePath)}`], {
+    cwd: projectRoot,
+    input: source,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+async function main(): Promise<number> {
+  const expected = renderCatalogueModule(readCatalogue());
+  const current = (() => {
+    try {
+      return readFileSync(compiledModulePath, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  if (process.argv.includes('--check')) {
+    if (current === expected) return 0;
+    console.error(
+      `${relative(projectRoot, compiledModulePath)} is stale: run npx tsx scripts/compile-templates.ts`,
+    );
+    return 1;
+  }
+  if (current !== expected) writeFileSync(compiledModulePath, expected);
+  console.log(
+    `${relative(projectRoot, compiledModulePath)} ${current === expected ? 'is up to date' : 'written'}`,
+  );
+  return 0;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runMain(main, { errorPrefix: 'compile-templates: ', errorExitCode: 1 });
+}

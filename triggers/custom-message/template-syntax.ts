@@ -1,0 +1,134 @@
+/**
+ * The build-time half of the template engine: parses `{{name}}`, `{{#name}}…{{/name}}` and
+ * `{{^name}}…{{/name}}` into {@link TemplatePart}s and refuses, with the template's name, everything Cognito
+ * or a reader would trip over. Only scripts/compile-templates.ts and the tests import this module.
+ */
+import { firstDisallowedCharacter } from '../../shared/message-rules.js';
+import type { TemplatePart } from './render-template.js';
+import {
+  isTemplateVariable,
+  optionalVariables,
+  type TemplateScope,
+  type TemplateVariable,
+  variablesAllowedIn,
+} from './template-variables.js';
+
+/** A template file cannot be compiled. Thrown by the build, never at runtime. */
+export class TemplateError extends Error {
+  /** Which template, for example `fr/sign-up.yaml#emailMessage`. */
+  public readonly template: string;
+  public readonly reason: string;
+
+  public constructor(template: string, reason: string, options?: ErrorOptions) {
+    super(`Template ${template}: ${reason}`, options);
+    this.name = 'TemplateError';
+    this.template = template;
+    this.reason = reason;
+  }
+}
+
+const TAG = /\{\{([#^/]?)([^{}]*)\}\}/g;
+// Cognito's own placeholder spellings: a template must use {{code}} / {{username}} / {{link}} instead,
+// because the real placeholder is whatever the event carries (contract §3, Request).
+const HARD_CODED_PLACEHOLDER = /\{#{2,}|\{username\}/;
+// Controls other than line breaks and tabs, and format characters, never belong in template text.
+const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}]/u;
+
+type Frame = { name: TemplateVariable | undefined; not: boolean; parts: TemplatePart[] };
+
+function checkLiteral(template: string, scope: TemplateScope, text: string): void {
+  if (HARD_CODED_PLACEHOLDER.test(text)) {
+    throw new TemplateError(
+      template,
+      'hard-codes a Cognito placeholder; use {{code}}, {{username}} or {{link}}',
+    );
+  }
+  if (text.includes('{{') || text.includes('}}')) {
+    throw new TemplateError(template, 'has an unbalanced or malformed {{ tag }}');
+  }
+  const plain = scope.kind === 'message' && scope.field !== 'emailMessage';
+  if (plain && /[<>]/.test(text)) {
+    throw new TemplateError(template, 'contains HTML; subjects and SMS are plain text');
+  }
+  if (scope.kind === 'message' && scope.field === 'emailSubject' && /[\r\n]/.test(text)) {
+    throw new TemplateError(template, 'has a line break in a subject');
+  }
+  const character =
+    plain && scope.field === 'smsMessage'
+      ? INVISIBLE.exec(text)?.[0]
+      : firstDisallowedCharacter(text, plain ? 'subject' : 'body');
+  if (character !== undefined) {
+    const shown = character.startsWith('U+')
+      ? character
+      : `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new TemplateError(template, `contains ${shown}, which Cognito refuses or a reader cannot see`);
+  }
+}
+
+function requiredVariables(scope: TemplateScope): TemplateVariable[] {
+  if (scope.kind === 'layout') return ['content'];
+  if (scope.kind !== 'message' || scope.field === 'emailSubject') return [];
+  // The code placeholder must be in every body; the invitation also needs the user name (contract §3 item 1).
+  return scope.source === 'CustomMessage_AdminCreateUser' ? ['code', 'username'] : ['code'];
+}
+
+/**
+ * Compiles one template. `template` names it in errors. Refuses an unknown variable, a variable not allowed
+ * in `scope`, a section over anything but a user value, unbalanced sections, a hard-coded Cognito
+ * placeholder, HTML in a subject or SMS, characters Cognito refuses, and a body without its required
+ * placeholders outside any section.
+ *
+ * @example
+ * compileTemplate('en/sign-up.yaml#smsMessage', 'Code: {{code}}', {
+ *   kind: 'message', source: 'CustomMessage_SignUp', field: 'smsMessage',
+ * }); // ['Code: ', { v: 'code' }]
+ */
+export function compileTemplate(template: string, text: string, scope: TemplateScope): TemplatePart[] {
+  const allowed = variablesAllowedIn(scope);
+  const stack: Frame[] = [{ name: undefined, not: false, parts: [] }];
+  const topLevel = new Set<TemplateVariable>();
+  let last = 0;
+  const pushLiteral = (literal: string) => {
+    if (literal === '') return;
+    checkLiteral(template, scope, literal);
+    const parts = stack.at(-1)?.parts ?? [];
+    const previous = parts.at(-1);
+    if (typeof previous === 'string') parts[parts.length - 1] = previous + literal;
+    else parts.push(literal);
+  };
+  for (const match of text.matchAll(TAG)) {
+    pushLiteral(text.slice(last, match.index));
+    last = match.index + match[0].length;
+    const sigil = match[1] ?? '';
+    const name = (match[2] ?? '').trim();
+    if (!isTemplateVariable(name)) throw new TemplateError(template, `uses the unknown variable "${name}"`);
+    if (!allowed.has(name)) throw new TemplateError(template, `may not use the variable "${name}" here`);
+    const frame = stack.at(-1);
+    if (frame === undefined) throw new TemplateError(template, 'is malformed');
+    if (sigil === '') {
+      frame.parts.push({ v: name });
+      if (stack.length === 1) topLevel.add(name);
+    } else if (sigil === '/') {
+      if (frame.name !== name) throw new TemplateError(template, `closes "${name}", which is not open`);
+      stack.pop();
+      const parent = stack.at(-1);
+      parent?.parts.push(frame.not ? { s: name, p: frame.parts, not: true } : { s: name, p: frame.parts });
+    } else {
+      if (!optionalVariables.has(name)) {
+        throw new TemplateError(template, `may not open a section on "${name}": it is never optional`);
+      }
+      stack.push({ name, not: sigil === '^', parts: [] });
+    }
+  }
+  pushLiteral(text.slice(last));
+  const open = stack.at(-1);
+  if (stack.length !== 1 || open === undefined) {
+    throw new TemplateError(template, `leaves the section "${open?.name ?? '?'}" open`);
+  }
+  for (const name of requiredVariables(scope)) {
+    if (!topLevel.has(name)) {
+      throw new TemplateError(template, `must contain {{${name}}} outside any section`);
+    }
+  }
+  return open.parts;
+}
