@@ -111,6 +111,8 @@ export function blockDisposableEmails(
 export function blockDisposableEmailsFromEnv(
   env: Env,
 ): Pick<BlockDisposableEmailsOptions, 'allow'> | undefined {
+  // Read (and so checked) even while the rule is off: a bad value fails the cold start either way.
+  const allow = readDomainEntries(env, 'DISPOSABLE_EMAIL_ALLOW');
   if (!readBoolean(env, 'BLOCK_DISPOSABLE_EMAILS', false)) return undefined;
-  return { allow: readDomainEntries(env, 'DISPOSABLE_EMAIL_ALLOW') };
+  return { allow };
 }

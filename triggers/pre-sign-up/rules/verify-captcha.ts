@@ -525,9 +525,10 @@ function readMinScore(env: Env): number {
  */
 export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined {
   const provider = readChoice(env, 'CAPTCHA_PROVIDER', ['none', ...providers], 'none');
-  if (provider === 'none') return undefined;
+  // Every setting is read (and so checked) even while captcha is off: a bad value fails the cold start
+  // either way, rather than waiting for the day the provider is switched on.
   const secret = secretSourceFromEnv(env, 'CAPTCHA_SECRET');
-  if (secret === undefined) {
+  if (secret === undefined && provider !== 'none') {
     throw new ConfigurationError(
       'CAPTCHA_SECRET',
       `set (or CAPTCHA_SECRET_SSM_PARAMETER or CAPTCHA_SECRET_ARN) when CAPTCHA_PROVIDER is ${provider}`,
@@ -552,6 +553,8 @@ export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined 
   if (expectedAction !== '' && provider === CaptchaProvider.Hcaptcha) {
     throw new ConfigurationError('CAPTCHA_EXPECTED_ACTION', 'unset for hcaptcha (its reply has no action)');
   }
+  const minScore = readMinScore(env);
+  if (provider === 'none' || secret === undefined) return undefined;
   return {
     options: {
       provider,
@@ -560,7 +563,7 @@ export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined 
       failOpen,
       expectedHostnames,
       ...(expectedAction === '' ? {} : { expectedAction }),
-      minScore: readMinScore(env),
+      minScore,
     },
     dependencies: { secret },
   };

@@ -254,6 +254,17 @@ describe('Rule: blockDisposableEmails (options checked at construction)', () => 
 });
 
 describe('Rule: blockDisposableEmailsFromEnv', () => {
+  it('checks DISPOSABLE_EMAIL_ALLOW even while the rule is off', () => {
+    // Prepare
+    const env = { BLOCK_DISPOSABLE_EMAILS: 'false', DISPOSABLE_EMAIL_ALLOW: 'not a domain' };
+
+    // Act
+    const read = () => blockDisposableEmailsFromEnv(env);
+
+    // Assess
+    expect(read).toThrow(expect.objectContaining({ variable: 'DISPOSABLE_EMAIL_ALLOW' }));
+  });
+
   it.each([
     ['unset', {}],
     ['false', { BLOCK_DISPOSABLE_EMAILS: 'false', DISPOSABLE_EMAIL_ALLOW: 'mailinator.com' }],

@@ -140,6 +140,17 @@ describe('Rule: verifyCaptcha (construction)', () => {
 });
 
 describe('Rule: verifyCaptchaFromEnv', () => {
+  it('checks its settings even while captcha is off, so a bad value fails the cold start today', () => {
+    // Prepare
+    const environment = { CAPTCHA_PROVIDER: 'none', CAPTCHA_TIMEOUT_MS: '9000' };
+
+    // Act
+    const read = () => verifyCaptchaFromEnv(environment);
+
+    // Assess
+    expect(read).toThrow(expect.objectContaining({ variable: 'CAPTCHA_TIMEOUT_MS' }));
+  });
+
   it.each([
     ['unset', {}],
     ['none', { CAPTCHA_PROVIDER: 'none', CAPTCHA_SECRET: secretValue }],
