@@ -43,9 +43,9 @@ describe('Shared: lazyCognitoClient', () => {
     ]);
   });
 
-  it('falls back to fallbackRegion when the event carries no well-formed Region', async () => {
+  it('falls back to the configured region when the event carries no well-formed Region', async () => {
     // Prepare
-    const cognito = lazyCognitoClient({ fallbackRegion: 'ap-southeast-2' });
+    const cognito = lazyCognitoClient({ region: 'ap-southeast-2' });
 
     // Act
     const client = await cognito('');
@@ -99,7 +99,7 @@ describe('Shared: lazyCognitoClient', () => {
     ['a zero connection timeout', { connectionTimeoutMs: 0 }],
     ["a request timeout beyond Cognito's 5 s", { requestTimeoutMs: 6000 }],
     ['four attempts', { maxAttempts: 4 }],
-    ['a malformed fallback Region', { fallbackRegion: 'Europe' }],
+    ['a malformed fallback Region', { region: 'Europe' }],
     ['an endpoint that is not a URL', { endpoint: 'localhost:4566' }],
   ])('throws TypeError for %s', (_label, options) => {
     // Prepare

@@ -1,0 +1,143 @@
+/**
+ * What every AWS SDK client of the triggers shares: created lazily on first use (never at module scope, so a
+ * function whose rules never call a service pays nothing at cold start), memoised per Region for the life of
+ * the execution environment (warm invocations reuse its keep-alive connections), with explicit connection
+ * and request timeouts and bounded retries. Every call is bounded twice: by these timeouts and by the
+ * caller's `AbortSignal`, which fires at the invocation deadline (contract §6: Cognito waits 5 s).
+ */
+import { ConfigurationError, SignUpFault } from './errors.js';
+
+/** Options of {@link lazyAwsClient}, the same for every service. */
+export type AwsClientOptions<Credentials = unknown> = {
+  /** How long opening the TCP/TLS connection may take. */
+  connectionTimeoutMs?: number;
+  /** How long one request may take from sending to the whole answer; a breach throws `TimeoutError`. */
+  requestTimeoutMs?: number;
+  /** Attempts per call, the first included (the SDK retries throttling and 5xx answers with back-off). */
+  maxAttempts?: number;
+  /**
+   * The Region when the caller names none or a malformed one (a Cognito event's `region` is preferred for
+   * the pool); `AWS_REGION`, read on first use, when unset.
+   */
+  region?: string;
+  /** Another endpoint (a local server); the SDK also reads `AWS_ENDPOINT_URL_<SERVICE>` itself. */
+  endpoint?: string;
+  /** Fixed credentials, for a local server only; the Lambda role's credentials otherwise. */
+  credentials?: Credentials;
+};
+
+/** How far a client's options may go: a trigger's clients must fit Cognito's 5 s, a CLI's need not. */
+export type AwsClientLimits = { maxTimeoutMs: number; maxAttempts: number };
+
+/** The configuration handed to the SDK client's constructor. */
+export type AwsClientConfig<Credentials = unknown> = {
+  region: string;
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
+  endpoint?: string;
+  credentials?: Credentials;
+};
+
+/** Gives the client for a Region (or the configured one), building it on the first call for that Region. */
+export type AwsClientProvider<Client> = (region?: string) => Promise<Client>;
+
+/** Two attempts of at most 1.5 s each leave room in Cognito's 5 s for the rest of the invocation. */
+export const triggerClientDefaults = { connectionTimeoutMs: 1000, requestTimeoutMs: 1500, maxAttempts: 2 };
+
+/** A trigger's clients: nothing may outlive Cognito's 5 s wait. */
+export const triggerClientLimits: AwsClientLimits = { maxTimeoutMs: 5000, maxAttempts: 3 };
+
+// Commercial, GovCloud, China and ISO partitions: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+function checkWhole(name: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be a whole number from ${min} to ${max}`);
+  }
+}
+
+/** Whether `value` is an AWS Region name such as `us-east-1`. */
+export function isRegion(value: unknown): value is string {
+  return typeof value === 'string' && REGION.test(value);
+}
+
+/**
+ * A memoised, lazily created SDK client. Options are checked here, once, at cold start; `construct` (which
+ * loads the SDK module and calls its constructor) runs on the first call for a Region. A failed construction
+ * is not cached: the next call tries again.
+ *
+ * @example
+ * const dynamodb = lazyAwsClient({ requestTimeoutMs: 1000 }, async (config) => {
+ *   const { DynamoDBClient } = await loadDynamoDbSdk();
+ *   return new DynamoDBClient(config);
+ * });
+ * const client = await dynamodb(); // built now, reused afterwards
+ */
+export function lazyAwsClient<Client, Credentials>(
+  options: AwsClientOptions<Credentials>,
+  construct: (config: AwsClientConfig<Credentials>) => Promise<Client>,
+  limits: AwsClientLimits = triggerClientLimits,
+): AwsClientProvider<Client> {
+  const settings = { ...triggerClientDefaults, ...options };
+  checkWhole('connectionTimeoutMs', settings.connectionTimeoutMs, 1, limits.maxTimeoutMs);
+  checkWhole('requestTimeoutMs', settings.requestTimeoutMs, 1, limits.maxTimeoutMs);
+  checkWhole('maxAttempts', settings.maxAttempts, 1, limits.maxAttempts);
+  if (settings.region !== undefined && !isRegion(settings.region)) {
+    throw new TypeError('region must be an AWS Region such as us-east-1');
+  }
+  if (settings.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(settings.endpoint)) {
+    throw new TypeError('endpoint must be an http(s) URL');
+  }
+  const clients = new Map<string, Promise<Client>>();
+
+  return function awsClient(preferredRegion?: string): Promise<Client> {
+    // The Region is checked synchronously, so a missing one fails before anything is loaded.
+    const region = regionFor(preferredRegion, settings.region);
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = construct({
+        region,
+        maxAttempts: settings.maxAttempts,
+        // NodeHttpHandler options, passed through: the SDK builds its handler from them. Without
+        // throwOnRequestTimeout a breached requestTimeout is only a logged warning.
+        requestHandler: {
+          connectionTimeout: settings.connectionTimeoutMs,
+          requestTimeout: settings.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
+        ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+        ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
+      }).catch((error: unknown) => {
+        clients.delete(region);
+        throw error;
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
+function regionFor(preferred: string | undefined, configured: string | undefined): string {
+  if (isRegion(preferred)) return preferred;
+  const fallback = configured ?? process.env.AWS_REGION;
+  if (isRegion(fallback)) return fallback;
+  throw new ConfigurationError('AWS_REGION', 'an AWS Region such as us-east-1');
+}
+
+/**
+ * An AWS API call failed, did not answer in time, or was refused. Names the operation and the error class
+ * only, never the SDK's message: a validation error may quote its input (an email filter, an item).
+ */
+export class AwsRequestError extends SignUpFault {
+  public readonly operation: string;
+  /** The SDK's error name (`TooManyRequestsException`, `TimeoutError`, `AbortError`, …) or a service code. */
+  public readonly errorName: string;
+
+  public constructor(operation: string, cause: unknown, errorName?: string) {
+    const name = errorName ?? (cause instanceof Error ? cause.name : typeof cause);
+    super(`${operation} failed: ${name}`, { cause });
+    this.name = 'AwsRequestError';
+    this.operation = operation;
+    this.errorName = name;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The EventBridge client post confirmation publishes with, created lazily on first use and bounded as every
+ * client is (shared/aws-client.ts): a function whose configuration publishes nothing never loads the SDK.
+ */
+import type { EventBridgeClient, EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
+import {
+  type AwsClientOptions,
+  type AwsClientProvider,
+  AwsRequestError,
+  lazyAwsClient,
+} from './aws-client.js';
+import { loadExternalModule } from './load-external-module.js';
+
+/** The EventBridge SDK module, loaded on first use. */
+export type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
+
+/** Gives the one client of the function (the bus's Region is the function's own). */
+export type EventBridgeClientProvider = AwsClientProvider<EventBridgeClient>;
+
+let sdk: Promise<EventBridgeSdk> | undefined;
+
+/** Loads the EventBridge SDK module the first time it is needed (see load-external-module.ts). */
+export function loadEventBridgeSdk(): Promise<EventBridgeSdk> {
+  sdk ??= loadExternalModule<EventBridgeSdk>('@aws-sdk/client-eventbridge');
+  return sdk;
+}
+
+/** Options of {@link lazyEventBridgeClient}. */
+export type EventBridgeClientOptions = AwsClientOptions<EventBridgeClientConfig['credentials']>;
+
+/**
+ * A memoised, lazily created {@link EventBridgeClient}.
+ *
+ * @example
+ * const eventBridge = lazyEventBridgeClient({ requestTimeoutMs: 1000 });
+ * const client = await eventBridge(); // built now, reused afterwards
+ */
+export function lazyEventBridgeClient(options: EventBridgeClientOptions = {}): EventBridgeClientProvider {
+  return lazyAwsClient(options, async (config) => {
+    const { EventBridgeClient } = await loadEventBridgeSdk();
+    return new EventBridgeClient(config);
+  });
+}
+
+/** The one client of the function, built on the first publish. */
+export const defaultEventBridgeClient: EventBridgeClientProvider = lazyEventBridgeClient();
+
+/** An EventBridge call failed, did not answer in time, or refused an entry (`errorName` is its `ErrorCode`). */
+export class EventBridgeRequestError extends AwsRequestError {
+  public constructor(operation: string, cause: unknown, errorName?: string) {
+    super(operation, cause, errorName);
+    this.name = 'EventBridgeRequestError';
+  }
+}
