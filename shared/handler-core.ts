@@ -296,16 +296,13 @@ export function coreOptionsFromEnv(
 }
 
 /**
- * The rule built from `options`, or no rule when its configuration says it is off (`undefined`), so a
- * handler's rule list can be written as one ordered table.
+ * The rule (or action) built from `options`, or none when its configuration says it is off (`undefined`),
+ * so a handler's rule list can be written as one ordered table.
  *
  * @example
  * rules: [...optionalRule(restrictEmailDomainsFromEnv(process.env), restrictEmailDomains)]
  */
-export function optionalRule<O, E extends SignUpTriggerEvent>(
-  options: O | undefined,
-  factory: (options: O) => Rule<E>,
-): Rule<E>[] {
+export function optionalRule<O, R>(options: O | undefined, factory: (options: O) => R): R[] {
   return options === undefined ? [] : [factory(options)];
 }
 

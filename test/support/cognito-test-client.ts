@@ -1,3 +1,4 @@
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 /**
  * For the tests of the code that calls Cognito: the local Cognito API (test/support/cognito-idp-server.ts)
  * started and stopped around a suite, a client getter pointed at it, and one that must never be asked.
@@ -61,4 +62,24 @@ export function noCognito() {
   return vi.fn((): never => {
     throw new Error('Test: the rule asked for a Cognito client');
   });
+}
+
+/** One call a {@link recordingCognito} client received. */
+export type SentCall = { input: Record<string, unknown>; abortSignal: AbortSignal | undefined };
+
+/** A Cognito client getter whose client records each call and answers with `answer` (success by default). */
+export function recordingCognito(
+  answer: (input: Record<string, unknown>) => Promise<unknown> = async () => ({}),
+) {
+  const calls: SentCall[] = [];
+  const client = {
+    send: vi.fn(
+      async (command: { input: Record<string, unknown> }, options?: { abortSignal?: AbortSignal }) => {
+        calls.push({ input: command.input, abortSignal: options?.abortSignal });
+        return answer(command.input);
+      },
+    ),
+  };
+  const cognito = vi.fn(async (_region?: string) => client as unknown as CognitoIdentityProviderClient);
+  return { cognito, calls, groupsAdded: () => calls.map((call) => call.input.GroupName) };
 }

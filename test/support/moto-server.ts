@@ -8,8 +8,9 @@
  *
  * Point the SDK at `server.endpoint`, and give it dummy credentials ({@link motoCredentialsEnv}).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
+import { stopChild } from './child-process.js';
 
 /** The Python interpreter; `MOTO_PYTHON` overrides it (a virtualenv, `python3.12`). */
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
@@ -66,19 +67,6 @@ export type MotoServer = {
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
 };
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    force.unref();
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * Starts `python3 -m moto.server` on 127.0.0.1 and a free port (`-p 0`: werkzeug binds, then prints the

@@ -1,0 +1,216 @@
+/**
+ * `npm run replay:failures -- (--queue-url <url> | --file <messages.json>) --env-vars <file> [--max <n>]
+ * [--endpoint-url <url>]`
+ *
+ * Replays post confirmation onboardings that did not complete: reads the failure queue's messages (from
+ * SQS, or from a JSON file such as the output of `aws sqs receive-message`), runs each event again through
+ * the built `PostConfirmationFunction` bundle, and deletes each message whose replay now succeeds. Every
+ * action is idempotent, so a replay completes what is missing and repeats nothing that was done.
+ *
+ * The configuration is the deployed function's, given as a SAM `--env-vars` file (PROFILE_TABLE, DEFAULT_GROUPS,
+ * EVENT_BUS_NAME, …); there is no default, since replaying under another configuration would run fewer
+ * actions and delete a message whose onboarding is still incomplete. For the same reason a message whose
+ * failed actions are off in that configuration is kept, not replayed.
+ *
+ * The function runs with `POST_CONFIRMATION_STRICT=true` (a failure is an error, so it is seen here) and
+ * without a failure queue (a failed replay keeps its message instead of adding a copy). It gets the caller's
+ * AWS credentials, Region and `AWS_ENDPOINT_URL*` variables. A message whose replay fails stays in the queue
+ * and becomes visible again after its visibility timeout. Last line: `N replayed, N failed`; exit 1 on failure.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildFunctions } from '../harness/build-functions.js';
+import { bundleInvoker } from '../harness/bundle-invoker.js';
+import { readJsonFile } from '../harness/fixtures.js';
+import { applyEnvVars, functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { lazySqsClient, loadSqsSdk } from '../shared/sqs-client.js';
+import { parseFailureMessage } from '../triggers/post-confirmation/failure-queue.js';
+import { onboardingFromEnv } from '../triggers/post-confirmation/onboarding-from-env.js';
+import { runMain } from './run-main.js';
+
+const USAGE = `Usage: npm run replay:failures -- (--queue-url <url> | --file <messages.json>) [options]
+
+Runs the post confirmation events of the failure queue again through the built PostConfirmationFunction and
+deletes each message whose replay succeeds.
+
+Options:
+  --queue-url <url>       the failure queue (FAILURE_QUEUE_URL); messages are received from it and deleted
+  --file <file>           a JSON file of messages: an array, or {"Messages": [...]} as aws sqs receive-message
+                          prints; each an SQS message ({"Body", "ReceiptHandle"}) or a message body. With
+                          --queue-url too, messages with a ReceiptHandle are deleted once replayed
+  --env-vars <file>       SAM --env-vars file with the deployed function's configuration (required):
+                          {"PostConfirmationFunction": {"PROFILE_TABLE": "...", "DEFAULT_GROUPS": "..."}}
+  --max <n>               replay at most n messages (default 100)
+  --endpoint-url <url>    SQS endpoint (a local server); the function reads AWS_ENDPOINT_URL_* itself
+  -h, --help              show this help`;
+
+const FUNCTION = 'PostConfirmationFunction';
+
+// What the replayed function inherits from the caller: credentials, Region, endpoints, config files.
+const PASSED_THROUGH =
+  /^(?:AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|REGION|DEFAULT_REGION|CONFIG_FILE|SHARED_CREDENTIALS_FILE|EC2_METADATA_DISABLED|ENDPOINT_URL(?:_\w+)?)|HOME)$/;
+
+/** One message to replay: its body and, when it came from SQS, what deletes it. */
+type QueuedMessage = { body: string; receiptHandle?: string; label: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function messagesFromFile(path: string): QueuedMessage[] {
+  const parsed: unknown = readJsonFile(resolve(path));
+  const list = Array.isArray(parsed) ? parsed : isObject(parsed) ? parsed.Messages : undefined;
+  if (!Array.isArray(list)) throw new Error(`${path}: expected an array of messages or {"Messages": [...]}`);
+  return list.map((item: unknown, index) => {
+    const label = `${path}#${index}`;
+    if (isObject(item) && typeof item.Body === 'string') {
+      return {
+        body: item.Body,
+        label: typeof item.MessageId === 'string' ? item.MessageId : label,
+        ...(typeof item.ReceiptHandle === 'string' ? { receiptHandle: item.ReceiptHandle } : {}),
+      };
+    }
+    return { body: JSON.stringify(item), label };
+  });
+}
+
+function passedThroughEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => PASSED_THROUGH.test(entry[0]) && entry[1] !== undefined,
+    ),
+  );
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'queue-url': { type: 'string' },
+      file: { type: 'string' },
+      'env-vars': { type: 'string' },
+      max: { type: 'string', default: '100' },
+      'endpoint-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const queueUrl = values['queue-url'];
+  const max = Number(values.max);
+  if (
+    (queueUrl === undefined && values.file === undefined) ||
+    values['env-vars'] === undefined ||
+    !Number.isSafeInteger(max) ||
+    max < 1
+  ) {
+    console.error(USAGE);
+    return 2;
+  }
+  const sqs = lazySqsClient(
+    {
+      requestTimeoutMs: 10_000,
+      connectionTimeoutMs: 3000,
+      maxAttempts: 3,
+      ...(values['endpoint-url'] === undefined ? {} : { endpoint: values['endpoint-url'] }),
+    },
+    // A command-line tool is not inside Cognito's 5 s.
+    { maxTimeoutMs: 30_000, maxAttempts: 5 },
+  );
+
+  async function receive(url: string): Promise<QueuedMessage[]> {
+    const [client, { ReceiveMessageCommand }] = await Promise.all([sqs(), loadSqsSdk()]);
+    const received: QueuedMessage[] = [];
+    while (received.length < max) {
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(10, max - received.length),
+          WaitTimeSeconds: 1,
+          // Long enough to replay the batch; a message that fails comes back after it.
+          VisibilityTimeout: 300,
+        }),
+      );
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        received.push({
+          body: message.Body ?? '',
+          label: message.MessageId ?? '(no id)',
+          ...(message.ReceiptHandle === undefined ? {} : { receiptHandle: message.ReceiptHandle }),
+        });
+      }
+    }
+    return received;
+  }
+
+  async function remove(url: string, receiptHandle: string): Promise<void> {
+    const [client, { DeleteMessageCommand }] = await Promise.all([sqs(), loadSqsSdk()]);
+    await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receiptHandle }));
+  }
+
+  const messages = (
+    values.file === undefined ? await receive(queueUrl ?? '') : messagesFromFile(values.file)
+  ).slice(0, max);
+  if (messages.length === 0) {
+    console.log('No messages to replay.\n0 replayed, 0 failed');
+    return 0;
+  }
+
+  const spec = functionByLogicalId(loadTemplate(), FUNCTION);
+  const envVars = readJsonFile(resolve(values['env-vars']));
+  const [built] = await buildFunctions({ functions: [FUNCTION] });
+  if (built === undefined) throw new Error(`${FUNCTION} was not built`);
+  const environment = {
+    ...applyEnvVars(spec, envVars),
+    ...passedThroughEnvironment(),
+    POST_CONFIRMATION_STRICT: 'true',
+    FAILURE_QUEUE_URL: '',
+  };
+  const enabled = new Set(onboardingFromEnv(environment).actions.map((action) => action.name));
+  const invoker = bundleInvoker({
+    bundlePath: built.bundlePath,
+    exportName: spec.exportName,
+    environment,
+    functionName: FUNCTION,
+    memoryMb: spec.memoryMb,
+  });
+
+  let replayed = 0;
+  let failed = 0;
+  try {
+    for (const message of messages) {
+      let outcome: string;
+      try {
+        const { event, failedActions } = parseFailureMessage(message.body);
+        const off = failedActions.map((failed) => failed.action).filter((action) => !enabled.has(action));
+        if (off.length > 0) throw new Error(`${off.join(', ')} off in the --env-vars configuration`);
+        const result = await invoker.invoke(event, spec.timeoutSeconds * 1000);
+        if (result.kind === 'returned') {
+          if (queueUrl !== undefined && message.receiptHandle !== undefined) {
+            await remove(queueUrl, message.receiptHandle);
+            outcome = 'replayed, deleted';
+          } else {
+            outcome = 'replayed';
+          }
+          replayed += 1;
+          console.log(
+            `OK      ${message.label} (${failedActions.map((f) => f.action).join(', ')}): ${outcome}`,
+          );
+          continue;
+        }
+        outcome = result.kind === 'threw' ? `${result.errorType}: ${result.errorMessage}` : 'timed out';
+      } catch (error) {
+        outcome = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+      failed += 1;
+      console.log(`FAILED  ${message.label}: ${outcome} (kept)`);
+    }
+  } finally {
+    await invoker.close();
+  }
+  console.log(`${replayed} replayed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+runMain(main);

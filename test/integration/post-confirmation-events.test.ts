@@ -1,0 +1,351 @@
+/**
+ * Post confirmation's EventBridge and SQS calls against moto's server on loopback: the `UserConfirmed` event
+ * is read back from a queue that a bus rule targets, the failure queue message is read back from its queue,
+ * and with a hanging action the handler still replies within its budget with the event in the failure queue.
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
+import { EventBridgeRequestError, lazyEventBridgeClient } from '../../shared/eventbridge-client.js';
+import { createTriggerHandler } from '../../shared/handler-core.js';
+import { parsePostConfirmationEvent } from '../../shared/parse-event.js';
+import { lazySqsClient } from '../../shared/sqs-client.js';
+import {
+  publishUserConfirmed,
+  userConfirmedEventId,
+} from '../../triggers/post-confirmation/actions/publish-user-confirmed.js';
+import {
+  type FailureMessage,
+  parseFailureMessage,
+  sqsFailureQueue,
+} from '../../triggers/post-confirmation/failure-queue.js';
+import type { OnboardingAction } from '../../triggers/post-confirmation/onboarding-action.js';
+import { runOnboarding } from '../../triggers/post-confirmation/run-onboarding.js';
+import { lambdaContext, postConfirmationEvent, ruleContext, testSub } from '../support/builders.js';
+import { spyLogger } from '../support/logger-spies.js';
+import {
+  describeWithMoto,
+  type MotoServer,
+  motoCredentialsEnv,
+  startMotoServer,
+} from '../support/moto-server.js';
+import { rejectionOf } from '../support/outcomes.js';
+import { runCli } from '../unit/cli/run-cli.js';
+
+const BUS = 'sign-up-events';
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+describeWithMoto('Trigger: post-confirmation events and failure queue against AWS APIs (moto)', () => {
+  let moto: MotoServer;
+  let sqs: SQSClient;
+  let confirmedQueueUrl: string;
+  let failureQueueUrl: string;
+
+  async function drain(queueUrl: string): Promise<Message[]> {
+    const messages: Message[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (Messages.length === 0) break;
+      messages.push(...Messages);
+    }
+    return messages;
+  }
+
+  function clients() {
+    return {
+      eventBridge: lazyEventBridgeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+      sqs: lazySqsClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+    };
+  }
+
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
+    sqs = new SQSClient(config);
+    const eventBridge = new EventBridgeClient(config);
+    confirmedQueueUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: 'user-confirmed' }))).QueueUrl ?? '';
+    failureQueueUrl =
+      (await sqs.send(new CreateQueueCommand({ QueueName: 'post-confirmation-failures' }))).QueueUrl ?? '';
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: confirmedQueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
+    await eventBridge.send(
+      new PutRuleCommand({
+        Name: 'user-confirmed-to-queue',
+        EventBusName: BUS,
+        EventPattern: JSON.stringify({ source: ['cognito-sign-up'], 'detail-type': ['UserConfirmed'] }),
+      }),
+    );
+    await eventBridge.send(
+      new PutTargetsCommand({
+        Rule: 'user-confirmed-to-queue',
+        EventBusName: BUS,
+        Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it('publishes UserConfirmed with the deterministic event id, read back through a bus rule', async () => {
+    // Prepare
+    const action = publishUserConfirmed({ eventBusName: BUS }, { eventBridge: clients().eventBridge });
+    const event = postConfirmationEvent();
+
+    // Act
+    const outcome = await action(event, ruleContext());
+    const delivered = (await drain(confirmedQueueUrl)).map(
+      (message) => JSON.parse(message.Body ?? '{}') as Record<string, unknown>,
+    );
+
+    // Assess
+    expect({ outcome, delivered }).toEqual({
+      outcome: 'done',
+      delivered: [
+        expect.objectContaining({
+          source: 'cognito-sign-up',
+          'detail-type': 'UserConfirmed',
+          detail: {
+            eventId: userConfirmedEventId(event.userPoolId, testSub),
+            sub: testSub,
+            userPoolId: event.userPoolId,
+            clientId: event.callerContext.clientId,
+            triggerSource: 'PostConfirmation_ConfirmSignUp',
+            time: expect.any(String),
+          },
+        }),
+      ],
+    });
+  });
+
+  it('gives a replayed publication the same event id', async () => {
+    // Prepare
+    const action = publishUserConfirmed({ eventBusName: BUS }, { eventBridge: clients().eventBridge });
+
+    // Act
+    await action(postConfirmationEvent(), ruleContext());
+    await action(postConfirmationEvent(), ruleContext());
+    const ids = (await drain(confirmedQueueUrl)).map(
+      (message) => (JSON.parse(message.Body ?? '{}') as { detail: { eventId: string } }).detail.eventId,
+    );
+
+    // Assess
+    expect(new Set(ids)).toEqual(new Set([userConfirmedEventId('us-east-1_EXAMPLE', testSub)]));
+  });
+
+  it('raises EventBridgeRequestError for a bus that does not exist', async () => {
+    // Prepare
+    const action = publishUserConfirmed(
+      { eventBusName: 'no-such-bus' },
+      { eventBridge: clients().eventBridge },
+    );
+
+    // Act
+    const error = await rejectionOf(() => action(postConfirmationEvent(), ruleContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventBridgeRequestError);
+  });
+
+  it('puts a failure message on the queue that reads back as it was sent', async () => {
+    // Prepare
+    const queue = sqsFailureQueue({ queueUrl: failureQueueUrl }, { sqs: clients().sqs });
+    const event = postConfirmationEvent();
+    const message: FailureMessage = {
+      kind: 'PostConfirmationFailure',
+      version: 1,
+      eventId: userConfirmedEventId(event.userPoolId, testSub),
+      failedActions: [{ action: 'writeProfile', errorName: 'DeadlineExceededError' }],
+      failedAt: '2026-01-01T00:00:00.000Z',
+      requestId: 'request-1',
+      complete: true,
+      event,
+    };
+
+    // Act
+    await queue(message, { deadline: Date.now() + 3000, signal: AbortSignal.timeout(3000) });
+    const bodies = (await drain(failureQueueUrl)).map((received) => parseFailureMessage(received.Body ?? ''));
+
+    // Assess
+    expect(bodies).toEqual([message]);
+  });
+
+  it('replies within the budget when an action hangs, with the event published and in the failure queue', async () => {
+    // Prepare
+    const { eventBridge, sqs: sqsProvider } = clients();
+    const hangs: OnboardingAction = function hangs() {
+      return new Promise<never>(() => {});
+    };
+    const budgetMs = 2500;
+    const handler = createTriggerHandler({
+      trigger: 'PostConfirmation',
+      parse: parsePostConfirmationEvent,
+      rules: [
+        runOnboarding(
+          { failureQueueReserveMs: 1000 },
+          {
+            actions: [hangs, publishUserConfirmed({ eventBusName: BUS }, { eventBridge })],
+            failureQueue: sqsFailureQueue({ queueUrl: failureQueueUrl }, { sqs: sqsProvider }),
+            logger: spyLogger(),
+          },
+        ),
+      ],
+      logger: spyLogger(),
+      budgetMs,
+    });
+    const started = performance.now();
+
+    // Act
+    await handler(postConfirmationEvent(), lambdaContext({ functionName: 'PostConfirmationFunction' }));
+    const elapsed = performance.now() - started;
+    const failures = (await drain(failureQueueUrl)).map((received) =>
+      parseFailureMessage(received.Body ?? ''),
+    );
+    const published = await drain(confirmedQueueUrl);
+
+    // Assess
+    expect({
+      withinBudget: elapsed < budgetMs,
+      failed: failures.map((failure) => failure.failedActions),
+      published: published.length,
+    }).toEqual({
+      withinBudget: true,
+      failed: [[{ action: 'hangs', errorName: 'DeadlineExceededError' }]],
+      published: 1,
+    });
+  });
+  it('the replay:failures CLI replays each queued event through the built function and deletes it', async () => {
+    // Prepare
+    const scratch = mkdtempSync(join(tmpdir(), 'replay-failures-'));
+    const envVars = join(scratch, 'env.json');
+    writeFileSync(envVars, JSON.stringify({ PostConfirmationFunction: { EVENT_BUS_NAME: BUS } }));
+    for (const [name, value] of Object.entries({ ...motoCredentialsEnv, AWS_ENDPOINT_URL: moto.endpoint })) {
+      vi.stubEnv(name, value);
+    }
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+      rmSync(scratch, { recursive: true, force: true });
+    });
+    const event = postConfirmationEvent();
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: failureQueueUrl,
+        MessageBody: JSON.stringify({
+          kind: 'PostConfirmationFailure',
+          version: 1,
+          eventId: userConfirmedEventId(event.userPoolId, testSub),
+          failedActions: [{ action: 'publishUserConfirmed', errorName: 'EventBridgeRequestError' }],
+          failedAt: '2026-01-01T00:00:00.000Z',
+          requestId: 'request-1',
+          complete: true,
+          event,
+        } satisfies FailureMessage),
+      }),
+    );
+
+    // Act
+    const run = runCli('replay-failures', [
+      '--queue-url',
+      failureQueueUrl,
+      '--endpoint-url',
+      moto.endpoint,
+      '--env-vars',
+      envVars,
+    ]);
+    const left = await drain(failureQueueUrl);
+    await drain(confirmedQueueUrl);
+
+    // Assess
+    expect({ status: run.status, last: run.stdout.trim().split('\n').at(-1), left: left.length }).toEqual({
+      status: 0,
+      last: '1 replayed, 0 failed',
+      left: 0,
+    });
+  });
+
+  it('the replay:failures CLI keeps a message it cannot read and exits 1', () => {
+    // Prepare
+    const scratch = mkdtempSync(join(tmpdir(), 'replay-failures-'));
+    const file = join(scratch, 'messages.json');
+    const envVars = join(scratch, 'env.json');
+    writeFileSync(file, JSON.stringify({ Messages: [{ MessageId: 'm-1', Body: '{"kind":"Other"}' }] }));
+    writeFileSync(envVars, JSON.stringify({ PostConfirmationFunction: { EVENT_BUS_NAME: BUS } }));
+
+    // Act
+    const run = runCli('replay-failures', ['--file', file, '--env-vars', envVars]);
+    rmSync(scratch, { recursive: true, force: true });
+
+    // Assess
+    expect({ status: run.status, last: run.stdout.trim().split('\n').at(-1) }).toEqual({
+      status: 1,
+      last: '0 replayed, 1 failed',
+    });
+  });
+
+  it('the replay:failures CLI keeps a message whose failed action is off in the given configuration', () => {
+    // Prepare
+    const scratch = mkdtempSync(join(tmpdir(), 'replay-failures-'));
+    const file = join(scratch, 'messages.json');
+    const envVars = join(scratch, 'env.json');
+    const body: FailureMessage = {
+      kind: 'PostConfirmationFailure',
+      version: 1,
+      eventId: null,
+      failedActions: [{ action: 'writeProfile', errorName: 'DynamoDbRequestError' }],
+      failedAt: '2026-01-01T00:00:00.000Z',
+      requestId: 'request-1',
+      complete: true,
+      event: postConfirmationEvent(),
+    };
+    writeFileSync(file, JSON.stringify([{ MessageId: 'm-2', Body: JSON.stringify(body) }]));
+    // PROFILE_TABLE empty: replaying would run no profile write and call the onboarding complete.
+    writeFileSync(
+      envVars,
+      JSON.stringify({ PostConfirmationFunction: { EVENT_BUS_NAME: BUS, PROFILE_TABLE: '' } }),
+    );
+
+    // Act
+    const run = runCli('replay-failures', ['--file', file, '--env-vars', envVars]);
+    rmSync(scratch, { recursive: true, force: true });
+
+    // Assess
+    expect({
+      status: run.status,
+      kept: run.stdout.includes('writeProfile off in the --env-vars configuration (kept)'),
+      last: run.stdout.trim().split('\n').at(-1),
+    }).toEqual({ status: 1, kept: true, last: '0 replayed, 1 failed' });
+  });
+
+  it('the replay:failures CLI refuses to run without --env-vars', () => {
+    // Act
+    const run = runCli('replay-failures', ['--queue-url', failureQueueUrl]);
+
+    // Assess
+    expect({ status: run.status, usage: run.stderr.includes('--env-vars') }).toEqual({
+      status: 2,
+      usage: true,
+    });
+  });
+});

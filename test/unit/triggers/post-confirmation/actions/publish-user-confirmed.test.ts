@@ -1,0 +1,165 @@
+/**
+ * Faults moto cannot produce (throttling past the retries, a partial `FailedEntryCount`), injected with
+ * aws-sdk-client-mock; the happy path runs against moto in test/integration/post-confirmation-events.test.ts.
+ */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, EventShapeError } from '../../../../../shared/errors.js';
+import { EventBridgeRequestError } from '../../../../../shared/eventbridge-client.js';
+import {
+  publishUserConfirmed,
+  publishUserConfirmedFromEnv,
+  userConfirmedEventId,
+} from '../../../../../triggers/post-confirmation/actions/publish-user-confirmed.js';
+import { postConfirmationEvent, ruleContext, testSub } from '../../../../support/builders.js';
+import { errorOf, rejectionOf } from '../../../../support/outcomes.js';
+
+function mockedAction() {
+  const client = new EventBridgeClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  const mock = mockClient(client);
+  const action = publishUserConfirmed(
+    { eventBusName: 'sign-up-events' },
+    { eventBridge: async () => client, clock: () => new Date('2026-01-01T00:00:00.000Z') },
+  );
+  return { action, mock };
+}
+
+describe('Rule: publishUserConfirmed', () => {
+  it('sends one UserConfirmed entry whose detail holds no email', async () => {
+    // Prepare
+    const { action, mock } = mockedAction();
+    mock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+
+    // Act
+    await action(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    const entry = mock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
+      eventId: userConfirmedEventId('us-east-1_EXAMPLE', testSub),
+      sub: testSub,
+      userPoolId: 'us-east-1_EXAMPLE',
+      clientId: '1example23456789abcdefghij',
+      triggerSource: 'PostConfirmation_ConfirmSignUp',
+      time: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('publishes clientId null for an admin confirmation (contract §1: CLIENT_ID_NOT_APPLICABLE)', async () => {
+    // Prepare
+    const { action, mock } = mockedAction();
+    mock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+
+    // Act
+    await action(
+      postConfirmationEvent({ callerContext: { clientId: 'CLIENT_ID_NOT_APPLICABLE' } }),
+      ruleContext(),
+    );
+
+    // Assess
+    const detail = mock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '{}';
+    expect(JSON.parse(detail).clientId).toBeNull();
+  });
+
+  it('treats a partial failure (FailedEntryCount > 0) as a fault naming the entry error', async () => {
+    // Prepare
+    const { action, mock } = mockedAction();
+    mock.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'internal' }],
+    });
+
+    // Act
+    const error = await rejectionOf(() => action(postConfirmationEvent(), ruleContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'EventBridgeRequestError', errorName: 'InternalFailure' });
+  });
+
+  it('raises EventBridgeRequestError when the call is throttled past its retries', async () => {
+    // Prepare
+    const { action, mock } = mockedAction();
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    mock.on(PutEventsCommand).rejects(throttled);
+
+    // Act
+    const error = await rejectionOf(() => action(postConfirmationEvent(), ruleContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventBridgeRequestError);
+  });
+
+  it('gives the same event id to every publication about one user', () => {
+    // Act
+    const ids = [
+      userConfirmedEventId('us-east-1_EXAMPLE', testSub),
+      userConfirmedEventId('us-east-1_EXAMPLE', testSub),
+    ];
+
+    // Assess
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('gives another user another event id', () => {
+    // Act
+    const one = userConfirmedEventId('us-east-1_EXAMPLE', testSub);
+    const other = userConfirmedEventId('us-east-1_OTHER', testSub);
+
+    // Assess
+    expect(one).not.toBe(other);
+  });
+
+  it('refuses an event without sub', async () => {
+    // Prepare
+    const { action } = mockedAction();
+    const event = postConfirmationEvent({ request: { userAttributes: { email_verified: 'true' } } });
+
+    // Act
+    const error = await rejectionOf(() => action(event, ruleContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(EventShapeError);
+  });
+
+  it('refuses an aws. source at construction', () => {
+    // Act
+    const error = errorOf(TypeError, () =>
+      publishUserConfirmed({ eventBusName: 'bus', source: 'aws.cognito' }),
+    );
+
+    // Assess
+    expect(error.message).toContain('aws.');
+  });
+});
+
+describe('Shared: publishUserConfirmedFromEnv', () => {
+  it('is off when EVENT_BUS_NAME is unset', () => {
+    // Act
+    const options = publishUserConfirmedFromEnv({});
+
+    // Assess
+    expect(options).toBeUndefined();
+  });
+
+  it('reads the bus and the default source', () => {
+    // Act
+    const options = publishUserConfirmedFromEnv({ EVENT_BUS_NAME: 'sign-up-events' });
+
+    // Assess
+    expect(options).toEqual({ eventBusName: 'sign-up-events', source: 'cognito-sign-up' });
+  });
+
+  it('refuses a malformed bus name', () => {
+    // Act
+    const error = errorOf(ConfigurationError, () =>
+      publishUserConfirmedFromEnv({ EVENT_BUS_NAME: 'bad bus!' }),
+    );
+
+    // Assess
+    expect(error.variable).toBe('EVENT_BUS_NAME');
+  });
+});

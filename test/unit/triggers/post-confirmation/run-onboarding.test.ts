@@ -1,0 +1,438 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError, SignUpFault, SignUpUnavailableError } from '../../../../shared/errors.js';
+import type { PostConfirmationEvent } from '../../../../shared/event-types.js';
+import { createTriggerHandler } from '../../../../shared/handler-core.js';
+import { parsePostConfirmationEvent } from '../../../../shared/parse-event.js';
+import { userConfirmedEventId } from '../../../../triggers/post-confirmation/actions/publish-user-confirmed.js';
+import type { FailureMessage, FailureQueue } from '../../../../triggers/post-confirmation/failure-queue.js';
+import type { OnboardingAction } from '../../../../triggers/post-confirmation/onboarding-action.js';
+import {
+  OnboardingIncompleteError,
+  type RunOnboardingOptions,
+  runOnboarding,
+  runOnboardingFromEnv,
+} from '../../../../triggers/post-confirmation/run-onboarding.js';
+import {
+  lambdaContext,
+  postConfirmationEvent,
+  ruleContext,
+  testEmail,
+  testSub,
+} from '../../../support/builders.js';
+import { everythingLogged, spyLogger } from '../../../support/logger-spies.js';
+import { errorOf, rejectionOf } from '../../../support/outcomes.js';
+
+/** A failure queue that keeps every message it is given. */
+function memoryQueue() {
+  const messages: FailureMessage[] = [];
+  const queue: FailureQueue = async (message) => {
+    messages.push(structuredClone(message));
+  };
+  return { queue, messages };
+}
+
+/** An action that records its calls and resolves `done`. */
+function recordingAction(name: string) {
+  const calls: PostConfirmationEvent[] = [];
+  const action: OnboardingAction = {
+    [name]: async (event: PostConfirmationEvent) => {
+      calls.push(event);
+      return 'done' as const;
+    },
+  }[name] as OnboardingAction;
+  return { action, calls };
+}
+
+const fails: OnboardingAction = async function fails() {
+  throw new SignUpFault('table unavailable');
+};
+const hangs: OnboardingAction = function hangs() {
+  return new Promise<never>(() => {});
+};
+
+function engine(actions: OnboardingAction[], options: RunOnboardingOptions = {}, queue?: FailureQueue) {
+  const logger = spyLogger();
+  const rule = runOnboarding(options, {
+    actions,
+    logger,
+    clock: () => new Date('2026-01-01T00:00:00.000Z'),
+    ...(queue === undefined ? {} : { failureQueue: queue }),
+  });
+  return { rule, logger };
+}
+
+describe('Rule: runOnboarding', () => {
+  it('runs every action on PostConfirmation_ConfirmSignUp', async () => {
+    // Prepare
+    const groups = recordingAction('addToGroups');
+    const profile = recordingAction('writeProfile');
+    const { rule } = engine([groups.action, profile.action]);
+
+    // Act
+    const outcome = await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    expect({ outcome, groups: groups.calls.length, profile: profile.calls.length }).toEqual({
+      outcome: 'pass',
+      groups: 1,
+      profile: 1,
+    });
+  });
+
+  it('runs the actions concurrently', async () => {
+    // Prepare: `first` only finishes once `second` has started, which a sequential run never reaches.
+    let secondStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    const first: OnboardingAction = async function first() {
+      await started;
+      return 'done';
+    };
+    const second: OnboardingAction = async function second() {
+      secondStarted();
+      return 'done';
+    };
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([first, second], {}, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext(600));
+
+    // Assess
+    expect(messages).toEqual([]);
+  });
+
+  it('only logs on PostConfirmation_ConfirmForgotPassword (contract §4: every password reset fires it)', async () => {
+    // Prepare
+    const groups = recordingAction('addToGroups');
+    const { rule, logger } = engine([groups.action]);
+
+    // Act
+    const outcome = await rule(
+      postConfirmationEvent({ triggerSource: 'PostConfirmation_ConfirmForgotPassword' }),
+      ruleContext(),
+    );
+
+    // Assess
+    expect({ outcome, calls: groups.calls.length, logged: logger.info.mock.calls[0] }).toEqual({
+      outcome: 'skipped',
+      calls: 0,
+      logged: ['onboarding skipped', { triggerSource: 'PostConfirmation_ConfirmForgotPassword' }],
+    });
+  });
+
+  it('onboards on a password reset when onPasswordReset is set', async () => {
+    // Prepare
+    const groups = recordingAction('addToGroups');
+    const { rule } = engine([groups.action], { onPasswordReset: true });
+
+    // Act
+    await rule(
+      postConfirmationEvent({ triggerSource: 'PostConfirmation_ConfirmForgotPassword' }),
+      ruleContext(),
+    );
+
+    // Assess
+    expect(groups.calls).toHaveLength(1);
+  });
+
+  it('sends the event and the failed actions to the failure queue without failing the call', async () => {
+    // Prepare
+    const groups = recordingAction('addToGroups');
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([groups.action, fails], {}, queue);
+    const event = postConfirmationEvent();
+
+    // Act
+    const outcome = await rule(event, ruleContext());
+
+    // Assess
+    expect({ outcome, messages }).toEqual({
+      outcome: 'pass',
+      messages: [
+        {
+          kind: 'PostConfirmationFailure',
+          version: 1,
+          eventId: userConfirmedEventId(event.userPoolId, testSub),
+          failedActions: [{ action: 'fails', errorName: 'SignUpFault' }],
+          failedAt: '2026-01-01T00:00:00.000Z',
+          requestId: lambdaContext().awsRequestId,
+          complete: true,
+          event,
+        },
+      ],
+    });
+  });
+
+  it('counts the failed actions in the onboarding log line', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const { rule, logger } = engine([fails, recordingAction('writeProfile').action], {}, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    const line = logger.info.mock.calls.find(([message]) => message === 'onboarding')?.[1];
+    expect(line).toMatchObject({ onboardingActionFailures: 1 });
+  });
+
+  it('throws SIGNUP_UNAVAILABLE in strict mode', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const { rule } = engine([fails], { strict: true }, queue);
+
+    // Act
+    const error = await rejectionOf(() => rule(postConfirmationEvent(), ruleContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SignUpUnavailableError);
+  });
+
+  it('queues the event in strict mode too, and says so in the cause', async () => {
+    // Prepare
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([fails], { strict: true }, queue);
+
+    // Act
+    const error = (await rejectionOf(() => rule(postConfirmationEvent(), ruleContext()))) as Error;
+
+    // Assess
+    expect({ cause: error.cause, queued: messages.length }).toEqual({
+      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: true }),
+      queued: 1,
+    });
+    expect(error.cause).toBeInstanceOf(OnboardingIncompleteError);
+  });
+
+  it('completes on a retry what a partial failure left undone', async () => {
+    // Prepare: idempotent fakes; the profile store fails once, then works.
+    const groups = new Set<string>();
+    const profiles = new Set<string>();
+    let profileFailures = 1;
+    const addToGroups: OnboardingAction = async function addToGroups(event) {
+      const key = event.request.userAttributes.sub ?? '';
+      if (groups.has(key)) return 'skipped';
+      groups.add(key);
+      return 'done';
+    };
+    const writeProfile: OnboardingAction = async function writeProfile(event) {
+      if (profileFailures-- > 0) throw new SignUpFault('throttled');
+      const key = event.request.userAttributes.sub ?? '';
+      if (profiles.has(key)) return 'skipped';
+      profiles.add(key);
+      return 'done';
+    };
+    const { queue, messages } = memoryQueue();
+    const { rule, logger } = engine([addToGroups, writeProfile], {}, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext());
+    await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    const lines = logger.info.mock.calls
+      .filter(([message]) => message === 'onboarding')
+      .map(([, line]) => line);
+    expect({
+      groups: groups.size,
+      profiles: profiles.size,
+      queued: messages.length,
+      second: lines[1],
+    }).toEqual({
+      groups: 1,
+      profiles: 1,
+      queued: 1,
+      second: expect.objectContaining({
+        onboardingActionFailures: 0,
+        actions: [
+          expect.objectContaining({ action: 'addToGroups', outcome: 'skipped' }),
+          expect.objectContaining({ action: 'writeProfile', outcome: 'done' }),
+        ],
+      }),
+    });
+  });
+
+  it('aborts the signal it gives the actions before the failure queue is due', async () => {
+    // Prepare
+    let aborted = false;
+    const waits: OnboardingAction = function waits(_event, context) {
+      return new Promise((_, reject) => {
+        context.signal.addEventListener('abort', () => {
+          aborted = true;
+          reject(context.signal.reason);
+        });
+      });
+    };
+    const { queue } = memoryQueue();
+    const { rule } = engine([waits], { failureQueueReserveMs: 200 }, queue);
+    const context = ruleContext(600);
+
+    // Act
+    await rule(postConfirmationEvent(), context);
+
+    // Assess
+    expect({ aborted, invocationSignal: context.signal.aborted }).toEqual({
+      aborted: true,
+      invocationSignal: false,
+    });
+  });
+
+  it('does not fail the call when the failure queue refuses the event, and logs the loss', async () => {
+    // Prepare
+    const refuses: FailureQueue = async () => {
+      throw new SignUpFault('queue down');
+    };
+    const { rule, logger } = engine([fails], {}, refuses);
+
+    // Act
+    const outcome = await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    expect({ outcome, lost: logger.error.mock.calls.some(([, line]) => line?.onboardingLost === 1) }).toEqual(
+      {
+        outcome: 'pass',
+        lost: true,
+      },
+    );
+  });
+
+  it('logs the loss when no failure queue is configured', async () => {
+    // Prepare
+    const { rule, logger } = engine([fails]);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    expect(logger.error).toHaveBeenCalledWith(
+      'onboarding lost: no failure queue configured',
+      expect.objectContaining({ onboardingLost: 1 }),
+    );
+  });
+
+  it('never logs an attribute value or ClientMetadata', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const { rule, logger } = engine([fails, recordingAction('writeProfile').action], {}, queue);
+    const event = postConfirmationEvent({
+      request: { clientMetadata: { referral: 'secret-referral-code' } },
+    });
+
+    // Act
+    await rule(event, ruleContext());
+
+    // Assess
+    const logged = everythingLogged(logger);
+    expect([testEmail, testSub, 'secret-referral-code'].filter((value) => logged.includes(value))).toEqual(
+      [],
+    );
+  });
+
+  it('refuses two actions with one name at construction', () => {
+    // Prepare
+    const one = recordingAction('addToGroups').action;
+    const two = recordingAction('addToGroups').action;
+
+    // Act
+    const error = errorOf(TypeError, () => runOnboarding({}, { actions: [one, two] }));
+
+    // Assess
+    expect(error.message).toContain('share one name');
+  });
+});
+
+describe('Trigger: post-confirmation engine under the handler core', () => {
+  const budgetMs = 1500;
+
+  function handlerOver(actions: OnboardingAction[], queue: FailureQueue, options: RunOnboardingOptions = {}) {
+    return createTriggerHandler({
+      trigger: 'PostConfirmation',
+      parse: parsePostConfirmationEvent,
+      rules: [runOnboarding({ failureQueueReserveMs: 400, ...options }, { actions, failureQueue: queue })],
+      logger: spyLogger(),
+      budgetMs,
+    });
+  }
+
+  it('returns within the budget when an action hangs, with the event in the failure queue', async () => {
+    // Prepare
+    const { queue, messages } = memoryQueue();
+    const handler = handlerOver([hangs, recordingAction('writeProfile').action], queue);
+    const started = performance.now();
+
+    // Act
+    const returned = await handler(postConfirmationEvent(), lambdaContext());
+
+    // Assess
+    expect({
+      withinBudget: performance.now() - started < budgetMs,
+      response: returned.response,
+      failed: messages.map((message) => message.failedActions),
+    }).toEqual({
+      withinBudget: true,
+      response: {},
+      failed: [[{ action: 'hangs', errorName: 'DeadlineExceededError' }]],
+    });
+  });
+
+  it('returns within the budget when the failure queue hangs too', async () => {
+    // Prepare
+    const hangingQueue: FailureQueue = () => new Promise<never>(() => {});
+    const handler = handlerOver([hangs], hangingQueue);
+    const started = performance.now();
+
+    // Act
+    const returned = await handler(postConfirmationEvent(), lambdaContext());
+
+    // Assess
+    expect({ withinBudget: performance.now() - started < budgetMs, response: returned.response }).toEqual({
+      withinBudget: true,
+      response: {},
+    });
+  });
+
+  it('fails the call with SIGNUP_UNAVAILABLE in strict mode when an action hangs', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const handler = handlerOver([hangs], queue, { strict: true });
+
+    // Act
+    const error = await rejectionOf(() => handler(postConfirmationEvent(), lambdaContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SignUpUnavailableError);
+  });
+});
+
+describe('Shared: runOnboardingFromEnv', () => {
+  it('reads both switches as off by default', () => {
+    // Act
+    const options = runOnboardingFromEnv({});
+
+    // Assess
+    expect(options).toEqual({ onPasswordReset: false, strict: false });
+  });
+
+  it('reads ONBOARD_ON_PASSWORD_RESET and POST_CONFIRMATION_STRICT', () => {
+    // Act
+    const options = runOnboardingFromEnv({
+      ONBOARD_ON_PASSWORD_RESET: 'true',
+      POST_CONFIRMATION_STRICT: 'TRUE',
+    });
+
+    // Assess
+    expect(options).toEqual({ onPasswordReset: true, strict: true });
+  });
+
+  it('refuses a value that is not true or false', () => {
+    // Act
+    const error = errorOf(ConfigurationError, () =>
+      runOnboardingFromEnv({ POST_CONFIRMATION_STRICT: 'yes' }),
+    );
+
+    // Assess
+    expect(error.variable).toBe('POST_CONFIRMATION_STRICT');
+  });
+});

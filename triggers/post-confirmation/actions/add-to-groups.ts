@@ -1,0 +1,218 @@
+/**
+ * Action `addToGroups`: adds a newly confirmed user to the configured default groups, and to the groups the
+ * sign-up asked for in ClientMetadata key `groups` only where each is listed as self-service.
+ *
+ * ClientMetadata comes from the caller of ConfirmSignUp (contract §5), so it is attacker-controlled: a
+ * requested name is matched exactly (case-sensitive) against `selfServiceGroups` and anything else is
+ * ignored and logged, masked. No ClientMetadata content can reach a group outside
+ * `defaultGroups ∪ selfServiceGroups`.
+ *
+ * Retries: Cognito retries a slow post confirmation and a failed one may be replayed from the failure queue
+ * (contract §4, §6). AdminAddUserToGroup on a user already in the group succeeds without a second membership
+ * [D, API reference: "adds a user to a group"; O, cognito-local keeps members as a set], so running the
+ * action again completes what a partial failure left undone and changes nothing else.
+ */
+import {
+  type CognitoClientProvider,
+  CognitoRequestError,
+  defaultCognitoClient,
+  loadCognitoSdk,
+} from '../../../shared/cognito-client.js';
+import { type Env, readInteger, readList } from '../../../shared/config.js';
+import { MetadataInvalidError, SignUpFault } from '../../../shared/errors.js';
+import type { PostConfirmationEvent } from '../../../shared/event-types.js';
+import { maskValue } from '../../../shared/mask.js';
+import { createMetadataReader } from '../../../shared/metadata.js';
+import { logger } from '../../../shared/observability.js';
+import type { OnboardingAction } from '../onboarding-action.js';
+
+/** Options of {@link addToGroups}. */
+export type AddToGroupsOptions = {
+  /** Every confirmed sign-up joins these. */
+  defaultGroups?: readonly string[];
+  /** Groups a sign-up may ask for in ClientMetadata key `groups`; nothing else is ever granted from it. */
+  selfServiceGroups?: readonly string[];
+  /** The longest `groups` value read, in characters; a longer one is ignored as a whole. */
+  maxRequestLength?: number;
+};
+
+/** What the action calls out to: a lazy Cognito client getter. */
+export type AddToGroupsDependencies = {
+  cognito: CognitoClientProvider;
+};
+
+/** The ClientMetadata key a sign-up names its requested groups in, comma-separated. */
+export const GROUPS_METADATA_KEY = 'groups';
+
+/** One or more AdminAddUserToGroup calls failed; the groups that did succeed stay added. */
+export class GroupMembershipError extends SignUpFault {
+  /** The groups the user could not be added to (configuration values, not PII). */
+  public readonly failedGroups: readonly string[];
+  /** The SDK's error name of the first failure. */
+  public readonly errorName: string;
+
+  public constructor(failedGroups: readonly string[], cause: CognitoRequestError) {
+    super(`AdminAddUserToGroup failed for ${failedGroups.length} group(s): ${cause.errorName}`, { cause });
+    this.name = 'GroupMembershipError';
+    this.failedGroups = failedGroups;
+    this.errorName = cause.errorName;
+  }
+}
+
+const defaults = {
+  defaultGroups: [] as readonly string[],
+  selfServiceGroups: [] as readonly string[],
+  maxRequestLength: 1024,
+};
+
+const defaultDependencies: AddToGroupsDependencies = { cognito: defaultCognitoClient };
+
+// GroupNameType in the service model: 1–128 characters of letters, marks, symbols, numbers, punctuation [M].
+const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+
+function checkGroups(name: string, groups: readonly string[]): readonly string[] {
+  if (!Array.isArray(groups)) throw new TypeError(`${name} must be an array of group names`);
+  for (const group of groups) {
+    // A comma could never be requested through the comma-separated `groups` value.
+    if (typeof group !== 'string' || !GROUP_NAME.test(group) || group.includes(',')) {
+      throw new TypeError(`${name} must hold Cognito group names (1-128 characters, no comma)`);
+    }
+  }
+  return [...new Set(groups)];
+}
+
+/** The requested names, split on commas, trimmed, without empty items or duplicates. */
+function requestedGroupsOf(value: string): readonly string[] {
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    ),
+  ];
+}
+
+/**
+ * Adds the user to `defaultGroups`, plus each group requested in ClientMetadata `groups` that is listed in
+ * `selfServiceGroups`. The engine decides which sources onboard (runOnboarding: a password reset only when
+ * `ONBOARD_ON_PASSWORD_RESET`, for users imported with `RESET_REQUIRED`, whose first confirmation it is).
+ * Resolves `'done'` when at least one group was applied, `'skipped'` when there was none to apply; throws
+ * {@link GroupMembershipError} when a call failed (after trying every group).
+ *
+ * @example
+ * const action = addToGroups({ defaultGroups: ['users'], selfServiceGroups: ['beta'] });
+ * // clientMetadata { groups: 'beta,admins' }: the user joins `users` and `beta`; `admins` is logged, masked.
+ */
+export function addToGroups(
+  options: AddToGroupsOptions,
+  dependencies: AddToGroupsDependencies = defaultDependencies,
+): OnboardingAction {
+  const settings = { ...defaults, ...options };
+  const deps = dependencies;
+  const defaultGroups = checkGroups('defaultGroups', settings.defaultGroups);
+  const selfService = new Set(checkGroups('selfServiceGroups', settings.selfServiceGroups));
+  if (
+    !Number.isSafeInteger(settings.maxRequestLength) ||
+    settings.maxRequestLength < 1 ||
+    settings.maxRequestLength > 131_072
+  ) {
+    throw new TypeError('maxRequestLength must be a whole number from 1 to 131072');
+  }
+  if (typeof deps.cognito !== 'function') throw new TypeError('dependencies.cognito must be a function');
+  const readClientMetadata = createMetadataReader('clientMetadata', {
+    [GROUPS_METADATA_KEY]: { type: 'string', maxLength: settings.maxRequestLength },
+  });
+
+  /** The self-service groups the event asks for; everything else is logged (masked) and dropped. */
+  function selfServiceGroupsRequested(event: PostConfirmationEvent): readonly string[] {
+    let requested: string | undefined;
+    try {
+      requested = readClientMetadata(event.request.clientMetadata)[GROUPS_METADATA_KEY];
+    } catch (error) {
+      if (!(error instanceof MetadataInvalidError)) throw error;
+      // The user is already confirmed: a malformed request only loses the requested groups.
+      logger.warn('groups: ClientMetadata ignored', {
+        action: 'addToGroups',
+        key: error.key,
+        reason: error.reason,
+      });
+      return [];
+    }
+    if (requested === undefined) return [];
+    const granted: string[] = [];
+    const ignored: string[] = [];
+    for (const group of requestedGroupsOf(requested)) {
+      if (selfService.has(group)) granted.push(group);
+      else ignored.push(maskValue(group));
+    }
+    if (ignored.length > 0) {
+      logger.warn('groups: requested groups ignored (not self-service)', {
+        action: 'addToGroups',
+        ignored: ignored.slice(0, 10),
+        ignoredCount: ignored.length,
+      });
+    }
+    return granted;
+  }
+
+  return async function addToGroups(event, context) {
+    const groups = [...new Set([...defaultGroups, ...selfServiceGroupsRequested(event)])];
+    if (groups.length === 0) return 'skipped';
+
+    const client = await deps.cognito(event.region);
+    const { AdminAddUserToGroupCommand } = await loadCognitoSdk();
+    // Each group is its own idempotent call: all are tried, so one failure never holds the others back.
+    const results = await Promise.allSettled(
+      groups.map(async (group) => {
+        try {
+          await client.send(
+            new AdminAddUserToGroupCommand({
+              UserPoolId: event.userPoolId,
+              Username: event.userName,
+              GroupName: group,
+            }),
+            { abortSignal: context.signal },
+          );
+        } catch (error) {
+          throw new CognitoRequestError('AdminAddUserToGroup', error);
+        }
+      }),
+    );
+    const failures = results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ group: groups[index] ?? '', reason: result.reason as unknown }] : [],
+    );
+    const first = failures[0];
+    if (first !== undefined) {
+      throw new GroupMembershipError(
+        failures.map((failure) => failure.group),
+        first.reason instanceof CognitoRequestError
+          ? first.reason
+          : new CognitoRequestError('AdminAddUserToGroup', first.reason),
+      );
+    }
+    logger.info('groups: user added', { action: 'addToGroups', groups });
+    return 'done';
+  };
+}
+
+/**
+ * The options from `DEFAULT_GROUPS`, `SELF_SERVICE_GROUPS` (comma-separated group names) and
+ * `GROUPS_REQUEST_MAX_LENGTH`, or `undefined` when both lists are empty (the action has nothing to do).
+ * Every variable is checked either way, so a typo fails the cold start.
+ *
+ * @throws ConfigurationError naming the variable.
+ */
+export function addToGroupsFromEnv(env: Env): AddToGroupsOptions | undefined {
+  const groupName = { pattern: GROUP_NAME, description: 'Cognito group names (1-128 characters)' };
+  const defaultGroups = readList(env, 'DEFAULT_GROUPS', groupName);
+  const selfServiceGroups = readList(env, 'SELF_SERVICE_GROUPS', groupName);
+  const maxRequestLength = readInteger(
+    env,
+    'GROUPS_REQUEST_MAX_LENGTH',
+    { min: 1, max: 131_072 },
+    defaults.maxRequestLength,
+  );
+  if (defaultGroups.length === 0 && selfServiceGroups.length === 0) return undefined;
+  return { defaultGroups, selfServiceGroups, maxRequestLength };
+}
