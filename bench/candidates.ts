@@ -2,7 +2,7 @@
  * What the benchmark measures: one row per candidate. Adding a measurement is adding one line to
  * {@link CANDIDATES}, for example
  * `trigger('pre-sign-up-all-rules', 'PreSignUpFunction', PRE_SIGN_UP_EVENT, { env: { BLOCKED_EMAIL_DOMAINS: 'example.org' } })`
- * or `trigger('post-confirmation-eager', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT, { entry: 'bench/variants/eager.ts' })`.
+ * or a variant entry point under `bench/variants/` (`{ entry: 'bench/variants/<file>.ts' }`).
  */
 
 import { BenchUsageError } from './options.js';
@@ -32,6 +32,20 @@ export const REFERENCE = { node: 'node', bare: 'bare-handler' } as const;
 const PRE_SIGN_UP_EVENT = 'pre-sign-up/sign-up.email-as-username.json';
 const CUSTOM_MESSAGE_EVENT = 'custom-message/sign-up.email-code.json';
 const POST_CONFIRMATION_EVENT = 'post-confirmation/confirm-sign-up.email-as-username.json';
+/**
+ * A password reset: onboarding is configured but skipped, so the rows measure what configuring the actions
+ * costs at cold start without calling AWS (the lazy clients are built on the first onboarding instead).
+ */
+const PASSWORD_RESET_EVENT = 'post-confirmation/confirm-forgot-password.password-reset.json';
+
+/** Every post confirmation action and the failure queue on (names only: nothing is called). */
+const POST_CONFIRMATION_ACTIONS: Record<string, string> = {
+  DEFAULT_GROUPS: 'users',
+  SELF_SERVICE_GROUPS: 'beta',
+  PROFILE_TABLE: 'Profiles',
+  EVENT_BUS_NAME: 'sign-up-events',
+  FAILURE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/onboarding-failures',
+};
 /** A self sign-up with a valid invite: every local pre sign-up rule runs on it and it is confirmed. */
 const PRE_SIGN_UP_INVITE_EVENT = 'pre-sign-up/sign-up.invite-valid.json';
 
@@ -82,6 +96,15 @@ export const CANDIDATES: readonly Candidate[] = [
   }),
   trigger('custom-message', 'CustomMessageFunction', CUSTOM_MESSAGE_EVENT),
   trigger('post-confirmation', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT),
+  trigger('post-confirmation-actions', 'PostConfirmationFunction', PASSWORD_RESET_EVENT, {
+    env: POST_CONFIRMATION_ACTIONS,
+    label: 'PostConfirmationFunction, every action on (lazy clients)',
+  }),
+  trigger('post-confirmation-eager', 'PostConfirmationFunction', PASSWORD_RESET_EVENT, {
+    env: POST_CONFIRMATION_ACTIONS,
+    entry: 'bench/variants/post-confirmation-eager-clients.ts',
+    label: 'PostConfirmationFunction, every action on, clients built eagerly',
+  }),
 ];
 
 /** The candidates `--only` names, plus the references, in list order; an unknown id is an error. */
