@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lazyCognitoClient } from '../../shared/cognito-client.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import { addToGroups, GroupMembershipError } from '../../triggers/post-confirmation/actions/add-to-groups.js';
-import { postConfirmationEvent, ruleContext } from '../support/builders.js';
+import { ruleContext } from '../support/builders.js';
 import {
   type CognitoLocalServer,
   cognitoLocalCredentials,
@@ -34,15 +34,7 @@ describe('Trigger: post-confirmation addToGroups against cognito-local', () => {
   async function confirmedSignUp(clientMetadata?: Record<string, string>): Promise<PostConfirmationEvent> {
     const pool = await server.createPool();
     await server.createGroups(pool.poolId, [...DEFAULT_GROUPS, ...SELF_SERVICE_GROUPS, ...OTHER_GROUPS]);
-    const user = await server.signUpConfirmed(pool, 'alice.example@example.com');
-    return postConfirmationEvent({
-      userPoolId: pool.poolId,
-      userName: user.username,
-      request: {
-        userAttributes: user.attributes,
-        ...(clientMetadata === undefined ? {} : { clientMetadata }),
-      },
-    });
+    return server.confirmedSignUpEvent(pool, 'alice.example@example.com', clientMetadata);
   }
 
   function action() {

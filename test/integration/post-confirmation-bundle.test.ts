@@ -17,20 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildFunctions } from '../../harness/build-functions.js';
 import { bundleInvoker } from '../../harness/bundle-invoker.js';
@@ -47,10 +34,10 @@ import {
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import { userConfirmedEventId } from '../../triggers/post-confirmation/actions/publish-user-confirmed.js';
 import { parseFailureMessage } from '../../triggers/post-confirmation/failure-queue.js';
-import { postConfirmationEvent } from '../support/builders.js';
 import { type CognitoLocalServer, startCognitoLocalServer } from '../support/cognito-local-server.js';
 import { type DynaliteServer, startDynaliteServer } from '../support/dynalite-server.js';
 import { describeWithMoto, type MotoServer, startMotoServer } from '../support/moto-server.js';
+import { createOnboardingBus, type OnboardingBus } from '../support/onboarding-bus.js';
 
 const FUNCTION = 'PostConfirmationFunction';
 const BUS = 'sign-up-events';
@@ -83,13 +70,11 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
   let dynalite: DynaliteServer;
   let moto: MotoServer;
   let hanging: Awaited<ReturnType<typeof startHangingServer>>;
-  let sqs: SQSClient;
   let spec: FunctionSpec;
   let bundlePath: string;
   let outDir: string;
   let pool: { poolId: string; clientId: string };
-  let confirmedQueueUrl: string;
-  let failureQueueUrl: string;
+  let bus: OnboardingBus;
   const invokers: Invoker[] = [];
 
   /** The function's environment: the template's, onboarding on, every service on a local server. */
@@ -102,7 +87,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
           PROFILE_TABLE: TABLE,
           PROFILE_PLANS: 'free,pro',
           EVENT_BUS_NAME: BUS,
-          FAILURE_QUEUE_URL: failureQueueUrl,
+          FAILURE_QUEUE_URL: bus.failureQueueUrl,
         },
       }),
       // The bundle leaves @aws-sdk/* to the runtime, which Lambda finds through NODE_PATH; here, the
@@ -135,40 +120,12 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
     return invoker.invoke(event, spec.timeoutSeconds * 1000);
   }
 
-  async function drain(queueUrl: string): Promise<Message[]> {
-    const messages: Message[] = [];
-    for (let round = 0; round < 20; round += 1) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if (Messages.length === 0) break;
-      messages.push(...Messages);
-    }
-    return messages;
-  }
-
-  /** The `detail.eventId` of every UserConfirmed event the bus delivered since the last call. */
-  async function publishedEventIds(): Promise<string[]> {
-    const messages = await drain(confirmedQueueUrl);
-    return messages.map(
-      (message) => (JSON.parse(message.Body ?? '{}') as { detail: { eventId: string } }).detail.eventId,
-    );
-  }
-
   async function profileOf(sub: string): Promise<Record<string, AttributeValue>[]> {
     return (await dynalite.itemsOf(TABLE)).filter((item) => item.sub?.S === sub);
   }
 
-  async function confirmedUserEvent(email: string, clientMetadata?: Record<string, string>) {
-    const user = await cognito.signUpConfirmed(pool, email);
-    return postConfirmationEvent({
-      userPoolId: pool.poolId,
-      userName: user.username,
-      request: {
-        userAttributes: user.attributes,
-        ...(clientMetadata === undefined ? {} : { clientMetadata }),
-      },
-    });
+  function confirmedUserEvent(email: string, clientMetadata?: Record<string, string>) {
+    return cognito.confirmedSignUpEvent(pool, email, clientMetadata);
   }
 
   beforeAll(async () => {
@@ -185,37 +142,12 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
     pool = await cognito.createPool();
     await cognito.createGroups(pool.poolId, ['users', 'beta', 'newsletter', 'admins']);
     await dynalite.createTable(TABLE, 'sub');
-    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
-    sqs = new SQSClient(config);
-    const eventBridge = new EventBridgeClient(config);
-    confirmedQueueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'user-confirmed' }))).QueueUrl ?? '';
-    failureQueueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'onboarding-failures' }))).QueueUrl ?? '';
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: confirmedQueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    await eventBridge.send(
-      new PutRuleCommand({
-        Name: 'user-confirmed',
-        EventBusName: BUS,
-        EventPattern: JSON.stringify({ 'detail-type': ['UserConfirmed'] }),
-      }),
-    );
-    await eventBridge.send(
-      new PutTargetsCommand({
-        Rule: 'user-confirmed',
-        EventBusName: BUS,
-        Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }],
-      }),
-    );
-    eventBridge.destroy();
+    bus = await createOnboardingBus(moto.endpoint, BUS);
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(invokers.map((invoker) => invoker.close()));
-    sqs?.destroy();
+    bus?.close();
     await Promise.all([cognito?.stop(), dynalite?.stop(), moto?.stop(), hanging?.stop()]);
     rmSync(outDir, { recursive: true, force: true });
   }, 60_000);
@@ -238,7 +170,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
     // Assess
     const profiles = await profileOf(sub);
     const groups = await cognito.groupsOf(pool.poolId, event.userName);
-    const eventIds = await publishedEventIds();
+    const eventIds = await bus.publishedEventIds();
     expect({
       results: results.map((result) => result.kind),
       profiles: profiles.length,
@@ -248,7 +180,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
       usersMembers: (await cognito.membersOf(pool.poolId, 'users')).filter((name) => name === event.userName)
         .length,
       eventIds: [...new Set(eventIds)],
-      queued: (await drain(failureQueueUrl)).length,
+      queued: (await bus.drain(bus.failureQueueUrl)).length,
     }).toEqual({
       results: ['returned', 'returned', 'returned', 'returned', 'returned'],
       profiles: 1,
@@ -268,7 +200,9 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
 
     // Act
     const hung = await invoke(coldInstance({ AWS_ENDPOINT_URL_DYNAMODB: hanging.endpoint }), event);
-    const queued = (await drain(failureQueueUrl)).map((message) => parseFailureMessage(message.Body ?? ''));
+    const queued = (await bus.drain(bus.failureQueueUrl)).map((message) =>
+      parseFailureMessage(message.Body ?? ''),
+    );
     const profilesAfterHang = (await profileOf(sub)).length;
     const retried = await invoke(coldInstance(), event);
 
@@ -284,7 +218,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
       retried: retried.kind,
       profiles: (await profileOf(sub)).length,
       groups: await cognito.groupsOf(pool.poolId, event.userName),
-      eventIds: [...new Set(await publishedEventIds())],
+      eventIds: [...new Set(await bus.publishedEventIds())],
     }).toEqual({
       hung: 'returned',
       queued: [
@@ -312,7 +246,9 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
 
     // Act
     const call = await simulateCognitoCall(instance, event);
-    const queued = (await drain(failureQueueUrl)).map((message) => parseFailureMessage(message.Body ?? ''));
+    const queued = (await bus.drain(bus.failureQueueUrl)).map((message) =>
+      parseFailureMessage(message.Body ?? ''),
+    );
 
     // Assess
     expect({
@@ -345,7 +281,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
       results: results.map((result) => result.kind),
       profiles: (await profileOf(sub)).length,
       groups: await cognito.groupsOf(pool.poolId, event.userName),
-      eventIds: [...new Set(await publishedEventIds())],
+      eventIds: [...new Set(await bus.publishedEventIds())],
     }).toEqual({
       results: ['returned', 'returned'],
       profiles: 1,
@@ -356,8 +292,8 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
 
   it('onboards each recorded event of events/post-confirmation as its description says', async () => {
     // Prepare: groups off (the recorded pool does not exist locally); profile and event on.
-    await sqs.send(new PurgeQueueCommand({ QueueUrl: failureQueueUrl }));
-    await publishedEventIds();
+    await bus.sqs.send(new PurgeQueueCommand({ QueueUrl: bus.failureQueueUrl }));
+    await bus.publishedEventIds();
     const instance = coldInstance({ DEFAULT_GROUPS: '', SELF_SERVICE_GROUPS: '' });
     const folder = fromProjectRoot('events/post-confirmation');
     const files = readdirSync(folder)
@@ -380,7 +316,7 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
           : profile === undefined
             ? 'none'
             : 'written by another fixture',
-        events: (await publishedEventIds()).length,
+        events: (await bus.publishedEventIds()).length,
       };
     }
 
@@ -429,6 +365,6 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
       ]),
       'confirm-sign-up.phone-number.json': signUp(['sub', 'userName']),
     });
-    expect((await drain(failureQueueUrl)).length).toBe(0);
+    expect((await bus.drain(bus.failureQueueUrl)).length).toBe(0);
   }, 120_000);
 });

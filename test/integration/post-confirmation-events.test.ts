@@ -7,20 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
 import { EventBridgeRequestError, lazyEventBridgeClient } from '../../shared/eventbridge-client.js';
 import { createTriggerHandler } from '../../shared/handler-core.js';
@@ -45,6 +32,7 @@ import {
   motoCredentialsEnv,
   startMotoServer,
 } from '../support/moto-server.js';
+import { createOnboardingBus, type OnboardingBus } from '../support/onboarding-bus.js';
 import { rejectionOf } from '../support/outcomes.js';
 import { runCli } from '../unit/cli/run-cli.js';
 
@@ -53,21 +41,7 @@ const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 describeWithMoto('Trigger: post-confirmation events and failure queue against AWS APIs (moto)', () => {
   let moto: MotoServer;
-  let sqs: SQSClient;
-  let confirmedQueueUrl: string;
-  let failureQueueUrl: string;
-
-  async function drain(queueUrl: string): Promise<Message[]> {
-    const messages: Message[] = [];
-    for (let round = 0; round < 5; round += 1) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if (Messages.length === 0) break;
-      messages.push(...Messages);
-    }
-    return messages;
-  }
+  let bus: OnboardingBus;
 
   function clients() {
     return {
@@ -78,34 +52,11 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
   beforeAll(async () => {
     moto = await startMotoServer();
-    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials };
-    sqs = new SQSClient(config);
-    const eventBridge = new EventBridgeClient(config);
-    confirmedQueueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'user-confirmed' }))).QueueUrl ?? '';
-    failureQueueUrl =
-      (await sqs.send(new CreateQueueCommand({ QueueName: 'post-confirmation-failures' }))).QueueUrl ?? '';
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: confirmedQueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await eventBridge.send(new CreateEventBusCommand({ Name: BUS }));
-    await eventBridge.send(
-      new PutRuleCommand({
-        Name: 'user-confirmed-to-queue',
-        EventBusName: BUS,
-        EventPattern: JSON.stringify({ source: ['cognito-sign-up'], 'detail-type': ['UserConfirmed'] }),
-      }),
-    );
-    await eventBridge.send(
-      new PutTargetsCommand({
-        Rule: 'user-confirmed-to-queue',
-        EventBusName: BUS,
-        Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }],
-      }),
-    );
+    bus = await createOnboardingBus(moto.endpoint, BUS);
   });
 
   afterAll(async () => {
+    bus?.close();
     await moto?.stop();
   });
 
@@ -116,7 +67,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
     // Act
     const outcome = await action(event, ruleContext());
-    const delivered = (await drain(confirmedQueueUrl)).map(
+    const delivered = (await bus.drain(bus.confirmedQueueUrl)).map(
       (message) => JSON.parse(message.Body ?? '{}') as Record<string, unknown>,
     );
 
@@ -147,9 +98,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
     // Act
     await action(postConfirmationEvent(), ruleContext());
     await action(postConfirmationEvent(), ruleContext());
-    const ids = (await drain(confirmedQueueUrl)).map(
-      (message) => (JSON.parse(message.Body ?? '{}') as { detail: { eventId: string } }).detail.eventId,
-    );
+    const ids = await bus.publishedEventIds();
 
     // Assess
     expect(new Set(ids)).toEqual(new Set([userConfirmedEventId('us-east-1_EXAMPLE', testSub)]));
@@ -171,7 +120,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
   it('puts a failure message on the queue that reads back as it was sent', async () => {
     // Prepare
-    const queue = sqsFailureQueue({ queueUrl: failureQueueUrl }, { sqs: clients().sqs });
+    const queue = sqsFailureQueue({ queueUrl: bus.failureQueueUrl }, { sqs: clients().sqs });
     const event = postConfirmationEvent();
     const message: FailureMessage = {
       kind: 'PostConfirmationFailure',
@@ -186,7 +135,9 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
     // Act
     await queue(message, { deadline: Date.now() + 3000, signal: AbortSignal.timeout(3000) });
-    const bodies = (await drain(failureQueueUrl)).map((received) => parseFailureMessage(received.Body ?? ''));
+    const bodies = (await bus.drain(bus.failureQueueUrl)).map((received) =>
+      parseFailureMessage(received.Body ?? ''),
+    );
 
     // Assess
     expect(bodies).toEqual([message]);
@@ -207,7 +158,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
           { failureQueueReserveMs: 1000 },
           {
             actions: [hangs, publishUserConfirmed({ eventBusName: BUS }, { eventBridge })],
-            failureQueue: sqsFailureQueue({ queueUrl: failureQueueUrl }, { sqs: sqsProvider }),
+            failureQueue: sqsFailureQueue({ queueUrl: bus.failureQueueUrl }, { sqs: sqsProvider }),
             logger: spyLogger(),
           },
         ),
@@ -220,10 +171,10 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
     // Act
     await handler(postConfirmationEvent(), lambdaContext({ functionName: 'PostConfirmationFunction' }));
     const elapsed = performance.now() - started;
-    const failures = (await drain(failureQueueUrl)).map((received) =>
+    const failures = (await bus.drain(bus.failureQueueUrl)).map((received) =>
       parseFailureMessage(received.Body ?? ''),
     );
-    const published = await drain(confirmedQueueUrl);
+    const published = await bus.drain(bus.confirmedQueueUrl);
 
     // Assess
     expect({
@@ -249,9 +200,9 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
       rmSync(scratch, { recursive: true, force: true });
     });
     const event = postConfirmationEvent();
-    await sqs.send(
+    await bus.sqs.send(
       new SendMessageCommand({
-        QueueUrl: failureQueueUrl,
+        QueueUrl: bus.failureQueueUrl,
         MessageBody: JSON.stringify({
           kind: 'PostConfirmationFailure',
           version: 1,
@@ -268,14 +219,14 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
     // Act
     const run = runCli('replay-failures', [
       '--queue-url',
-      failureQueueUrl,
+      bus.failureQueueUrl,
       '--endpoint-url',
       moto.endpoint,
       '--env-vars',
       envVars,
     ]);
-    const left = await drain(failureQueueUrl);
-    await drain(confirmedQueueUrl);
+    const left = await bus.drain(bus.failureQueueUrl);
+    await bus.drain(bus.confirmedQueueUrl);
 
     // Assess
     expect({ status: run.status, last: run.stdout.trim().split('\n').at(-1), left: left.length }).toEqual({
@@ -340,7 +291,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
   it('the replay:failures CLI refuses to run without --env-vars', () => {
     // Act
-    const run = runCli('replay-failures', ['--queue-url', failureQueueUrl]);
+    const run = runCli('replay-failures', ['--queue-url', bus.failureQueueUrl]);
 
     // Assess
     expect({ status: run.status, usage: run.stderr.includes('--env-vars') }).toEqual({

@@ -23,6 +23,8 @@ import {
   ListUsersInGroupCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { PostConfirmationEvent } from '../../shared/event-types.js';
+import { postConfirmationEvent } from './builders.js';
 import { stopChild } from './child-process.js';
 
 /** Dummy credentials for the SDK (cognito-local does not check signatures). */
@@ -47,6 +49,15 @@ export type CognitoLocalServer = {
   createGroups(poolId: string, groups: readonly string[]): Promise<void>;
   /** Signs a user up through the app client and confirms them with AdminConfirmSignUp. */
   signUpConfirmed(pool: { poolId: string; clientId: string }, email: string): Promise<ConfirmedUser>;
+  /**
+   * Signs a user up and confirms them, and gives the post confirmation event Cognito would send for it
+   * (`PostConfirmation_ConfirmSignUp`, the pool's id, the user's name and attributes, `clientMetadata`).
+   */
+  confirmedSignUpEvent(
+    pool: { poolId: string; clientId: string },
+    email: string,
+    clientMetadata?: Record<string, string>,
+  ): Promise<PostConfirmationEvent>;
   /** The names of the groups the user is in, as AdminListGroupsForUser lists them (one row a membership). */
   groupsOf(poolId: string, username: string): Promise<string[]>;
   /** The user names in a group, as ListUsersInGroup lists them (one row a membership). */
@@ -122,6 +133,25 @@ export async function startCognitoLocalServer(
   });
   let users = 0;
 
+  async function signUpConfirmed(
+    pool: { poolId: string; clientId: string },
+    email: string,
+  ): Promise<ConfirmedUser> {
+    users += 1;
+    await admin.send(
+      new SignUpCommand({
+        ClientId: pool.clientId,
+        Username: email,
+        Password: `Test-password-${users}!`,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
+    await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: email }));
+    const user = await admin.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: email }));
+    if (user.Username === undefined) throw new Error('cognito-local returned no user name');
+    return { username: user.Username, attributes: attributesOf(user.UserAttributes) };
+  }
+
   return {
     endpoint,
     admin,
@@ -143,20 +173,17 @@ export async function startCognitoLocalServer(
         await admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: group }));
       }
     },
-    async signUpConfirmed(pool, email) {
-      users += 1;
-      await admin.send(
-        new SignUpCommand({
-          ClientId: pool.clientId,
-          Username: email,
-          Password: `Test-password-${users}!`,
-          UserAttributes: [{ Name: 'email', Value: email }],
-        }),
-      );
-      await admin.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: email }));
-      const user = await admin.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: email }));
-      if (user.Username === undefined) throw new Error('cognito-local returned no user name');
-      return { username: user.Username, attributes: attributesOf(user.UserAttributes) };
+    signUpConfirmed,
+    async confirmedSignUpEvent(pool, email, clientMetadata) {
+      const user = await signUpConfirmed(pool, email);
+      return postConfirmationEvent({
+        userPoolId: pool.poolId,
+        userName: user.username,
+        request: {
+          userAttributes: user.attributes,
+          ...(clientMetadata === undefined ? {} : { clientMetadata }),
+        },
+      });
     },
     async groupsOf(poolId, username) {
       const answer = await admin.send(
