@@ -19,6 +19,22 @@ export function invocationDeadline(startedAt: number, lambdaRemainingMs: number 
 }
 
 /**
+ * The part of Cognito's wait a cold start has already used. Cognito's 5 s run from its call to Lambda, which
+ * includes the init of a new execution environment, while the Lambda context counts only the invocation. So
+ * on the first invocation of an on-demand environment (`AWS_LAMBDA_INITIALIZATION_TYPE`), the process's age
+ * (its init) is taken off the budget, at most half of it; provisioned and SnapStart environments were
+ * initialised before Cognito called.
+ */
+export function coldStartAllowance(
+  initializationType: string | undefined,
+  processAgeMs: number,
+  budgetMs: number,
+): number {
+  if (initializationType !== 'on-demand') return 0;
+  return Math.min(Math.max(0, Math.round(processAgeMs)), Math.floor(budgetMs / 2));
+}
+
+/**
  * Settles with `work`, or rejects with {@link DeadlineExceededError} at `deadline`, whichever comes first.
  * The timer never keeps the process alive.
  */

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice, readList } from './config.js';
-import { COGNITO_TIMEOUT_MS, invocationDeadline, withDeadline } from './deadline.js';
+import { COGNITO_TIMEOUT_MS, coldStartAllowance, invocationDeadline, withDeadline } from './deadline.js';
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
@@ -119,6 +119,8 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     throw new TypeError('budgetMs must be a positive whole number of milliseconds');
   }
   const log = settings.logger ?? sharedLogger;
+  // Whether the next invocation is the first of this execution environment.
+  let coldStart = true;
   const tracer = settings.tracer ?? sharedTracer;
   const rules = settings.rules.map((rule, index) => ({
     rule,
@@ -205,10 +207,16 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
       log.warn('undocumented trigger source: running the rules', { triggerSource: envelope.triggerSource });
     }
 
-    const deadline = Math.min(
-      invocationDeadline(startedAt, lambda.getRemainingTimeInMillis?.()),
-      startedAt + settings.budgetMs,
-    );
+    // The first invocation of a cold environment has already spent its init out of Cognito's wait.
+    const initMs = coldStart
+      ? coldStartAllowance(process.env.AWS_LAMBDA_INITIALIZATION_TYPE, performance.now(), settings.budgetMs)
+      : 0;
+    coldStart = false;
+    const deadline =
+      Math.min(
+        invocationDeadline(startedAt, lambda.getRemainingTimeInMillis?.()),
+        startedAt + settings.budgetMs,
+      ) - initMs;
     const progress: { running?: string } = {};
     const context: RuleContext = {
       deadline,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   COGNITO_TIMEOUT_MS,
+  coldStartAllowance,
   invocationDeadline,
   REPLY_MARGIN_MS,
   withDeadline,
@@ -175,4 +176,33 @@ describe('Shared: withDeadline', () => {
     // Assess
     await expect(result).rejects.toBeInstanceOf(DeadlineExceededError);
   });
+});
+
+describe('Shared: coldStartAllowance (Cognito counts the init of a cold environment)', () => {
+  it('takes the process age off the first on-demand invocation', () => {
+    // Act
+    const allowance = coldStartAllowance('on-demand', 412.4, 5000);
+
+    // Assess
+    expect(allowance).toBe(412);
+  });
+
+  it('takes at most half of the budget', () => {
+    // Act
+    const allowance = coldStartAllowance('on-demand', 60_000, 5000);
+
+    // Assess
+    expect(allowance).toBe(2500);
+  });
+
+  it.each([['provisioned-concurrency'], ['snap-start'], [undefined]])(
+    'takes nothing for an environment initialised before the call (%s)',
+    (initializationType) => {
+      // Act
+      const allowance = coldStartAllowance(initializationType, 900, 5000);
+
+      // Assess
+      expect(allowance).toBe(0);
+    },
+  );
 });
