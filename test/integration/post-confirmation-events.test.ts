@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
 import { EventBridgeRequestError, lazyEventBridgeClient } from '../../shared/eventbridge-client.js';
 import { createTriggerHandler } from '../../shared/handler-core.js';
 import { parsePostConfirmationEvent } from '../../shared/parse-event.js';
-import { lazySqsClient } from '../../shared/sqs-client.js';
+import { lazySqsClient, SqsRequestError } from '../../shared/sqs-client.js';
 import {
   publishUserConfirmed,
   userConfirmedEventId,
@@ -104,6 +104,31 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
     expect(new Set(ids)).toEqual(new Set([userConfirmedEventId('us-east-1_EXAMPLE', testSub)]));
   });
 
+  it.each([
+    ['CLIENT_ID_NOT_APPLICABLE (an admin operation, contract §1)', { clientId: 'CLIENT_ID_NOT_APPLICABLE' }],
+    ['null (AdminConfirmSignUp, contract §1)', { clientId: null }],
+    ['absent', {}],
+  ])('publishes clientId null when the event has it %s', async (_label, callerContext) => {
+    // Prepare
+    const action = publishUserConfirmed({ eventBusName: BUS }, { eventBridge: clients().eventBridge });
+    const event = postConfirmationEvent();
+    event.callerContext = {
+      awsSdkVersion: 'aws-sdk-unknown-unknown',
+      ...callerContext,
+    } as typeof event.callerContext;
+
+    // Act
+    await action(event, ruleContext());
+    const delivered = (await bus.drain(bus.confirmedQueueUrl)).map(
+      (message) => JSON.parse(message.Body ?? '{}') as { detail: Record<string, unknown> },
+    );
+
+    // Assess
+    expect(
+      delivered.map((message) => Object.hasOwn(message.detail, 'clientId') && message.detail.clientId),
+    ).toEqual([null]);
+  });
+
   it('raises EventBridgeRequestError for a bus that does not exist', async () => {
     // Prepare
     const action = publishUserConfirmed(
@@ -135,12 +160,60 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
 
     // Act
     await queue(message, { deadline: Date.now() + 3000, signal: AbortSignal.timeout(3000) });
-    const bodies = (await bus.drain(bus.failureQueueUrl)).map((received) =>
-      parseFailureMessage(received.Body ?? ''),
+    const { Messages = [] } = await bus.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: bus.failureQueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        AttributeNames: ['All'],
+      }),
     );
 
     // Assess
-    expect(bodies).toEqual([message]);
+    expect(
+      Messages.map((received) => ({
+        body: parseFailureMessage(received.Body ?? ''),
+        eventId: received.MessageAttributes?.eventId?.StringValue,
+        failedActions: received.MessageAttributes?.failedActions?.StringValue,
+        deduplicationId: received.Attributes?.MessageDeduplicationId,
+      })),
+    ).toEqual([
+      {
+        body: message,
+        eventId: message.eventId,
+        failedActions: 'writeProfile',
+        deduplicationId: undefined,
+      },
+    ]);
+  });
+
+  it('raises SqsRequestError when the queue does not exist', async () => {
+    // Prepare
+    const queue = sqsFailureQueue(
+      { queueUrl: `${moto.endpoint}/123456789012/no-such-queue` },
+      { sqs: clients().sqs },
+    );
+    const event = postConfirmationEvent();
+
+    // Act
+    const error = await rejectionOf(() =>
+      queue(
+        {
+          kind: 'PostConfirmationFailure',
+          version: 1,
+          eventId: null,
+          failedActions: [{ action: 'writeProfile', errorName: 'DeadlineExceededError' }],
+          failedAt: '2026-01-01T00:00:00.000Z',
+          requestId: 'request-1',
+          complete: true,
+          event,
+        },
+        { deadline: Date.now() + 3000, signal: AbortSignal.timeout(3000) },
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(SqsRequestError);
   });
 
   it('replies within the budget when an action hangs, with the event published and in the failure queue', async () => {
@@ -287,6 +360,87 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
       kept: run.stdout.includes('writeProfile off in the --env-vars configuration (kept)'),
       last: run.stdout.trim().split('\n').at(-1),
     }).toEqual({ status: 1, kept: true, last: '0 replayed, 1 failed' });
+  });
+
+  /** Writes `messages` as a --file input and an env-vars file publishing to the bus; removed after the test. */
+  function replayInputs(messages: FailureMessage[]): { file: string; envVars: string } {
+    const scratch = mkdtempSync(join(tmpdir(), 'replay-failures-'));
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+      rmSync(scratch, { recursive: true, force: true });
+    });
+    for (const [name, value] of Object.entries({ ...motoCredentialsEnv, AWS_ENDPOINT_URL: moto.endpoint })) {
+      vi.stubEnv(name, value);
+    }
+    const file = join(scratch, 'messages.json');
+    const envVars = join(scratch, 'env.json');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        messages.map((body, index) => ({ MessageId: `m-${index}`, Body: JSON.stringify(body) })),
+      ),
+    );
+    writeFileSync(envVars, JSON.stringify({ PostConfirmationFunction: { EVENT_BUS_NAME: BUS } }));
+    return { file, envVars };
+  }
+
+  function failureMessage(event: FailureMessage['event'], complete = true): FailureMessage {
+    return {
+      kind: 'PostConfirmationFailure',
+      version: 1,
+      eventId: userConfirmedEventId(event.userPoolId, testSub),
+      failedActions: [{ action: 'publishUserConfirmed', errorName: 'EventBridgeRequestError' }],
+      failedAt: '2026-01-01T00:00:00.000Z',
+      requestId: 'request-1',
+      complete,
+      event,
+    };
+  }
+
+  it('the replay:failures CLI onboards a queued password reset, which only an onboarding deployment queues', async () => {
+    // Prepare
+    const event = postConfirmationEvent({ triggerSource: 'PostConfirmation_ConfirmForgotPassword' });
+    const { file, envVars } = replayInputs([failureMessage(event)]);
+
+    // Act
+    const run = runCli('replay-failures', ['--file', file, '--env-vars', envVars]);
+
+    // Assess
+    expect({ status: run.status, published: await bus.publishedEventIds() }).toEqual({
+      status: 0,
+      published: [userConfirmedEventId(event.userPoolId, testSub)],
+    });
+  });
+
+  it('the replay:failures CLI keeps a message queued without its ClientMetadata unless --allow-incomplete', async () => {
+    // Prepare
+    const { file, envVars } = replayInputs([failureMessage(postConfirmationEvent(), false)]);
+
+    // Act
+    const kept = runCli('replay-failures', ['--file', file, '--env-vars', envVars]);
+    const allowed = runCli('replay-failures', ['--file', file, '--env-vars', envVars, '--allow-incomplete']);
+
+    // Assess
+    expect({
+      kept: [kept.status, kept.stdout.includes('queued without its ClientMetadata')],
+      allowed: allowed.status,
+      published: (await bus.publishedEventIds()).length,
+    }).toEqual({ kept: [1, true], allowed: 0, published: 1 });
+  });
+
+  it("the replay:failures CLI keeps a message whose event is from another Region than the caller's", async () => {
+    // Prepare
+    const { file, envVars } = replayInputs([failureMessage(postConfirmationEvent({ region: 'eu-west-1' }))]);
+
+    // Act
+    const run = runCli('replay-failures', ['--file', file, '--env-vars', envVars]);
+
+    // Assess
+    expect({
+      status: run.status,
+      reason: run.stdout.includes('run with AWS_REGION=eu-west-1'),
+      published: (await bus.publishedEventIds()).length,
+    }).toEqual({ status: 1, reason: true, published: 0 });
   });
 
   it('the replay:failures CLI refuses to run without --env-vars', () => {

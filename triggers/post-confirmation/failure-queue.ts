@@ -53,17 +53,23 @@ export type FailureMessage = {
   event: PostConfirmationEvent;
 };
 
-/** Where a failure message goes; settles by `deadline` or rejects. */
-export type FailureQueue = (
+/**
+ * Where a failure message goes; settles by `deadline` or rejects. `prepare`, when present, readies the
+ * client without sending anything (the engine calls it while the actions run, so a failure finds it loaded).
+ */
+export type FailureQueue = ((
   message: FailureMessage,
   bounds: { deadline: number; signal: AbortSignal },
-) => Promise<void>;
+) => Promise<void>) & { prepare?: () => void };
 
 /** Options of {@link sqsFailureQueue}. */
 export type SqsFailureQueueOptions = {
   /** `FAILURE_QUEUE_URL`. */
   queueUrl: string;
-  /** SQS refuses larger bodies; 256 KiB is the default `MaximumMessageSize` of a queue. */
+  /**
+   * The largest body sent. SQS's limit (256 KiB by default) counts the message attributes too, so the default
+   * keeps 1 KiB for them.
+   */
   maxMessageBytes?: number;
 };
 
@@ -74,14 +80,14 @@ export type SqsFailureQueueDependencies = { sqs: SqsClientProvider };
 export class FailureMessageTooLargeError extends SignUpFault {
   public readonly bytes: number;
 
-  public constructor(bytes: number) {
-    super(`The failure message is ${bytes} bytes, more than the queue accepts`);
+  public constructor(bytes: number, options?: ErrorOptions) {
+    super(`The failure message is ${bytes} bytes, more than the queue accepts`, options);
     this.name = 'FailureMessageTooLargeError';
     this.bytes = bytes;
   }
 }
 
-const defaults = { maxMessageBytes: 262_144 };
+const defaults = { maxMessageBytes: 262_144 - 1024 };
 
 const QUEUE_URL = /^https?:\/\/[^\s/]+\/\d{12}\/[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/;
 
@@ -146,10 +152,22 @@ export function sqsFailureQueue(
     }
   }
 
-  return async function sendToFailureQueue(message, bounds) {
+  const sendToFailureQueue: FailureQueue = async function sendToFailureQueue(message, bounds) {
     const body = failureMessageBody(message, settings.maxMessageBytes);
     await withDeadline('SendMessage', bounds.deadline, send(body, message, bounds.signal));
   };
+  let prepared = false;
+  sendToFailureQueue.prepare = () => {
+    if (prepared) return;
+    prepared = true;
+    // Loading and building only; a failure here shows again, and is logged, when a message is sent.
+    Promise.resolve()
+      .then(() => Promise.all([dependencies.sqs(), loadSqsSdk()]))
+      .catch(() => {
+        prepared = false;
+      });
+  };
+  return sendToFailureQueue;
 }
 
 /** The options of {@link sqsFailureQueue}, or `undefined` when `FAILURE_QUEUE_URL` is unset. */

@@ -4,14 +4,19 @@
  */
 import type { Env } from '../../shared/config.js';
 import { optionalRule } from '../../shared/handler-core.js';
-import { addToGroups, addToGroupsFromEnv } from './actions/add-to-groups.js';
+import { addToGroups, addToGroupsFromEnv, GROUPS_METADATA_KEY } from './actions/add-to-groups.js';
 import { publishUserConfirmed, publishUserConfirmedFromEnv } from './actions/publish-user-confirmed.js';
-import { writeProfile, writeProfileFromEnv } from './actions/write-profile.js';
+import { profileMetadataFields, writeProfile, writeProfileFromEnv } from './actions/write-profile.js';
 import { type FailureQueue, sqsFailureQueue, sqsFailureQueueFromEnv } from './failure-queue.js';
 import type { OnboardingAction } from './onboarding-action.js';
 
 /** What {@link onboardingFromEnv} builds. */
-export type Onboarding = { actions: OnboardingAction[]; failureQueue?: FailureQueue };
+export type Onboarding = {
+  actions: OnboardingAction[];
+  failureQueue?: FailureQueue;
+  /** The ClientMetadata keys the enabled actions read: all a failure message keeps. */
+  metadataKeys: string[];
+};
 
 /**
  * The enabled actions (each off while its setting is empty: `DEFAULT_GROUPS`/`SELF_SERVICE_GROUPS`,
@@ -21,12 +26,18 @@ export type Onboarding = { actions: OnboardingAction[]; failureQueue?: FailureQu
  * @throws ConfigurationError naming the variable.
  */
 export function onboardingFromEnv(env: Env): Onboarding {
+  const groups = addToGroupsFromEnv(env);
+  const profile = writeProfileFromEnv(env);
   // The actions run concurrently and none depends on another.
   const actions: OnboardingAction[] = [
-    ...optionalRule(addToGroupsFromEnv(env), (options) => addToGroups(options)),
-    ...optionalRule(writeProfileFromEnv(env), (options) => writeProfile(options)),
+    ...optionalRule(groups, (options) => addToGroups(options)),
+    ...optionalRule(profile, (options) => writeProfile(options)),
     ...optionalRule(publishUserConfirmedFromEnv(env), (options) => publishUserConfirmed(options)),
   ];
+  const metadataKeys = [
+    ...(groups === undefined ? [] : [GROUPS_METADATA_KEY]),
+    ...(profile === undefined ? [] : Object.keys(profileMetadataFields)),
+  ];
   const [failureQueue] = optionalRule(sqsFailureQueueFromEnv(env), (options) => sqsFailureQueue(options));
-  return failureQueue === undefined ? { actions } : { actions, failureQueue };
+  return failureQueue === undefined ? { actions, metadataKeys } : { actions, failureQueue, metadataKeys };
 }

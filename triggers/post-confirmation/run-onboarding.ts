@@ -19,7 +19,12 @@
  */
 import { type Env, readBoolean } from '../../shared/config.js';
 import { withDeadline } from '../../shared/deadline.js';
-import { SignUpFault, SignUpRejection, SignUpUnavailableError } from '../../shared/errors.js';
+import {
+  DeadlineExceededError,
+  SignUpFault,
+  SignUpRejection,
+  SignUpUnavailableError,
+} from '../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import type { Rule, RuleContext } from '../../shared/handler-core.js';
 import { logger as sharedLogger } from '../../shared/observability.js';
@@ -44,6 +49,12 @@ export type RunOnboardingDependencies = {
   actions: readonly OnboardingAction[];
   /** Where an incomplete onboarding goes; without one, the failure is only logged (`onboardingLost`). */
   failureQueue?: FailureQueue;
+  /**
+   * The ClientMetadata keys a failure message keeps: those the actions read, so a replay has what it needs
+   * and the queue holds nothing else the caller sent (contract §5: apps put tokens there). Every key when
+   * unset.
+   */
+  metadataKeys?: readonly string[];
   logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
   /** The failure time; tests fix it. */
   clock?: () => Date;
@@ -93,9 +104,24 @@ function errorDetails(error: unknown): Record<string, unknown> {
     : { name: errorNameOf(error) };
 }
 
-function eventIdOf(event: PostConfirmationEvent): string | null {
+function subOf(event: PostConfirmationEvent): string | null {
   const sub = event.request.userAttributes.sub;
-  return typeof sub === 'string' && sub !== '' ? userConfirmedEventId(event.userPoolId, sub) : null;
+  return typeof sub === 'string' && sub !== '' ? sub : null;
+}
+
+function eventIdOf(event: PostConfirmationEvent): string | null {
+  const sub = subOf(event);
+  return sub === null ? null : userConfirmedEventId(event.userPoolId, sub);
+}
+
+/** Settles with `work`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
@@ -130,6 +156,8 @@ export function runOnboarding(
   const names = actions.map((entry) => entry.name);
   if (new Set(names).size !== names.length) throw new TypeError('Two onboarding actions share one name');
   const { failureQueue } = dependencies;
+  const metadataKeys =
+    dependencies.metadataKeys === undefined ? undefined : new Set(dependencies.metadataKeys);
   const log = dependencies.logger ?? sharedLogger;
   const clock = dependencies.clock ?? (() => new Date());
 
@@ -143,33 +171,57 @@ export function runOnboarding(
     context: RuleContext,
     deadline: number,
   ): Promise<ActionReport[]> {
+    // One timer for every action: at the deadline it aborts their calls first, then ends their wait, so no
+    // action is still talking to a service when the failure queue starts.
+    const expiry = new AbortController();
+    const budgetMs = Math.max(0, deadline - Date.now());
+    const timer = setTimeout(() => expiry.abort(new DeadlineExceededError('onboarding', budgetMs)), budgetMs);
+    timer.unref();
     const actionContext: RuleContext = {
       deadline,
-      signal: AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]),
+      signal: AbortSignal.any([context.signal, expiry.signal]),
       lambda: context.lambda,
     };
-    return Promise.all(
-      actions.map(async ({ action, name }): Promise<ActionReport> => {
-        const started = performance.now();
-        const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
-        try {
-          // `Promise.resolve().then` turns a synchronous throw into a rejection like any other.
-          const outcome = await withDeadline(
-            name,
-            deadline,
-            Promise.resolve().then(() => action(event, actionContext)),
-          );
-          return {
-            action: name,
-            outcome: outcome === 'skipped' ? 'skipped' : 'done',
-            durationMs: durationMs(),
-          };
-        } catch (error) {
-          log.error('onboarding action failed', { action: name, error: errorDetails(error) });
-          return { action: name, outcome: 'failed', durationMs: durationMs(), errorName: errorNameOf(error) };
-        }
-      }),
-    );
+    try {
+      return await Promise.all(
+        actions.map(async ({ action, name }): Promise<ActionReport> => {
+          const started = performance.now();
+          const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
+          try {
+            // `Promise.resolve().then` turns a synchronous throw into a rejection like any other.
+            const outcome = await untilAborted(
+              Promise.resolve().then(() => action(event, actionContext)),
+              actionContext.signal,
+            );
+            return {
+              action: name,
+              outcome: outcome === 'skipped' ? 'skipped' : 'done',
+              durationMs: durationMs(),
+            };
+          } catch (error) {
+            log.error('onboarding action failed', { action: name, error: errorDetails(error) });
+            return {
+              action: name,
+              outcome: 'failed',
+              durationMs: durationMs(),
+              errorName: errorNameOf(error),
+            };
+          }
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The event as queued: ClientMetadata cut down to the keys the actions read. */
+  function queuedEvent(event: PostConfirmationEvent): PostConfirmationEvent {
+    const { clientMetadata } = event.request;
+    if (metadataKeys === undefined || clientMetadata === undefined || clientMetadata === null) return event;
+    const kept = Object.fromEntries(
+      Object.entries(clientMetadata).filter(([key]) => metadataKeys.has(key)),
+    ) as Record<string, string>;
+    return { ...event, request: { ...event.request, clientMetadata: kept } };
   }
 
   async function enqueue(
@@ -178,8 +230,10 @@ export function runOnboarding(
     failedActions: FailedAction[],
     eventId: string | null,
   ): Promise<boolean> {
+    // `sub` is an opaque id, not contact data: without it an operator could not find the user to replay.
+    const user = { eventId, sub: subOf(event) };
     if (failureQueue === undefined) {
-      log.error('onboarding lost: no failure queue configured', { eventId, onboardingLost: 1 });
+      log.error('onboarding lost: no failure queue configured', { ...user, onboardingLost: 1 });
       return false;
     }
     const deadline = context.deadline - QUEUE_MARGIN_MS;
@@ -194,16 +248,19 @@ export function runOnboarding(
           failedAt: clock().toISOString(),
           requestId: context.lambda.awsRequestId,
           complete: true,
-          event,
+          event: queuedEvent(event),
         },
-        { deadline, signal: context.signal },
+        {
+          deadline,
+          signal: AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]),
+        },
       );
       await withDeadline('failure queue', deadline, sending);
       log.info('event sent to the failure queue', { eventId });
       return true;
     } catch (error) {
       log.error('onboarding lost: the failure queue refused the event', {
-        eventId,
+        ...user,
         onboardingLost: 1,
         error: errorDetails(error),
       });
@@ -216,9 +273,15 @@ export function runOnboarding(
       log.info('onboarding skipped', { triggerSource: event.triggerSource });
       return 'skipped';
     }
+    // The failure queue's SDK loads while the actions run, so a failure finds it ready (first time only).
+    failureQueue?.prepare?.();
     const available = Math.max(0, context.deadline - Date.now());
-    const reserve =
-      failureQueue === undefined ? 0 : Math.min(settings.failureQueueReserveMs, Math.floor(available / 2));
+    // Even without a queue, the actions stop a margin before the core's own deadline, so a hanging action is
+    // this engine's logged failure, never the core's fault (which would fail the user's call).
+    const reserve = Math.max(
+      QUEUE_MARGIN_MS,
+      failureQueue === undefined ? 0 : Math.min(settings.failureQueueReserveMs, Math.floor(available / 2)),
+    );
     const reports = await runActions(event, context, context.deadline - reserve);
     const failedActions = reports.flatMap((report) =>
       report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],

@@ -32,7 +32,10 @@ export type AddToGroupsOptions = {
   defaultGroups?: readonly string[];
   /** Groups a sign-up may ask for in ClientMetadata key `groups`; nothing else is ever granted from it. */
   selfServiceGroups?: readonly string[];
-  /** The longest `groups` value read, in characters; a longer one is ignored as a whole. */
+  /**
+   * The longest `groups` value read, in characters; a longer one is ignored as a whole. At most 16,384, the
+   * metadata reader's bound on a whole map.
+   */
   maxRequestLength?: number;
 };
 
@@ -115,9 +118,9 @@ export function addToGroups(
   if (
     !Number.isSafeInteger(settings.maxRequestLength) ||
     settings.maxRequestLength < 1 ||
-    settings.maxRequestLength > 131_072
+    settings.maxRequestLength > 16_384
   ) {
-    throw new TypeError('maxRequestLength must be a whole number from 1 to 131072');
+    throw new TypeError('maxRequestLength must be a whole number from 1 to 16384');
   }
   if (typeof deps.cognito !== 'function') throw new TypeError('dependencies.cognito must be a function');
   const readClientMetadata = createMetadataReader('clientMetadata', {
@@ -210,7 +213,7 @@ export function addToGroupsFromEnv(env: Env): AddToGroupsOptions | undefined {
   const maxRequestLength = readInteger(
     env,
     'GROUPS_REQUEST_MAX_LENGTH',
-    { min: 1, max: 131_072 },
+    { min: 1, max: 16_384 },
     defaults.maxRequestLength,
   );
   if (defaultGroups.length === 0 && selfServiceGroups.length === 0) return undefined;

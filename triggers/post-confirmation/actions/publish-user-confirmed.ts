@@ -91,7 +91,8 @@ export function userConfirmedDetail(event: PostConfirmationEvent, time: Date): U
     eventId: userConfirmedEventId(event.userPoolId, sub),
     sub,
     userPoolId: event.userPoolId,
-    clientId: clientId === CLIENT_ID_NOT_APPLICABLE ? null : clientId,
+    // Absent is possible in a hand-made event; the detail always has the key.
+    clientId: clientId === CLIENT_ID_NOT_APPLICABLE || clientId === undefined ? null : clientId,
     triggerSource: event.triggerSource,
     time: time.toISOString(),
   };

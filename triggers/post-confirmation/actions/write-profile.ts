@@ -72,8 +72,8 @@ export class ProfileKeyMissingError extends SignUpFault {
   /** The JSON type found where the `sub` should be (`absent`, `string` when empty or too long, …). */
   public readonly found: string;
 
-  public constructor(found: string) {
-    super(`Profile not written: request.userAttributes.sub is missing or unusable (${found})`);
+  public constructor(found: string, options?: ErrorOptions) {
+    super(`Profile not written: request.userAttributes.sub is missing or unusable (${found})`, options);
     this.name = 'ProfileKeyMissingError';
     this.found = found;
   }

@@ -2,7 +2,6 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, DeadlineExceededError } from '../../../../shared/errors.js';
-import { SqsRequestError } from '../../../../shared/sqs-client.js';
 import {
   type FailureMessage,
   FailureMessageShapeError,
@@ -39,7 +38,7 @@ function mockedQueue() {
   return { queue: sqsFailureQueue({ queueUrl: QUEUE_URL }, { sqs: async () => client }), mock };
 }
 
-describe('Rule: failureMessageBody', () => {
+describe('Trigger: post-confirmation failureMessageBody', () => {
   it('keeps the whole message when it fits', () => {
     // Prepare
     const message = failureMessage({ plan: 'pro' });
@@ -79,38 +78,6 @@ describe('Rule: failureMessageBody', () => {
 });
 
 describe('Rule: sqsFailureQueue', () => {
-  it('sends the body with the event id as a message attribute and no deduplication id', async () => {
-    // Prepare
-    const { queue, mock } = mockedQueue();
-    mock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-
-    // Act
-    await queue(failureMessage(), { deadline: Date.now() + 1000, signal: AbortSignal.timeout(1000) });
-
-    // Assess
-    const input = mock.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect({
-      queueUrl: input?.QueueUrl,
-      eventId: input?.MessageAttributes?.eventId?.StringValue,
-      deduplication: input?.MessageDeduplicationId,
-    }).toEqual({ queueUrl: QUEUE_URL, eventId: 'uc-0000', deduplication: undefined });
-  });
-
-  it('raises SqsRequestError when SQS refuses', async () => {
-    // Prepare
-    const { queue, mock } = mockedQueue();
-    mock.on(SendMessageCommand).rejects(Object.assign(new Error('nope'), { name: 'QueueDoesNotExist' }));
-
-    // Act
-    const error = await rejectionOf(() =>
-      queue(failureMessage(), { deadline: Date.now() + 1000, signal: AbortSignal.timeout(1000) }),
-    );
-
-    // Assess
-    expect(error).toMatchObject({ name: 'SqsRequestError', errorName: 'QueueDoesNotExist' });
-    expect(error).toBeInstanceOf(SqsRequestError);
-  });
-
   it('gives up at the deadline when SQS does not answer', async () => {
     // Prepare
     const { queue, mock } = mockedQueue();
@@ -126,7 +93,7 @@ describe('Rule: sqsFailureQueue', () => {
   });
 });
 
-describe('Rule: parseFailureMessage', () => {
+describe('Trigger: post-confirmation parseFailureMessage', () => {
   it('reads back what the queue was sent', () => {
     // Prepare
     const message = failureMessage();
@@ -155,7 +122,7 @@ describe('Rule: parseFailureMessage', () => {
   });
 });
 
-describe('Shared: sqsFailureQueueFromEnv', () => {
+describe('Rule: sqsFailureQueueFromEnv', () => {
   it('is off when FAILURE_QUEUE_URL is unset', () => {
     // Act
     const options = sqsFailureQueueFromEnv({});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, SignUpFault, SignUpUnavailableError } from '../../../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../../../shared/event-types.js';
 import { createTriggerHandler } from '../../../../shared/handler-core.js';
@@ -330,6 +330,59 @@ describe('Rule: runOnboarding', () => {
     );
   });
 
+  it('keeps only the ClientMetadata keys the actions read in the failure message', async () => {
+    // Prepare
+    const { queue, messages } = memoryQueue();
+    const rule = runOnboarding(
+      {},
+      { actions: [fails], failureQueue: queue, metadataKeys: ['groups', 'plan'], logger: spyLogger() },
+    );
+    const event = postConfirmationEvent({
+      request: {
+        clientMetadata: { groups: 'beta', plan: 'pro', sessionToken: 'eyJ-not-ours', locale: 'fr' },
+      },
+    });
+
+    // Act
+    await rule(event, ruleContext());
+
+    // Assess
+    expect(messages.map((message) => message.event.request.clientMetadata)).toEqual([
+      { groups: 'beta', plan: 'pro' },
+    ]);
+  });
+
+  it('prepares the failure queue while the actions run, before any failure', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const prepare = vi.fn();
+    const { rule } = engine([recordingAction('writeProfile').action], {}, Object.assign(queue, { prepare }));
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it('names a lost onboarding by sub and event id, never by email', async () => {
+    // Prepare
+    const { rule, logger } = engine([fails]);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext());
+
+    // Assess
+    const logged = everythingLogged(logger);
+    expect({
+      lost: logger.error.mock.calls.find(([message]) => message.startsWith('onboarding lost'))?.[1],
+      email: logged.includes(testEmail),
+    }).toEqual({
+      lost: { eventId: userConfirmedEventId('us-east-1_EXAMPLE', testSub), sub: testSub, onboardingLost: 1 },
+      email: false,
+    });
+  });
+
   it('refuses two actions with one name at construction', () => {
     // Prepare
     const one = recordingAction('addToGroups').action;
@@ -393,6 +446,23 @@ describe('Trigger: post-confirmation engine under the handler core', () => {
     });
   });
 
+  it('answers without a failure queue too when an action hangs: the engine stops it before the core does', async () => {
+    // Prepare
+    const handler = createTriggerHandler({
+      trigger: 'PostConfirmation',
+      parse: parsePostConfirmationEvent,
+      rules: [runOnboarding({}, { actions: [hangs], logger: spyLogger() })],
+      logger: spyLogger(),
+      budgetMs,
+    });
+
+    // Act
+    const returned = await handler(postConfirmationEvent(), lambdaContext());
+
+    // Assess
+    expect(returned.response).toEqual({});
+  });
+
   it('fails the call with SIGNUP_UNAVAILABLE in strict mode when an action hangs', async () => {
     // Prepare
     const { queue } = memoryQueue();
@@ -406,7 +476,7 @@ describe('Trigger: post-confirmation engine under the handler core', () => {
   });
 });
 
-describe('Shared: runOnboardingFromEnv', () => {
+describe('Rule: runOnboardingFromEnv', () => {
   it('reads both switches as off by default', () => {
     // Act
     const options = runOnboardingFromEnv({});

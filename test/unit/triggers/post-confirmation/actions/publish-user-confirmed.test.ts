@@ -29,42 +29,6 @@ function mockedAction() {
 }
 
 describe('Rule: publishUserConfirmed', () => {
-  it('sends one UserConfirmed entry whose detail holds no email', async () => {
-    // Prepare
-    const { action, mock } = mockedAction();
-    mock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-
-    // Act
-    await action(postConfirmationEvent(), ruleContext());
-
-    // Assess
-    const entry = mock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
-    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
-      eventId: userConfirmedEventId('us-east-1_EXAMPLE', testSub),
-      sub: testSub,
-      userPoolId: 'us-east-1_EXAMPLE',
-      clientId: '1example23456789abcdefghij',
-      triggerSource: 'PostConfirmation_ConfirmSignUp',
-      time: '2026-01-01T00:00:00.000Z',
-    });
-  });
-
-  it('publishes clientId null for an admin confirmation (contract §1: CLIENT_ID_NOT_APPLICABLE)', async () => {
-    // Prepare
-    const { action, mock } = mockedAction();
-    mock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-
-    // Act
-    await action(
-      postConfirmationEvent({ callerContext: { clientId: 'CLIENT_ID_NOT_APPLICABLE' } }),
-      ruleContext(),
-    );
-
-    // Assess
-    const detail = mock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '{}';
-    expect(JSON.parse(detail).clientId).toBeNull();
-  });
-
   it('treats a partial failure (FailedEntryCount > 0) as a fault naming the entry error', async () => {
     // Prepare
     const { action, mock } = mockedAction();
@@ -136,7 +100,7 @@ describe('Rule: publishUserConfirmed', () => {
   });
 });
 
-describe('Shared: publishUserConfirmedFromEnv', () => {
+describe('Rule: publishUserConfirmedFromEnv', () => {
   it('is off when EVENT_BUS_NAME is unset', () => {
     // Act
     const options = publishUserConfirmedFromEnv({});
