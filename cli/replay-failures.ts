@@ -12,6 +12,9 @@
  * actions and delete a message whose onboarding is still incomplete. For the same reason a message whose
  * failed actions are off in that configuration is kept, not replayed.
  *
+ * A message is kept, not replayed, when it was queued without its ClientMetadata (unless --allow-incomplete)
+ * or when its event's Region is not the caller's `AWS_REGION`.
+ *
  * The function runs with `POST_CONFIRMATION_STRICT=true` (a failure is an error, so it is seen here) and
  * without a failure queue (a failed replay keeps its message instead of adding a copy). It gets the caller's
  * AWS credentials, Region and `AWS_ENDPOINT_URL*` variables. A message whose replay fails stays in the queue
@@ -42,6 +45,8 @@ Options:
                           {"PostConfirmationFunction": {"PROFILE_TABLE": "...", "DEFAULT_GROUPS": "..."}}
   --max <n>               replay at most n messages (default 100)
   --endpoint-url <url>    SQS endpoint (a local server); the function reads AWS_ENDPOINT_URL_* itself
+  --allow-incomplete      also replay messages queued without their ClientMetadata (too large): the
+                          requested groups and profile fields are then lost for good
   -h, --help              show this help`;
 
 const FUNCTION = 'PostConfirmationFunction';
@@ -90,6 +95,7 @@ async function main(): Promise<number> {
       'env-vars': { type: 'string' },
       max: { type: 'string', default: '100' },
       'endpoint-url': { type: 'string' },
+      'allow-incomplete': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -149,6 +155,24 @@ async function main(): Promise<number> {
     await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: receiptHandle }));
   }
 
+  // Build and check the configuration first: received messages stay hidden only for their visibility timeout.
+  const spec = functionByLogicalId(loadTemplate(), FUNCTION);
+  const envVars = readJsonFile(resolve(values['env-vars']));
+  const [built] = await buildFunctions({ functions: [FUNCTION] });
+  if (built === undefined) throw new Error(`${FUNCTION} was not built`);
+  const environment: Record<string, string> = {
+    ...applyEnvVars(spec, envVars),
+    ...passedThroughEnvironment(),
+    POST_CONFIRMATION_STRICT: 'true',
+    FAILURE_QUEUE_URL: '',
+    // A queued password reset was onboarded by the deployment that queued it (ONBOARD_ON_PASSWORD_RESET):
+    // replayed without this, it would be skipped, called a success, and deleted.
+    ONBOARD_ON_PASSWORD_RESET: 'true',
+  };
+  // The services are the caller's Region's; an event of another Region would onboard in the wrong one.
+  // (The worker defaults to us-east-1, as lambdaEnvironment does, when the caller sets none.)
+  const region = environment.AWS_REGION ?? 'us-east-1';
+  const enabled = new Set(onboardingFromEnv(environment).actions.map((action) => action.name));
   const messages = (
     values.file === undefined ? await receive(queueUrl ?? '') : messagesFromFile(values.file)
   ).slice(0, max);
@@ -157,17 +181,6 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const spec = functionByLogicalId(loadTemplate(), FUNCTION);
-  const envVars = readJsonFile(resolve(values['env-vars']));
-  const [built] = await buildFunctions({ functions: [FUNCTION] });
-  if (built === undefined) throw new Error(`${FUNCTION} was not built`);
-  const environment = {
-    ...applyEnvVars(spec, envVars),
-    ...passedThroughEnvironment(),
-    POST_CONFIRMATION_STRICT: 'true',
-    FAILURE_QUEUE_URL: '',
-  };
-  const enabled = new Set(onboardingFromEnv(environment).actions.map((action) => action.name));
   const invoker = bundleInvoker({
     bundlePath: built.bundlePath,
     exportName: spec.exportName,
@@ -182,7 +195,15 @@ async function main(): Promise<number> {
     for (const message of messages) {
       let outcome: string;
       try {
-        const { event, failedActions } = parseFailureMessage(message.body);
+        const { event, failedActions, complete } = parseFailureMessage(message.body);
+        if (!complete && values['allow-incomplete'] !== true) {
+          throw new Error('queued without its ClientMetadata (--allow-incomplete replays it without)');
+        }
+        if (event.region !== region) {
+          throw new Error(
+            `the event is from ${String(event.region)}; run with AWS_REGION=${String(event.region)}`,
+          );
+        }
         const off = failedActions.map((failed) => failed.action).filter((action) => !enabled.has(action));
         if (off.length > 0) throw new Error(`${off.join(', ')} off in the --env-vars configuration`);
         const result = await invoker.invoke(event, spec.timeoutSeconds * 1000);
