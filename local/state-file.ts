@@ -1,0 +1,65 @@
+/**
+ * The state file of a running pipeline: the JSON facts `npm start` prints (endpoints, pool and client ids,
+ * the inbox), with a `ready` flag, so scripts and tests can wait for it and drive the pool.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+/** An app client of the local pool. */
+export type StateClient = { name: string; clientId: string; clientSecret?: string };
+
+/** The content of the state file. */
+export type PipelineState = {
+  /** `true` once everything is up and provisioned; `false` again after a stop. */
+  ready: boolean;
+  /** The process that runs the pipeline (Ctrl-C or SIGTERM to it stops everything). */
+  pid: number;
+  startedAt: string;
+  readyAt?: string;
+  /** Milliseconds from start to ready, the build included. */
+  readyMs?: number;
+  stoppedAt?: string;
+  region: string;
+  endpoints: {
+    /** The user pool API: `--endpoint-url` for `aws cognito-idp`, `endpoint` for an SDK client. */
+    cognito: string;
+    /** The Lambda Invoke API serving the trigger functions. */
+    lambda: string;
+    /** DynamoDB (dynalite). */
+    dynamodb: string;
+  };
+  userPoolId: string;
+  /** The client without a secret (browsers, mobile apps). */
+  clientId: string;
+  /** The client with a secret: every call needs a SecretHash. */
+  confidentialClientId?: string;
+  confidentialClientSecret?: string;
+  /** Every client by its template name. */
+  clients: StateClient[];
+  groups: string[];
+  tables: string[];
+  /** Trigger name -> function name, as the pool calls them. */
+  functions: Record<string, string>;
+  /** Folder of delivered messages (`messages.jsonl` lists them). */
+  inboxDir: string;
+  dataDir: string;
+  /** Where `--record` writes fixtures, when recording. */
+  recordDir?: string;
+  /** The `--env-vars` file the functions run with. */
+  envVarsFile: string;
+};
+
+/** Writes the state atomically (a reader never sees half a file). */
+export function writeStateFile(path: string, state: PipelineState): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
+/** Reads a state file; `undefined` while it does not exist or is not complete JSON. */
+export function readStateFile(path: string): PipelineState | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PipelineState;
+  } catch {
+    return undefined;
+  }
+}
