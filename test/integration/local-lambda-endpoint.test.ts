@@ -1,0 +1,271 @@
+/**
+ * The local Lambda Invoke API (local/lambda-endpoint.ts) with a small bundle of its own: answers as Lambda
+ * does (payload, function errors with `X-Amz-Function-Error`, API errors with `x-amzn-ErrorType`), keeps a
+ * warm instance, enforces the function's timeout, and starts cold after a rebuild.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cognitoLambda } from '../../local/cognito-lambda.js';
+import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+
+const BUNDLE = `'use strict';
+exports.handler = async (event) => {
+  if (event.throw) { const error = new Error(event.throw); error.name = 'RuleError'; throw error; }
+  if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  console.log(JSON.stringify({ message: 'trigger decision', decidedBy: 'echo', outcome: 'changed' }));
+  return { pid: process.pid, version: VERSION, region: process.env.AWS_REGION, event };
+};
+`;
+
+describe('Local: Lambda Invoke API', () => {
+  let directory: string;
+  let bundlePath: string;
+  let endpoint: LambdaEndpoint;
+
+  function writeBundle(version: number): void {
+    writeFileSync(bundlePath, `const VERSION = ${version};\n${BUNDLE}`);
+  }
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'e2e-lambda-'));
+    bundlePath = join(directory, 'handler.cjs');
+    writeBundle(1);
+    endpoint = await startLambdaEndpoint({
+      functions: [
+        {
+          name: 'EchoFunction',
+          bundlePath,
+          exportName: 'handler',
+          memoryMb: 128,
+          timeoutSeconds: 1,
+          environment: { AWS_REGION: 'eu-west-1' },
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  function invoke(name: string, body: string, headers: Record<string, string> = {}) {
+    return fetch(`${endpoint.url}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, {
+      method: 'POST',
+      body,
+      headers,
+    });
+  }
+
+  it('answers with the returned payload, on one warm instance, with the function environment', async () => {
+    // Prepare
+    const event = JSON.stringify({ hello: 'world' });
+
+    // Act
+    const first = await invoke('EchoFunction', event);
+    const second = await invoke('arn:aws:lambda:us-east-1:123456789012:function:EchoFunction', event);
+    const a = (await first.json()) as { pid: number; region: string; event: unknown };
+    const b = (await second.json()) as { pid: number };
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.headers.get('X-Amz-Function-Error')).toBeNull();
+    expect(first.headers.get('X-Amz-Executed-Version')).toBe('$LATEST');
+    expect(a).toMatchObject({ region: 'eu-west-1', event: { hello: 'world' } });
+    expect(b.pid).toBe(a.pid);
+    expect(endpoint.instanceCount('EchoFunction')).toBe(1);
+  });
+
+  it('returns a thrown error the way Lambda does: 200, X-Amz-Function-Error Unhandled, errorType and errorMessage', async () => {
+    // Prepare
+    const event = JSON.stringify({
+      throw: 'EMAIL_DOMAIN_BLOCKED: Sign-up with this email domain is not allowed.',
+    });
+
+    // Act
+    const response = await invoke('EchoFunction', event, { 'X-Amz-Log-Type': 'Tail' });
+    const body = await response.json();
+    const tail = Buffer.from(response.headers.get('X-Amz-Log-Result') ?? '', 'base64').toString('utf8');
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('X-Amz-Function-Error')).toBe('Unhandled');
+    expect(body).toEqual({
+      errorType: 'RuleError',
+      errorMessage: 'EMAIL_DOMAIN_BLOCKED: Sign-up with this email domain is not allowed.',
+    });
+    expect(tail).toMatch(/^START RequestId: /);
+  });
+
+  it('stops a function past its timeout with Sandbox.Timedout, and the next invocation starts cold', async () => {
+    // Prepare
+    const before = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number };
+
+    // Act
+    const timedOut = await invoke('EchoFunction', JSON.stringify({ sleepMs: 3000 }));
+    const body = (await timedOut.json()) as { errorType: string; errorMessage: string };
+    const after = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number };
+
+    // Assess
+    expect(timedOut.headers.get('X-Amz-Function-Error')).toBe('Unhandled');
+    expect(body.errorType).toBe('Sandbox.Timedout');
+    expect(body.errorMessage).toMatch(/Task timed out after 1\.00 seconds$/);
+    expect(after.pid).not.toBe(before.pid);
+  });
+
+  it('starts a new instance on the new code after a rebuild', async () => {
+    // Prepare
+    const before = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writeBundle(2);
+    const after = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
+
+    // Assess
+    expect(before.version).toBe(1);
+    expect(after.version).toBe(2);
+    expect(after.pid).not.toBe(before.pid);
+    expect(endpoint.instanceCount('EchoFunction')).toBe(1);
+  });
+
+  it('answers API errors with their HTTP status and x-amzn-ErrorType', async () => {
+    // Prepare
+    const missing = invoke('NoSuchFunction', '{}');
+    const garbage = invoke('EchoFunction', '{not json');
+
+    // Act
+    const [notFound, badRequest] = await Promise.all([missing, garbage]);
+
+    // Assess
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('x-amzn-ErrorType')).toBe('ResourceNotFoundException');
+    expect(badRequest.status).toBe(400);
+    expect(badRequest.headers.get('x-amzn-ErrorType')).toBe('InvalidRequestContentException');
+  });
+});
+
+describe('Local: Cognito invoking through the Lambda Invoke API', () => {
+  let directory: string;
+  let endpoint: LambdaEndpoint;
+
+  /** cognito-local's error class, in shape: `code` becomes the API caller's exception name. */
+  class CognitoError extends Error {
+    public readonly code: string;
+    public constructor(code: string, message: string) {
+      super(message);
+      this.name = 'CognitoError';
+      this.code = code;
+    }
+  }
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'e2e-cognito-lambda-'));
+    const bundlePath = join(directory, 'handler.cjs');
+    writeFileSync(
+      bundlePath,
+      `exports.handler = async (event) => { await new Promise((r) => setTimeout(r, 400)); return event; };`,
+    );
+    endpoint = await startLambdaEndpoint({
+      functions: [
+        {
+          name: 'SlowFunction',
+          bundlePath,
+          exportName: 'handler',
+          memoryMb: 128,
+          timeoutSeconds: 5,
+          environment: {},
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const params = {
+    triggerSource: 'PreSignUp_SignUp',
+    userPoolId: 'local_Example1',
+    username: 'jane.doe',
+    clientId: 'client',
+    userAttributes: { email: 'jane.doe@example.com' },
+  };
+
+  it('gives up after three timed-out attempts with UnexpectedLambdaException, as Cognito does', async () => {
+    // Prepare
+    const lambda = cognitoLambda({
+      endpoint: endpoint.url,
+      functions: { PreSignUp: 'SlowFunction' },
+      region: 'us-east-1',
+      simulation: { timeoutMs: 100 },
+      CognitoError,
+    });
+
+    // Act
+    const error = await lambda
+      .invoke({}, 'PreSignUp', params)
+      .catch((caught: unknown) => caught as CognitoError);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'UnexpectedLambdaException',
+      message: 'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
+    });
+  });
+
+  it('reports a function Lambda cannot find as Cognito reports a missing function', async () => {
+    // Prepare
+    const lambda = cognitoLambda({
+      endpoint: endpoint.url,
+      functions: { PreSignUp: 'DeletedFunction' },
+      region: 'us-east-1',
+      CognitoError,
+    });
+
+    // Act
+    const error = await lambda
+      .invoke({}, 'PreSignUp', params)
+      .catch((caught: unknown) => caught as CognitoError);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'UnexpectedLambdaException',
+      message: 'PreSignUp invocation failed due to error ResourceNotFoundException.',
+    });
+  });
+
+  it('sends Cognito\'s event: version "1", the Region, validationData null, no sub', async () => {
+    // Prepare
+    const reports: unknown[] = [];
+    const lambda = cognitoLambda({
+      endpoint: endpoint.url,
+      functions: { PreSignUp: 'SlowFunction' },
+      region: 'eu-central-1',
+      CognitoError,
+      onTriggerCall: (report) => reports.push(report.event),
+    });
+
+    // Act
+    const response = await lambda.invoke({}, 'PreSignUp', {
+      ...params,
+      userAttributes: { ...params.userAttributes, sub: 'generated-by-cognito-local' },
+    });
+
+    // Assess
+    expect(response).toEqual({ autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
+    expect(reports).toEqual([
+      {
+        version: '1',
+        region: 'eu-central-1',
+        userPoolId: 'local_Example1',
+        userName: 'jane.doe',
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client' },
+        triggerSource: 'PreSignUp_SignUp',
+        request: { userAttributes: { email: 'jane.doe@example.com' }, validationData: null },
+        response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+      },
+    ]);
+  });
+});
