@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import { postConfirmationEvent } from './builders.js';
-import { stopChild } from './child-process.js';
+import { listeningPort, stopChild } from './child-process.js';
 
 /** Dummy credentials for the SDK (cognito-local does not check signatures). */
 export const cognitoLocalCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -98,33 +98,19 @@ export async function startCognitoLocalServer(
     await rm(directory, { recursive: true, force: true });
   };
 
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const fail = (message: string) => {
-      clearTimeout(timer);
-      void stop().then(() => reject(new Error(`${message}\n${output.slice(-2000)}`)));
-    };
-    const timer = setTimeout(() => fail(`cognito-local did not start within ${timeoutMs} ms`), timeoutMs);
-    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      fail(`cognito-local exited early (code ${code}, signal ${signal})`);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8').replace(ANSI, '');
-      const port = /running on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port === undefined) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.stderr?.off('data', onData);
-      child.off('exit', onEarlyExit);
-      // Keep draining the pipes (it logs every request) so it never blocks on a full buffer.
-      child.stdout?.resume();
-      child.stderr?.resume();
-      resolve(`http://127.0.0.1:${port}`);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('error', (error) => fail(`cognito-local could not be started: ${error.message}`));
-    child.once('exit', onEarlyExit);
-  });
+  let port: number;
+  try {
+    port = await listeningPort(child, {
+      name: 'cognito-local',
+      pattern: /running on http:\/\/127\.0\.0\.1:(\d+)/,
+      timeoutMs,
+      clean: (text) => text.replace(ANSI, ''),
+    });
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  const endpoint = `http://127.0.0.1:${port}`;
 
   const admin = new CognitoIdentityProviderClient({
     region: 'us-east-1',

@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
-import { stopChild } from './child-process.js';
+import { listeningPort, stopChild } from './child-process.js';
 
 /** The Python interpreter; `MOTO_PYTHON` overrides it (a virtualenv, `python3.12`). */
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
@@ -78,31 +78,9 @@ export function startMotoServer(options: { timeoutMs?: number } = {}): Promise<M
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  return new Promise<MotoServer>((resolve, reject) => {
-    let output = '';
-    const fail = (message: string) => {
-      clearTimeout(timer);
-      void stopChild(child).then(() => reject(new Error(`${message}\n${output.slice(-2000)}`)));
-    };
-    const timer = setTimeout(() => fail(`moto did not start within ${timeoutMs} ms`), timeoutMs);
-    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      fail(`moto exited early (code ${code}, signal ${signal})`);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const port = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port === undefined) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.stderr?.off('data', onData);
-      child.off('exit', onEarlyExit);
-      // Keep draining the pipes so a chatty server never blocks on a full buffer.
-      child.stdout?.resume();
-      child.stderr?.resume();
-      resolve({ endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('error', (error) => fail(`moto could not be started: ${error.message}`));
-    child.once('exit', onEarlyExit);
-  });
+  return listeningPort(child, {
+    name: 'moto',
+    pattern: /Running on http:\/\/127\.0\.0\.1:(\d+)/,
+    timeoutMs,
+  }).then((port) => ({ endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) }));
 }
