@@ -6,12 +6,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpCommand } from '../../local/banner.js';
 import { parseTriggerError } from '../../shared/parse-trigger-error.js';
+import { runsHereOrSkips } from '../support/ci.js';
 import { lastMessageTo, PASSWORD, uniqueEmail } from './support/clients.js';
 import { type PipelineProcess, startPipelineProcess } from './support/pipeline-process.js';
 import { localAwsEnvironment, runCommand, toolWorks } from './support/tools.js';
 
-const hasAwsCli = toolWorks('aws', ['--version']);
 const SKIP_NOTE = 'the AWS CLI (`aws`) is not installed on this machine';
+const hasAwsCli = runsHereOrSkips(
+  'E2E: npm start with the AWS CLI',
+  toolWorks('aws', ['--version']),
+  SKIP_NOTE,
+);
 
 describe('E2E: npm start with the AWS CLI', () => {
   let pipeline: PipelineProcess | undefined;

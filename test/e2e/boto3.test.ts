@@ -8,13 +8,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { parseTriggerError } from '../../shared/parse-trigger-error.js';
+import { runsHereOrSkips } from '../support/ci.js';
 import { lastMessageTo, PASSWORD, uniqueEmail } from './support/clients.js';
 import { type PipelineProcess, startPipelineProcess } from './support/pipeline-process.js';
 import { localAwsEnvironment, runCommand, toolWorks } from './support/tools.js';
 
 const SCRIPT = join(PROJECT_ROOT, 'test/e2e/cognito-idp-wrapper.py');
-const hasBoto3 = toolWorks('python3', ['-c', 'import boto3']);
 const SKIP_NOTE = 'python3 with boto3 is not installed on this machine';
+const hasBoto3 = runsHereOrSkips(
+  'E2E: npm start with Python boto3',
+  toolWorks('python3', ['-c', 'import boto3']),
+  SKIP_NOTE,
+);
 
 type WrapperResult = { confirmed?: boolean; error?: { code: string; message: string } };
 

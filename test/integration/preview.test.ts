@@ -4,6 +4,7 @@
  * its sandboxed iframe unchanged, and a screenshot is kept as a build artifact (dist/ is git-ignored).
  * Chromium comes from scripts/install-chromium.sh; without it this suite is reported as skipped, loudly.
  */
+
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,19 +16,18 @@ import { fromProjectRoot, PROJECT_ROOT } from '../../harness/paths.js';
 import { previewCards, previewFile } from '../../scripts/preview-messages.js';
 import { customMessageSources } from '../../shared/trigger-source.js';
 import { shippedLocales } from '../../triggers/custom-message/templates/compiled.js';
+import { runsHereOrSkips } from '../support/ci.js';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = runsHereOrSkips(
+  'preview in Chromium',
+  existsSync(CHROMIUM),
+  '/usr/bin/chromium not found (scripts/install-chromium.sh installs it; CI runs it)',
+);
 const SCREENSHOT = fromProjectRoot('dist/preview/screenshot.png');
 // Four cards a row at 1280 px, about 940 px a source: tall enough for the whole gallery.
 const SCREENSHOT_SIZE = { width: 1280, height: 300 + customMessageSources.length * 1000 };
-
-if (!hasChromium) {
-  console.warn(
-    'SKIPPED preview in Chromium: /usr/bin/chromium not found (scripts/install-chromium.sh installs it; CI runs it)',
-  );
-}
 
 // No network, no first-run work, a throwaway profile. Sandboxed iframes stay in the page's process: with
 // IsolateSandboxedIframes on, a screenshot is sometimes taken before their content is painted.

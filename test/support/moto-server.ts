@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
 import { listeningPort, stopChild } from './child-process.js';
+import { runsHereOrSkips } from './ci.js';
 
 /** The Python interpreter; `MOTO_PYTHON` overrides it (a virtualenv, `python3.12`). */
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
@@ -40,12 +41,11 @@ export function motoAvailability(): MotoAvailability {
 
 /**
  * `describe` for a suite that needs moto: it runs where moto's server can start, and elsewhere is skipped
- * with a `SKIPPED <title>: <reason>` warning rather than passing silently.
+ * with a `SKIPPED <title>: <reason>` warning rather than passing silently; in CI it is required.
  */
 export function describeWithMoto(title: string, suite: () => void): void {
   const moto = motoAvailability();
-  if (!moto.available) console.warn(`SKIPPED ${title}: ${moto.reason}`);
-  describe.runIf(moto.available)(title, suite);
+  describe.runIf(runsHereOrSkips(title, moto.available, moto.available ? '' : moto.reason))(title, suite);
 }
 
 /** Environment variables that give the AWS SDK dummy credentials and a region, with no profile lookups. */

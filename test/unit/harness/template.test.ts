@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are CloudFormation Fn::Sub templates, not JS templates
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import {
   parseTemplate,
   referencedLogicalIds,
 } from '../../../harness/template.js';
+import { runsHereOrSkips } from '../../support/ci.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FAKE_PATH = '/project/template.yaml';
@@ -588,8 +590,11 @@ const resources = model.document.Resources as Record<
 >;
 const globalsFunction = (model.document.Globals as { Function?: Record<string, unknown> }).Function ?? {};
 
-const hasCfnLint = spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasCfnLint) console.warn('cfn-lint not found: the template lint runs in CI (.ci/run)');
+const hasCfnLint = runsHereOrSkips(
+  'cfn-lint template.yaml',
+  spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
+  'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
+);
 
 /** Logical ids that depend on `id`, directly or through other resources (the pool's clients, …). */
 function dependentsOf(id: string): Set<string> {
