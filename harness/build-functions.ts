@@ -3,7 +3,16 @@
  * function's `Metadata.BuildProperties` (contract §7, "sam build with esbuild"), so `npm run build` and
  * `sam build` produce the same bundle. Output mirrors `.aws-sam/build/<LogicalId>/`: `dist/<LogicalId>/`.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Format, type Loader, type Message } from 'esbuild';
@@ -155,29 +164,47 @@ function describeMessage(message: Message): string {
   return `${where}${message.text}`;
 }
 
+/**
+ * Moves every file of `staging` into `outDir` (each rename atomic: a process loading the bundle meanwhile
+ * sees the old file or the new one, never a missing or half-written one), then removes what the new build
+ * did not write, so no stale file is deployed (as `sam build` starts from an empty folder).
+ */
+function replaceArtifacts(staging: string, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  const written = new Set(readdirSync(staging));
+  for (const name of written) renameSync(join(staging, name), join(outDir, name));
+  for (const name of readdirSync(outDir)) {
+    if (!written.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
 async function buildOne(spec: FunctionSpec, workingDir: string, outRoot: string): Promise<BuiltFunction> {
   const outDir = join(outRoot, spec.logicalId);
-  const options = esbuildOptionsFor(spec, { workingDir, outDir });
-  // Like `sam build`, start from an empty artifacts folder so no stale file is deployed.
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  // Built beside the folder, then moved in: a running local pipeline keeps serving the previous bundle.
+  mkdirSync(outRoot, { recursive: true });
+  const staging = mkdtempSync(join(outRoot, `.${spec.logicalId}-`));
+  const options = esbuildOptionsFor(spec, { workingDir, outDir: staging });
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build({ ...options, metafile: true, logLevel: 'silent' });
+    writeFileSync(join(staging, 'meta.json'), `${JSON.stringify(result.metafile, null, 2)}\n`);
+    if (!existsSync(join(staging, spec.bundleFile))) {
+      const written = Object.keys(result.metafile?.outputs ?? {}).join(', ');
+      throw new BuildError(
+        spec.logicalId,
+        `Handler ${spec.handler} needs ${spec.bundleFile}, but esbuild wrote ${written}`,
+      );
+    }
+    replaceArtifacts(staging, outDir);
   } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (error instanceof BuildError) throw error;
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const detail = errors.length > 0 ? errors.map(describeMessage).join('; ') : String(error);
     throw new BuildError(spec.logicalId, `esbuild failed: ${detail}`, { cause: error });
   }
-  writeFileSync(join(outDir, 'meta.json'), `${JSON.stringify(result.metafile, null, 2)}\n`);
   const bundlePath = join(outDir, spec.bundleFile);
-  if (!existsSync(bundlePath)) {
-    const written = Object.keys(result.metafile?.outputs ?? {}).join(', ');
-    throw new BuildError(
-      spec.logicalId,
-      `Handler ${spec.handler} needs ${spec.bundleFile}, but esbuild wrote ${written}`,
-    );
-  }
   const bundle = readFileSync(bundlePath);
   return {
     logicalId: spec.logicalId,

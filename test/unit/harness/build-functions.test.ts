@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +219,22 @@ describe('Harness: buildFunctions', () => {
       path: join(outDir, 'PreSignUpFunction', 'handler.cjs'),
       handler: 'function',
     });
+  });
+
+  it('replaces the artifacts folder in place: stale files go, no staging folder stays', async () => {
+    // Prepare
+    const outDir = tempDir();
+    mkdirSync(join(outDir, 'PostConfirmationFunction'), { recursive: true });
+    writeFileSync(join(outDir, 'PostConfirmationFunction', 'stale.js'), 'old');
+
+    // Act
+    await buildFunctions({ outDir, functions: ['PostConfirmationFunction'] });
+
+    // Assess
+    expect({
+      root: readdirSync(outDir),
+      folder: readdirSync(join(outDir, 'PostConfirmationFunction')).sort(),
+    }).toEqual({ root: ['PostConfirmationFunction'], folder: ['handler.cjs', 'meta.json'] });
   });
 
   it('writes the esbuild metafile beside the bundle', async () => {
