@@ -51,3 +51,43 @@ export async function withDeadline<T>(operation: string, deadline: number, work:
     clearTimeout(timer);
   }
 }
+
+/**
+ * A signal bounded by a parent signal and a time limit. `clear()` ends it: releases the timer and the
+ * listener, and aborts the signal if it has not aborted yet, so nothing it bounded outlives its caller.
+ */
+export type BoundedSignal = { signal: AbortSignal; clear(): void };
+
+/**
+ * A signal that aborts when `parent` does (with its reason) or after `ms` (with a `TimeoutError`, as
+ * `AbortSignal.timeout` gives). Built on a timer and an AbortController rather than
+ * `AbortSignal.any([parent, AbortSignal.timeout(ms)])`: Node.js can garbage-collect a timeout signal that
+ * only a composite signal holds, which then never aborts (nodejs/node#57736; seen here as a 100 ms captcha
+ * bound that did not fire under load). The pending timer keeps this one alive. Call `clear()` once the caller
+ * is done with the work (settled or given up).
+ *
+ * @example
+ * const bounded = boundedSignal(context.signal, 800);
+ * try { await fetch(url, { signal: bounded.signal }); } finally { bounded.clear(); }
+ */
+export function boundedSignal(parent: AbortSignal | undefined, ms: number): BoundedSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    Math.max(0, ms),
+  );
+  timer.unref();
+  const onAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted === true) controller.abort(parent.reason);
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onAbort);
+      if (!controller.signal.aborted) {
+        controller.abort(new DOMException('The caller is done with this work', 'AbortError'));
+      }
+    },
+  };
+}

@@ -4,7 +4,13 @@
  */
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice, readList } from './config.js';
-import { COGNITO_TIMEOUT_MS, coldStartAllowance, invocationDeadline, withDeadline } from './deadline.js';
+import {
+  boundedSignal,
+  COGNITO_TIMEOUT_MS,
+  coldStartAllowance,
+  invocationDeadline,
+  withDeadline,
+} from './deadline.js';
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
@@ -218,11 +224,8 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         startedAt + settings.budgetMs,
       ) - initMs;
     const progress: { running?: string } = {};
-    const context: RuleContext = {
-      deadline,
-      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-      lambda,
-    };
+    const bounded = boundedSignal(undefined, Math.max(1, deadline - Date.now()));
+    const context: RuleContext = { deadline, signal: bounded.signal, lambda };
     try {
       const decidedBy = await withDeadline(
         options.trigger,
@@ -243,6 +246,8 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         error instanceof SignUpFault ? error : new Error(error instanceof Error ? error.name : typeof error),
       );
       throw new SignUpUnavailableError({ cause: error });
+    } finally {
+      bounded.clear();
     }
   }
 

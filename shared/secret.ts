@@ -14,7 +14,7 @@
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER` variables work too, but the option is what this project documents).
  */
 import { type Env, readInteger, readString } from './config.js';
-import { withDeadline } from './deadline.js';
+import { boundedSignal, withDeadline } from './deadline.js';
 import { ConfigurationError, DeadlineExceededError, SignUpFault } from './errors.js';
 import { loadExternalModule } from './load-external-module.js';
 import { logger as sharedLogger } from './observability.js';
@@ -292,9 +292,13 @@ export function createSecretSource(
     const budget = deadline - Date.now();
     if (budget <= 0) throw new DeadlineExceededError(`fetch secret from ${kind}`, 0);
     // Aborts at the caller's signal or at the deadline, whichever comes first.
-    const bounded = AbortSignal.any([signal, AbortSignal.timeout(budget)]);
-    const raw = await withDeadline(`fetch secret from ${kind}`, deadline, fetchValue(bounded));
-    return parseSecretList(raw, settings.minBytes);
+    const bounded = boundedSignal(signal, budget);
+    try {
+      const raw = await withDeadline(`fetch secret from ${kind}`, deadline, fetchValue(bounded.signal));
+      return parseSecretList(raw, settings.minBytes);
+    } finally {
+      bounded.clear();
+    }
   }
 
   return {

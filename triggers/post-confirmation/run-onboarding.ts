@@ -18,7 +18,7 @@
  *   action is cut off in time for the event to be queued and the reply to reach Cognito within 5 s.
  */
 import { type Env, readBoolean } from '../../shared/config.js';
-import { withDeadline } from '../../shared/deadline.js';
+import { boundedSignal, withDeadline } from '../../shared/deadline.js';
 import {
   DeadlineExceededError,
   SignUpFault,
@@ -237,6 +237,7 @@ export function runOnboarding(
       return false;
     }
     const deadline = context.deadline - QUEUE_MARGIN_MS;
+    const bounded = boundedSignal(context.signal, deadline - Date.now());
     try {
       // Bounded here as well as by the queue itself: whatever queue is plugged in, the reply stays in time.
       const sending = failureQueue(
@@ -250,10 +251,7 @@ export function runOnboarding(
           complete: true,
           event: queuedEvent(event),
         },
-        {
-          deadline,
-          signal: AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]),
-        },
+        { deadline, signal: bounded.signal },
       );
       await withDeadline('failure queue', deadline, sending);
       log.info('event sent to the failure queue', { eventId });
@@ -265,6 +263,8 @@ export function runOnboarding(
         error: errorDetails(error),
       });
       return false;
+    } finally {
+      bounded.clear();
     }
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  boundedSignal,
   COGNITO_TIMEOUT_MS,
   coldStartAllowance,
   invocationDeadline,
@@ -205,4 +206,65 @@ describe('Shared: coldStartAllowance (Cognito counts the init of a cold environm
       expect(allowance).toBe(0);
     },
   );
+});
+
+describe('Shared: boundedSignal', () => {
+  it('aborts with a TimeoutError after its time limit', async () => {
+    // Prepare
+    const bounded = boundedSignal(undefined, 10);
+
+    // Act
+    await new Promise((resolve) => bounded.signal.addEventListener('abort', resolve, { once: true }));
+
+    // Assess
+    expect((bounded.signal.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it('aborts with the parent signal and its reason', () => {
+    // Prepare
+    const parent = new AbortController();
+    const bounded = boundedSignal(parent.signal, 60_000);
+
+    // Act
+    parent.abort(new Error('parent gave up'));
+
+    // Assess
+    expect((bounded.signal.reason as Error).message).toBe('parent gave up');
+    bounded.clear();
+  });
+
+  it('starts aborted when the parent already is', () => {
+    // Act
+    const bounded = boundedSignal(AbortSignal.abort('gone'), 60_000);
+
+    // Assess
+    expect(bounded.signal.reason).toBe('gone');
+  });
+
+  it('fires under garbage-collection pressure, held by nothing but its timer', async () => {
+    // Prepare: only the composite of the callee holds it, the pattern nodejs/node#57736 loses.
+    const parent = new AbortController();
+    const composite = AbortSignal.any([parent.signal, boundedSignal(undefined, 30).signal]);
+    const garbage = Array.from({ length: 200_000 }, (_, index) => ({ index }));
+
+    // Act
+    await new Promise((resolve) => composite.addEventListener('abort', resolve, { once: true }));
+
+    // Assess
+    expect({ aborted: composite.aborted, garbage: garbage.length }).toEqual({
+      aborted: true,
+      garbage: 200_000,
+    });
+  });
+
+  it('aborts whatever still listens when cleared', () => {
+    // Prepare
+    const bounded = boundedSignal(undefined, 60_000);
+
+    // Act
+    bounded.clear();
+
+    // Assess
+    expect((bounded.signal.reason as DOMException).name).toBe('AbortError');
+  });
 });

@@ -24,6 +24,7 @@ import {
   readList,
   readString,
 } from '../../../shared/config.js';
+import { boundedSignal } from '../../../shared/deadline.js';
 import { domainMatches, normalizeDomain, normalizeDomainEntry } from '../../../shared/email.js';
 import { ConfigurationError, SignUpFault, SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
@@ -398,7 +399,8 @@ export function verifyCaptcha(
   async function askProvider(token: string, secret: string, context: RuleContext): Promise<Verdict> {
     const budgetMs = Math.min(timeoutMs, context.deadline - now() - CALL_MARGIN_MS);
     if (budgetMs < 1) throw new CaptchaUnavailableError(provider, 'no-time-left');
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(budgetMs)]);
+    const bounded = boundedSignal(context.signal, budgetMs);
+    const { signal } = bounded;
     let response: Response;
     let text: string | undefined;
     try {
@@ -416,6 +418,8 @@ export function verifyCaptcha(
       throw new CaptchaUnavailableError(provider, signal.aborted ? 'timeout' : 'network', undefined, {
         cause: error,
       });
+    } finally {
+      bounded.clear();
     }
     const { status } = response;
     if (status === 408 || status === 429 || status >= 500) {
