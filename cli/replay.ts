@@ -1,13 +1,19 @@
 /**
- * `npm run replay -- [files or folders] [--mode bundle|in-process] [--env-vars <file>] [--update] [--json]`
+ * `npm run replay -- [files or folders] [--mode bundle|in-process] [--env-vars <file>] [--update] [--json]
+ * [--all]`
  *
  * Replays recorded Cognito events through the triggers under Cognito's rules and prints, for each, what the
- * Cognito API caller would see; a diff for each mismatch; last line `N passed, N failed`. Exit 1 on failure.
+ * Cognito API caller would see; a diff for each mismatch; last line `N passed, N failed` (`, N skipped` when
+ * fixtures were skipped). Exit 1 on failure.
+ *
+ * A fixture whose expectation says what live service answer its outcome rested on (`needs`, written by
+ * `npm start -- --record` when no offline replay reproduces the outcome) is skipped, and says so, unless
+ * `--all`.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CognitoOutcome } from '../harness/cognito-outcome.js';
-import { findEventFiles } from '../harness/fixtures.js';
+import { expectationPathOf, findEventFiles, readJsonFile } from '../harness/fixtures.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { createReplayer, type FixtureResult, type ReplayMode } from '../harness/replay.js';
 import { runMain } from './run-main.js';
@@ -23,6 +29,8 @@ Options:
   --update                     write the actual outcome into each .expected.json (keeps descriptions)
   --json                       print one JSON report instead of text
   --verbose                    print the function's log lines for each mismatch (in-process: as they happen)
+  --all                        also replay fixtures whose expectation "needs" a live service's answer
+                               (recorded by npm start -- --record; skipped by default, they fail offline)
   -h, --help                   show this help`;
 
 function summaryOf(outcome: CognitoOutcome): string {
@@ -42,6 +50,20 @@ function summaryOf(outcome: CognitoOutcome): string {
   return 'success';
 }
 
+/**
+ * What live service answer a fixture's outcome rested on (its expectation's `needs`), or `undefined`. An
+ * expectation that cannot be read is left to the replay, which reports it.
+ */
+function needsOf(file: string): string | undefined {
+  try {
+    const expectation = readJsonFile(expectationPathOf(file)) as { needs?: unknown } | null;
+    const needs = expectation?.needs;
+    return typeof needs === 'string' && needs.trim() !== '' ? needs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function progress(done: number, total: number): void {
   if (!process.stderr.isTTY || total < 20) return;
   const width = 30;
@@ -59,6 +81,7 @@ async function main(): Promise<number> {
       update: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,11 +93,18 @@ async function main(): Promise<number> {
     console.error(`--mode must be "bundle" or "in-process", not "${values.mode}"\n\n${USAGE}`);
     return 2;
   }
-  const files = findEventFiles(positionals.length === 0 ? [`${PROJECT_ROOT}/events`] : positionals);
-  if (files.length === 0) {
+  const found = findEventFiles(positionals.length === 0 ? [`${PROJECT_ROOT}/events`] : positionals);
+  if (found.length === 0) {
     console.error('No event files found.');
     return 2;
   }
+  const skipped = values.all
+    ? []
+    : found.flatMap((file) => {
+        const needs = needsOf(file);
+        return needs === undefined ? [] : [{ file, needs }];
+      });
+  const files = found.filter((file) => !skipped.some((skip) => skip.file === file));
   const mode = values.mode as ReplayMode;
   const replayer = createReplayer({
     mode,
@@ -104,8 +134,18 @@ async function main(): Promise<number> {
       cognito: result.actual.cognito,
       ...(result.passed ? {} : { diff: result.diff }),
     }));
-    console.log(JSON.stringify({ passed, failed: failed.length, results: report }, null, 2));
+    const skips = skipped.map((skip) => ({ file: relative(PROJECT_ROOT, skip.file), needs: skip.needs }));
+    console.log(
+      JSON.stringify(
+        { passed, failed: failed.length, skipped: skips.length, results: report, skips },
+        null,
+        2,
+      ),
+    );
     return failed.length === 0 ? 0 : 1;
+  }
+  for (const skip of skipped) {
+    console.log(`${'SKIP'.padEnd(7)} ${relative(PROJECT_ROOT, skip.file)}\n        needs: ${skip.needs}`);
   }
   for (const result of results) {
     const name = relative(PROJECT_ROOT, result.file);
@@ -123,7 +163,9 @@ async function main(): Promise<number> {
       if (values.verbose) for (const line of result.logs) console.log(`        log: ${line}`);
     }
   }
-  console.log(`${passed} passed, ${failed.length} failed`);
+  console.log(
+    `${passed} passed, ${failed.length} failed${skipped.length === 0 ? '' : `, ${skipped.length} skipped`}`,
+  );
   return failed.length === 0 ? 0 : 1;
 }
 

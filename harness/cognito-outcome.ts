@@ -54,10 +54,17 @@ export type Expectation = {
   /** One sentence on what the fixture shows and why that is the right outcome. */
   description: string;
   /**
-   * The SAM `--env-vars` file this event is replayed with, relative to the project root, when it is not
-   * `events/env.json` (for example `events/env.invite-only.json`); use the same with `sam local invoke`.
+   * The SAM `--env-vars` file this event is replayed with, when it is not `events/env.json`: relative to the
+   * project root (`events/env.invite-only.json`), or, starting with `./` or `../`, to this file's folder
+   * (`../env.recorded.json` in a `--record` recording); use the same with `sam local invoke`.
    */
   envVars?: string;
+  /**
+   * Set by `npm start -- --record` when no offline replay reproduces the outcome: the live answer it rested
+   * on (`the captcha provider (turnstile) refusing the token`). `npm run replay` skips the fixture unless
+   * `--all`.
+   */
+  needs?: string;
   /** How many times Cognito invoked the function (1 unless attempts timed out). */
   attempts: number;
   cognito: CognitoOutcome;

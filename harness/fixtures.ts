@@ -65,6 +65,15 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
+/**
+ * The env-vars file an expectation names, as a path: `./…` and `../…` are relative to the expectation's own
+ * folder (a recording keeps working wherever it is moved), anything else to the project root
+ * (`events/env.invite-only.json`).
+ */
+export function envVarsPathOf(expectationFile: string, envVars: string): string {
+  return /^\.\.?[\\/]/.test(envVars) ? resolve(dirname(expectationFile), envVars) : fromProjectRoot(envVars);
+}
+
 /** Reads and checks an expectation file. */
 export function readExpectation(path: string): Expectation {
   const value = readJsonFile(path) as Partial<Expectation> | null;
@@ -76,9 +85,15 @@ export function readExpectation(path: string): Expectation {
     throw new FixtureError(path, 'needs "attempts" >= 1');
   if (
     value.envVars !== undefined &&
-    (typeof value.envVars !== 'string' || !existsSync(fromProjectRoot(value.envVars)))
+    (typeof value.envVars !== 'string' || !existsSync(envVarsPathOf(path, value.envVars)))
   ) {
-    throw new FixtureError(path, '"envVars" must name an env-vars file relative to the project root');
+    throw new FixtureError(
+      path,
+      '"envVars" must name an env-vars file relative to the project root, or to this file\'s folder (./ or ../)',
+    );
+  }
+  if (value.needs !== undefined && (typeof value.needs !== 'string' || value.needs.trim() === '')) {
+    throw new FixtureError(path, '"needs" must say in words what live answer the outcome rested on');
   }
   const outcome = value.cognito?.outcome;
   if (outcome !== 'success' && outcome !== 'error')

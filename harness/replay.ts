@@ -21,7 +21,7 @@ import {
   triggerOfEvent,
 } from './cognito-simulator.js';
 import { FixtureError } from './errors.js';
-import { expectationPathOf, readExpectation, readJsonFile } from './fixtures.js';
+import { envVarsPathOf, expectationPathOf, readExpectation, readJsonFile } from './fixtures.js';
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
@@ -84,7 +84,10 @@ function initFailureInvoker(error: unknown): Invoker {
 
 /** A replayer holds one warm invoker per function; `close()` stops them. */
 export type Replayer = {
-  /** Runs one event through its trigger as Cognito would, optionally under another env-vars file. */
+  /**
+   * Runs one event through its trigger as Cognito would, optionally under another env-vars file (relative
+   * to the project root, or absolute).
+   */
   replayEvent(event: unknown, envVarsPath?: string): Promise<SimulatedCall>;
   /** Runs one event file and compares it with its `.expected.json`. */
   replayFixture(file: string): Promise<FixtureResult>;
@@ -188,7 +191,10 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       )
         throw error;
     }
-    const call = await replayEvent(event, expected?.envVars);
+    const call = await replayEvent(
+      event,
+      expected?.envVars === undefined ? undefined : envVarsPathOf(expectedFile, expected.envVars),
+    );
     const actual = { attempts: call.attempts, cognito: call.cognito };
     const wanted =
       expected === undefined ? undefined : { attempts: expected.attempts, cognito: expected.cognito };
@@ -209,6 +215,8 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       description:
         result.expected?.description ??
         'Recorded by `npm run replay -- --update`: say in one sentence why this outcome is right.',
+      // The configuration the outcome was replayed under stays named.
+      ...(result.expected?.envVars === undefined ? {} : { envVars: result.expected.envVars }),
       attempts: result.actual.attempts,
       cognito: result.actual.cognito,
     };
