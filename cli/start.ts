@@ -2,11 +2,17 @@
  * `npm start -- [--data-dir <dir>] [--state-file <path>] [--record <dir>] [--env-vars <file>] [--no-build]
  * [--region <r>] [--cognito-port <n>] [--lambda-port <n>] [--dynamodb-port <n>] [--verbose]`
  *
- * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C or SIGTERM, which stop
- * every server and function process. Exit 1 when it cannot start.
+ * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C, SIGTERM or SIGHUP, which
+ * stop every server and function process, also during the start. Exit 0 after such a stop, 1 when it cannot
+ * start.
+ *
+ * Ctrl-C in a terminal signals the whole process group, so this process gets SIGINT more than once (from the
+ * terminal, and relayed by the `tsx` wrapper): the handlers stay registered (`process.on`) and ignore the
+ * repeats. With no handler left, tsx's own would end the process mid-stop (exit 130).
  */
 import { parseArgs } from 'node:util';
 import { readyBanner } from '../local/banner.js';
+import { InvalidOptionError, StartAbortedError } from '../local/errors.js';
 import { type Pipeline, startPipeline } from '../local/pipeline.js';
 import { runMain } from './run-main.js';
 
@@ -28,16 +34,38 @@ Options:
   --cognito-port <n>      port of the user pool API (default: a free port)
   --lambda-port <n>       port of the Lambda Invoke API (default: a free port)
   --dynamodb-port <n>     port of DynamoDB (default: a free port)
-  --verbose               also print the functions' log lines and cognito-local's log
+  --verbose               also print the functions' log lines and cognito-local's warnings and errors
   -h, --help              show this help`;
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function portOf(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`--${option} must be a port number (0-65535), not "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidOptionError(option, value, 'a port number (0-65535)');
   }
   return port;
+}
+
+/**
+ * Resolves with the first stop signal; later ones (the same Ctrl-C relayed, a second Ctrl-C) are ignored. The
+ * handlers stay until the process ends, so a late signal never finds none (and tsx's exit(130)).
+ */
+function firstStopSignal(): Promise<NodeJS.Signals> {
+  let resolve: (signal: NodeJS.Signals) => void = () => undefined;
+  const received = new Promise<NodeJS.Signals>((settle) => {
+    resolve = settle;
+  });
+  let first: NodeJS.Signals | undefined;
+  function onSignal(signal: NodeJS.Signals): void {
+    if (first !== undefined) return;
+    first = signal;
+    console.log(`\n${signal}: stopping the pipeline…`);
+    resolve(signal);
+  }
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return received;
 }
 
 async function main(): Promise<number> {
@@ -67,39 +95,43 @@ async function main(): Promise<number> {
     lambda: portOf('lambda-port', values['lambda-port']),
     dynamodb: portOf('dynamodb-port', values['dynamodb-port']),
   };
-  const pipeline: Pipeline = await startPipeline({
-    build: !values['no-build'],
-    verbose: values.verbose,
-    ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)),
-    ...(values['state-file'] === undefined ? {} : { stateFile: values['state-file'] }),
-    ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
-    ...(values.record === undefined ? {} : { recordDir: values.record }),
-    ...(values['env-vars'] === undefined ? {} : { envVarsFile: values['env-vars'] }),
-    ...(values.region === undefined ? {} : { region: values.region }),
-  });
-  process.stdout.write(readyBanner(pipeline.state, pipeline.stateFile));
+  // Before the start: a signal during it aborts the start, which stops what has started.
+  const stopSignal = firstStopSignal();
+  const abort = new AbortController();
+  void stopSignal.then((signal) => abort.abort(signal));
+  let pipeline: Pipeline;
+  try {
+    pipeline = await startPipeline({
+      build: !values['no-build'],
+      verbose: values.verbose,
+      signal: abort.signal,
+      ports: Object.fromEntries(Object.entries(ports).filter(([, port]) => port !== undefined)),
+      ...(values['state-file'] === undefined ? {} : { stateFile: values['state-file'] }),
+      ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+      ...(values.record === undefined ? {} : { recordDir: values.record }),
+      ...(values['env-vars'] === undefined ? {} : { envVarsFile: values['env-vars'] }),
+      ...(values.region === undefined ? {} : { region: values.region }),
+    });
+  } catch (error) {
+    if (error instanceof StartAbortedError) {
+      console.log('Stopped.');
+      return 0;
+    }
+    throw error;
+  }
+  if (!abort.signal.aborted) process.stdout.write(readyBanner(pipeline.state, pipeline.stateFile));
 
-  // Runs until a signal: stop everything, then let the event loop empty so the process exits by itself.
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n${signal}: stopping the pipeline…`);
-      pipeline.stop().then(
-        () => {
-          console.log('Stopped.');
-          resolve(0);
-        },
-        (error: unknown) => {
-          console.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  // Runs until a signal (maybe one that came just as the start ended): stop everything, then let the event
+  // loop empty so the process exits by itself.
+  await stopSignal;
+  try {
+    await pipeline.stop();
+  } catch (error) {
+    console.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  console.log('Stopped.');
+  return 0;
 }
 
 runMain(main, { errorPrefix: 'npm start failed: ', errorExitCode: 1 });

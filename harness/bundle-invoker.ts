@@ -26,7 +26,14 @@ export type BundleInvokerOptions = {
 type WorkerReply =
   | { kind: 'ready'; initDurationMs: number }
   | { id: number; kind: 'returned'; value: unknown; initDurationMs: number }
-  | { id: number; kind: 'threw'; errorType: string; errorMessage: string; initDurationMs: number };
+  | {
+      id: number;
+      kind: 'threw';
+      errorType: string;
+      errorMessage: string;
+      trace?: string[];
+      initDurationMs: number;
+    };
 
 /** The child's environment: Lambda's variables, then the function's own, then what the worker needs. */
 function workerEnvironment(options: BundleInvokerOptions): Record<string, string> {
@@ -156,6 +163,7 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
           kind: 'threw',
           errorType: reply.errorType,
           errorMessage: reply.errorMessage,
+          ...(reply.trace === undefined ? {} : { trace: reply.trace }),
           durationMs,
           logs: captured,
         };

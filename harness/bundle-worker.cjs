@@ -1,15 +1,34 @@
 // One warm Lambda instance: loads a built bundle once (the cold start) and serves invocations sent over
 // IPC, one at a time, like the Node.js runtime does. Plain CommonJS so it starts without a TypeScript loader.
 'use strict';
+const { types } = require('node:util');
 const { createLambdaContext } = require('./lambda-context.cjs');
 
 const bundlePath = process.env.LOCAL_LAMBDA_BUNDLE;
 const exportName = process.env.LOCAL_LAMBDA_EXPORT || 'handler';
 const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME || 'local-function';
 
+// As Lambda's Node.js runtime reports a thrown value (aws-lambda-nodejs-runtime-interface-client, Errors.js):
+// an Error by name, message and stack lines; anything else by its typeof (`throw 'no'`: errorType "string").
+function isErrorLike(value) {
+  if (typeof value !== 'object' || value === null) return false;
+  return [value.name, value.message, value.stack].every((field) => typeof field === 'string' && field !== '');
+}
+
 function errorOf(error) {
-  if (error instanceof Error) return { errorType: error.name, errorMessage: error.message };
-  return { errorType: 'Error', errorMessage: String(error) };
+  try {
+    if (types.isNativeError(error) || isErrorLike(error)) {
+      return { errorType: error.name, errorMessage: error.message, trace: String(error.stack).split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      trace: [],
+    };
+  }
 }
 
 let handler;

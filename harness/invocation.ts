@@ -1,14 +1,17 @@
 /**
  * How one Lambda invocation ended, as Cognito's Lambda client sees it.
  */
+import { types } from 'node:util';
 
 /** The function returned a value (serialised to JSON and back, as Lambda does). */
 export type Returned = { kind: 'returned'; value: unknown; durationMs: number; logs: string[] };
-/** The function (or its init) failed: Lambda's `errorType` / `errorMessage`. */
+/** The function (or its init) failed: Lambda's `errorType` / `errorMessage` (and `trace`, when known). */
 export type Threw = {
   kind: 'threw';
   errorType: string;
   errorMessage: string;
+  /** The stack lines Lambda's Node.js runtime reports; `[]` for a thrown value that is not an Error. */
+  trace?: string[];
   durationMs: number;
   logs: string[];
 };
@@ -31,8 +34,33 @@ export function throughJson(value: unknown): unknown {
   return text === undefined ? null : JSON.parse(text);
 }
 
-/** Lambda's view of a thrown value. */
-export function lambdaErrorOf(error: unknown): { errorType: string; errorMessage: string } {
-  if (error instanceof Error) return { errorType: error.name, errorMessage: error.message };
-  return { errorType: 'Error', errorMessage: String(error) };
+/** Whether a value passes for an Error with Lambda's runtime: a non-empty string `name`, `message`, `stack`. */
+function isErrorLike(value: unknown): value is { name: string; message: string; stack: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, message, stack } = value as Record<string, unknown>;
+  return [name, message, stack].every((field) => typeof field === 'string' && field !== '');
+}
+
+/** What the runtime reports when it cannot read the thrown value (`throw undefined`, no `toString`). */
+const UNREADABLE = {
+  errorType: 'handled',
+  errorMessage:
+    'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+  trace: [],
+};
+
+/**
+ * Lambda's view of a thrown value, as its Node.js runtime reports it: an Error by its name, message and stack
+ * lines; anything else by its `typeof` (`throw 'no'` gives errorType `string`, errorMessage `no`, no trace).
+ * @see https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/blob/main/src/Errors.js
+ */
+export function lambdaErrorOf(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  try {
+    if (types.isNativeError(error) || isErrorLike(error)) {
+      return { errorType: error.name, errorMessage: error.message, trace: String(error.stack).split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: (error as { toString(): string }).toString(), trace: [] };
+  } catch {
+    return { ...UNREADABLE, trace: [] };
+  }
 }

@@ -12,7 +12,7 @@ import {
 } from '../harness/cognito-simulator.js';
 import type { TriggerName } from '../shared/trigger-source.js';
 import { type CognitoEvent, type CognitoLocalTriggerParams, cognitoEventOf } from './cognito-events.js';
-import { LambdaInvokeError } from './errors.js';
+import { LambdaInvokeError, TriggerNotConfiguredError } from './errors.js';
 import { lambdaInvokeClient } from './lambda-invoke-client.js';
 import { cognitoRequestContext } from './request-context.js';
 
@@ -102,7 +102,7 @@ export function cognitoLambda(options: CognitoLambdaOptions): CognitoLocalLambda
     enabled: (trigger) => functionOf(trigger) !== undefined,
     async invoke(_ctx, triggerName, params) {
       const functionName = functionOf(triggerName);
-      if (functionName === undefined) throw new Error(`${triggerName} trigger not configured`);
+      if (functionName === undefined) throw new TriggerNotConfiguredError(triggerName);
       const trigger = triggerName as TriggerName;
       const context = cognitoRequestContext.getStore();
       const event = cognitoEventOf(trigger, params, { region: options.region, context });

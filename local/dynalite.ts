@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { LocalService } from './errors.js';
+import { listenOn } from './listen.js';
 
 /** dynalite ships no types: the factory as its readme documents it. */
 type Dynalite = (options: {
@@ -28,6 +29,7 @@ export type LocalDynamoDb = {
 export type DynaliteOptions = {
   /** LevelDB folder; in memory when unset. */
   path?: string;
+  /** Default 0: a free port the OS picks; a taken one fails with `PortInUseError`. */
   port?: number;
   host?: string;
 };
@@ -46,11 +48,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Loca
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, { service: LocalService.DynamoDb, host, port: options.port ?? 0 });
   return {
     url: `http://${host}:${port}`,
     async close() {

@@ -52,3 +52,93 @@ export class LambdaInvokeError extends LocalPipelineError {
     this.status = status;
   }
 }
+
+/** A command-line option has a value the pipeline cannot use (`--cognito-port abc`). */
+export class InvalidOptionError extends LocalPipelineError {
+  /** The option without its dashes (`cognito-port`). */
+  public readonly option: string;
+  public readonly value: string;
+
+  public constructor(option: string, value: string, expected: string, options?: ErrorOptions) {
+    super(`--${option} must be ${expected}, not "${value}"`, options);
+    this.name = 'InvalidOptionError';
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** The local services, as the port errors name them. */
+export const LocalService = {
+  Cognito: 'cognito',
+  Lambda: 'lambda',
+  DynamoDb: 'dynamodb',
+} as const;
+/** One of {@link LocalService}. */
+export type LocalService = (typeof LocalService)[keyof typeof LocalService];
+
+const SERVICE_DESCRIPTIONS: Readonly<Record<LocalService, { label: string; option: string }>> = {
+  cognito: { label: 'The user pool API (cognito-local)', option: '--cognito-port' },
+  lambda: { label: 'The Lambda Invoke API', option: '--lambda-port' },
+  dynamodb: { label: 'DynamoDB (dynalite)', option: '--dynamodb-port' },
+};
+
+/** A fixed port is taken by another process (`EADDRINUSE`): the message names the service and its option. */
+export class PortInUseError extends LocalPipelineError {
+  public readonly service: LocalService;
+  public readonly host: string;
+  public readonly port: number;
+  /** The `npm start` option that chose the port (`--cognito-port`). */
+  public readonly option: string;
+
+  public constructor(service: LocalService, host: string, port: number, options?: ErrorOptions) {
+    const { label, option } = SERVICE_DESCRIPTIONS[service];
+    super(
+      `${label} cannot listen on ${host}:${port}: the port is in use; choose another with ${option} <n>, or leave ${option} out for a free port`,
+      options,
+    );
+    this.name = 'PortInUseError';
+    this.service = service;
+    this.host = host;
+    this.port = port;
+    this.option = option;
+  }
+}
+
+/** Another `npm start` holds the data folder (`<dataDir>/.lock` names a live process). */
+export class DataDirInUseError extends LocalPipelineError {
+  public readonly dataDir: string;
+  /** The process holding the folder. */
+  public readonly pid: number;
+
+  public constructor(dataDir: string, pid: number, options?: ErrorOptions) {
+    super(
+      `${dataDir} is in use by another npm start (pid ${pid}): stop it first or choose another --data-dir (if no such process runs, delete ${dataDir}/.lock)`,
+      options,
+    );
+    this.name = 'DataDirInUseError';
+    this.dataDir = dataDir;
+    this.pid = pid;
+  }
+}
+
+/** A stop was asked for (Ctrl-C, SIGTERM) before the pipeline was ready; what had started is stopped. */
+export class StartAbortedError extends LocalPipelineError {
+  public constructor(options?: ErrorOptions) {
+    super('The pipeline was stopped before it was ready', options);
+    this.name = 'StartAbortedError';
+  }
+}
+
+/** cognito-local asked for a trigger the pipeline has no function for (a trigger outside sign-up). */
+export class TriggerNotConfiguredError extends LocalPipelineError {
+  public readonly trigger: string;
+
+  public constructor(trigger: string, options?: ErrorOptions) {
+    super(
+      `${trigger} trigger not configured: the local pool runs PreSignUp, CustomMessage and PostConfirmation`,
+      options,
+    );
+    this.name = 'TriggerNotConfiguredError';
+    this.trigger = trigger;
+  }
+}

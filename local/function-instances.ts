@@ -1,10 +1,12 @@
 /**
  * The execution environments of one function, as Lambda keeps them: an invocation lands on an idle warm
  * instance, or starts a new one (a cold start) when every instance is busy. After a rebuild (the bundle's
- * modification time changed) no instance of the old code is reused: the next invocation starts cold on the
+ * content changed: a hash of the file, so a rewrite within one timestamp tick, or with the same size, or one
+ * that keeps the modification time, is still seen) no instance of the old code is reused: the next invocation starts cold on the
  * new bundle, and instances still running old code are stopped once they finish.
  */
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
 import type { InvocationResult } from '../harness/invocation.js';
 
@@ -38,17 +40,20 @@ export type FunctionInstances = {
 type Instance = {
   id: number;
   invoker: ReturnType<typeof bundleInvoker>;
-  /** The bundle's modification time when this instance was started. */
-  version: number;
+  /** The bundle's version (see {@link bundleVersionOf}) when this instance was started. */
+  version: string;
   busy: boolean;
 };
 
-/** The bundle's version: its modification time, or -1 when it is missing (the worker then reports why). */
-function bundleVersionOf(path: string): number {
+/**
+ * The bundle's version: a SHA-256 of its content (bundles are a few hundred KB: well under a millisecond), or
+ * `missing` when it cannot be read (the worker then reports why).
+ */
+export function bundleVersionOf(path: string): string {
   try {
-    return statSync(path).mtimeMs;
+    return createHash('sha256').update(readFileSync(path)).digest('base64url');
   } catch {
-    return -1;
+    return 'missing';
   }
 }
 
@@ -70,7 +75,7 @@ export function functionInstances(options: FunctionInstancesOptions): FunctionIn
     return instance.invoker.close();
   }
 
-  function acquire(version: number): Instance {
+  function acquire(version: string): Instance {
     for (const instance of instances) {
       // Old code never serves again; an idle instance of it is stopped now, a busy one when it finishes.
       if (instance.version !== version && !instance.busy) void stopInstance(instance);

@@ -7,15 +7,17 @@
  * - the function's `Timeout` is enforced: past it the instance is stopped and the answer is Lambda's
  *   `Sandbox.Timedout` error;
  * - errors come back the way Lambda returns them: HTTP 200 with `X-Amz-Function-Error: Unhandled` and a
- *   `{ errorType, errorMessage }` body; API errors (unknown function, a body that is not JSON) as HTTP 4xx
+ *   `{ errorType, errorMessage, trace }` body (a response over 6 MB is `Function.ResponseSizeTooLarge`); API
+ *   errors (unknown function, a version or alias other than `$LATEST`, a body that is not JSON) as HTTP 4xx
  *   with `x-amzn-ErrorType`.
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalService } from './errors.js';
 import { LOCAL_ACCOUNT_ID } from './function-environment.js';
 import { type FunctionInstances, functionInstances, type InstanceInvocation } from './function-instances.js';
+import { listenOn } from './listen.js';
 
 /** One function the endpoint serves. */
 export type EndpointFunction = {
@@ -41,7 +43,7 @@ export type InvocationReport = {
 /** Options of {@link startLambdaEndpoint}. */
 export type LambdaEndpointOptions = {
   functions: readonly EndpointFunction[];
-  /** Default 0: a free port the OS picks. */
+  /** Default 0: a free port the OS picks; a taken one fails with `PortInUseError`. */
   port?: number;
   /** Default `127.0.0.1`: the endpoint runs code on request, so it stays on loopback. */
   host?: string;
@@ -60,27 +62,40 @@ export type LambdaEndpoint = {
 };
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
-// Lambda's synchronous payload limit: 6 MB for the request (and the response).
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+// Lambda's synchronous payload limits: 6 MB for the request, and (as Lambda counts it) 6 MB + 100 bytes for
+// the response.
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 6_291_556;
+// The only version that exists locally: the bundle in dist/.
+const LATEST = '$LATEST';
 // X-Amz-Log-Result carries the last 4 KB of the log.
 const LOG_TAIL_BYTES = 4096;
 
 const defaults = { port: 0, host: '127.0.0.1', region: 'us-east-1' };
 
-/** `arn:aws:lambda:us-east-1:123456789012:function:Name:$LATEST`, `123456789012:function:Name` or `Name`. */
-function functionNameOf(raw: string): string {
-  const name = decodeURIComponent(raw);
-  const match = /^(?:arn:[^:]+:lambda:[^:]*:)?(?:\d{12}:)?function:([^:]+)(?::[^:]+)?$/.exec(name);
-  return match?.[1] ?? name;
+/**
+ * The function name and qualifier (version or alias) a caller asked for, from the path's `FunctionName`
+ * (`arn:aws:lambda:us-east-1:123456789012:function:Name:$LATEST`, `123456789012:function:Name`, `Name:prod`
+ * or `Name`) and the `Qualifier` query parameter.
+ */
+export function functionTargetOf(
+  rawName: string,
+  queryQualifier: string | null,
+): { name: string; qualifier: string | undefined } {
+  const text = decodeURIComponent(rawName);
+  const match = /^(?:arn:[^:]+:lambda:[^:]*:)?(?:\d{12}:)?(?:function:)?([^:]+)(?::([^:]+))?$/.exec(text);
+  const name = match?.[1] ?? text;
+  const qualifier =
+    match?.[2] ?? (queryQualifier === null || queryQualifier === '' ? undefined : queryQualifier);
+  return { name, qualifier };
 }
 
 function sendJson(
   response: ServerResponse,
   status: number,
-  body: unknown,
+  text: string,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
@@ -90,7 +105,7 @@ function sendJson(
 }
 
 function sendApiError(response: ServerResponse, status: number, errorType: string, message: string): void {
-  sendJson(response, status, { Type: 'User', message }, { 'x-amzn-ErrorType': errorType });
+  sendJson(response, status, JSON.stringify({ Type: 'User', message }), { 'x-amzn-ErrorType': errorType });
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -98,7 +113,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    if (size > MAX_REQUEST_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -116,23 +131,54 @@ function logTailOf(requestId: string, result: InstanceInvocation): string {
   return text.subarray(Math.max(0, text.length - LOG_TAIL_BYTES)).toString('base64');
 }
 
-/** The payload Lambda answers with: the returned value, or its error object. */
-function payloadOf(
-  result: InstanceInvocation,
-  requestId: string,
-  timeoutSeconds: number,
-): { body: unknown; functionError: boolean } {
-  if (result.kind === 'returned') return { body: result.value, functionError: false };
-  if (result.kind === 'threw') {
-    return { body: { errorType: result.errorType, errorMessage: result.errorMessage }, functionError: true };
+/** What Lambda answers an invocation with: the payload text, and whether it is a function error. */
+export type Answer = { text: string; functionError: boolean; result: InstanceInvocation };
+
+/**
+ * The `trace` of an unhandled error: the stack lines the runtime reports (the worker's, when it sends them),
+ * else the stack's first line, `<errorType>: <errorMessage>`; Lambda's own errors (`Runtime.ExitError`)
+ * carry none.
+ */
+function traceOf(result: InstanceInvocation & { kind: 'threw' }): string[] | undefined {
+  const reported: unknown = (result as { trace?: unknown }).trace;
+  if (Array.isArray(reported) && reported.every((line) => typeof line === 'string')) return reported;
+  if (result.errorType === 'Runtime.ExitError') return undefined;
+  return [`${result.errorType}: ${result.errorMessage}`];
+}
+
+/**
+ * The payload Lambda answers with: the returned value as JSON, or its error object. A returned value larger
+ * than Lambda's response limit becomes `Function.ResponseSizeTooLarge`, and the result says so too.
+ */
+export function answerOf(result: InstanceInvocation, requestId: string, timeoutSeconds: number): Answer {
+  if (result.kind === 'returned') {
+    const text = JSON.stringify(result.value) ?? 'null';
+    const size = Buffer.byteLength(text);
+    if (size <= MAX_RESPONSE_BYTES) return { text, functionError: false, result };
+    const tooLarge = {
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+    };
+    return {
+      text: JSON.stringify(tooLarge),
+      functionError: true,
+      result: { ...result, kind: 'threw', ...tooLarge },
+    };
   }
-  return {
-    body: {
-      errorType: 'Sandbox.Timedout',
-      errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
-    },
-    functionError: true,
+  if (result.kind === 'threw') {
+    const trace = traceOf(result);
+    const body = {
+      errorType: result.errorType,
+      errorMessage: result.errorMessage,
+      ...(trace === undefined ? {} : { trace }),
+    };
+    return { text: JSON.stringify(body), functionError: true, result };
+  }
+  const timedOut = {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
   };
+  return { text: JSON.stringify(timedOut), functionError: true, result };
 }
 
 /**
@@ -161,15 +207,18 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
     });
   }
 
-  async function invoke(request: IncomingMessage, response: ServerResponse, rawName: string): Promise<void> {
-    const name = functionNameOf(rawName);
+  async function invoke(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const rawName = INVOKE_PATH.exec(url.pathname)?.[1] ?? '';
+    const { name, qualifier } = functionTargetOf(rawName, url.searchParams.get('Qualifier'));
     const entry = functions.get(name);
-    if (entry === undefined) {
+    // Only $LATEST exists locally: a version or an alias is a function Lambda cannot find.
+    if (entry === undefined || (qualifier !== undefined && qualifier !== LATEST)) {
+      const arn = `arn:aws:lambda:${settings.region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
       sendApiError(
         response,
         404,
         'ResourceNotFoundException',
-        `Function not found: arn:aws:lambda:${settings.region}:${LOCAL_ACCOUNT_ID}:function:${name}`,
+        `Function not found: ${qualifier === undefined ? arn : `${arn}:${qualifier}`}`,
       );
       return;
     }
@@ -198,9 +247,11 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
       return;
     }
     const requestId = randomUUID();
-    const run = entry.instances.invoke(event, entry.spec.timeoutSeconds * 1000).then((result) => {
-      settings.onInvocation?.({ functionName: name, requestId, event, result });
-      return result;
+    const { timeoutSeconds } = entry.spec;
+    const run = entry.instances.invoke(event, timeoutSeconds * 1000).then((outcome) => {
+      const answer = answerOf(outcome, requestId, timeoutSeconds);
+      settings.onInvocation?.({ functionName: name, requestId, event, result: answer.result });
+      return answer;
     });
     if (invocationType === 'Event') {
       // Asynchronous invocation: accepted now, run in the background.
@@ -208,13 +259,12 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
       await run;
       return;
     }
-    const result = await run;
-    const { body: payload, functionError } = payloadOf(result, requestId, entry.spec.timeoutSeconds);
+    const { text, functionError, result } = await run;
     // The caller may have stopped waiting (Cognito gives up after 5 s); the function ran to the end anyway.
     if (response.destroyed) return;
-    sendJson(response, 200, payload, {
+    sendJson(response, 200, text, {
       'x-amzn-RequestId': requestId,
-      'X-Amz-Executed-Version': '$LATEST',
+      'X-Amz-Executed-Version': LATEST,
       ...(functionError ? { 'X-Amz-Function-Error': 'Unhandled' } : {}),
       ...(request.headers['x-amz-log-type'] === 'Tail'
         ? { 'X-Amz-Log-Result': logTailOf(requestId, result) }
@@ -223,23 +273,27 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
   }
 
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const match = INVOKE_PATH.exec(path);
-    if (request.method !== 'POST' || match === null) {
-      sendApiError(response, 404, 'UnknownOperationException', `Unknown operation ${request.method} ${path}`);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method !== 'POST' || !INVOKE_PATH.test(url.pathname)) {
+      sendApiError(
+        response,
+        404,
+        'UnknownOperationException',
+        `Unknown operation ${request.method} ${url.pathname}`,
+      );
       return;
     }
-    invoke(request, response, match[1] ?? '').catch((error: unknown) => {
+    invoke(request, response, url).catch((error: unknown) => {
       if (!response.headersSent) {
         sendApiError(response, 500, 'ServiceException', error instanceof Error ? error.message : 'failed');
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => resolve());
+  const port = await listenOn(server, {
+    service: LocalService.Lambda,
+    host: settings.host,
+    port: settings.port,
   });
-  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://${settings.host}:${port}`,

@@ -4,25 +4,39 @@
  * cognito-local as the user pool calling the triggers (local/cognito-local.ts); provisions the pool, clients,
  * groups and tables of `template.yaml` (local/provision.ts); writes the state file; and prints one line per
  * trigger invocation while it runs. {@link Pipeline.stop} ends every server and function process.
+ *
+ * The data folder is locked while in use (local/data-dir-lock.ts). A temporary one is removed at stop, when
+ * the start fails or is aborted, and, as a last resort, when the process exits any other way; one left by a
+ * killed process is removed at the next start (local/temporary-data-dir.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildFunctions } from '../harness/build-functions.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot } from '../harness/paths.js';
-import { loadTemplate } from '../harness/template.js';
-import { startCognitoLocal } from './cognito-local.js';
-import { startDynalite } from './dynalite.js';
-import { BundleMissingError } from './errors.js';
+import { loadTemplate, type TemplateModel } from '../harness/template.js';
+import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { type LocalDynamoDb, startDynalite } from './dynalite.js';
+import { BundleMissingError, StartAbortedError } from './errors.js';
 import { declaredLocalEnvironment, withLocalServices } from './function-environment.js';
-import { createInbox, type PoolMessageTemplates } from './inbox.js';
+import { createInbox, type Inbox, type PoolMessageTemplates } from './inbox.js';
 import { type EndpointFunction, startLambdaEndpoint } from './lambda-endpoint.js';
 import { callerLine, inboxLine, invocationLine } from './live-log.js';
-import { provisionLocalResources } from './provision.js';
+import { type ProvisionedResources, provisionLocalResources } from './provision.js';
 import { createRecorder, type Recorder } from './record.js';
-import { type PipelineState, writeStateFile } from './state-file.js';
-import { templateResourcesOf } from './template-resources.js';
+import {
+  type PipelineState,
+  type StartingState,
+  type StateFileContent,
+  writeStateFile,
+} from './state-file.js';
+import { type TemplateResources, templateResourcesOf } from './template-resources.js';
+import {
+  createTemporaryDataDir,
+  removeAbandonedDataDirs,
+  removeTemporaryDataDir,
+} from './temporary-data-dir.js';
 
 /** Options of {@link startPipeline}; every one has a default. */
 export type PipelineOptions = {
@@ -42,12 +56,17 @@ export type PipelineOptions = {
   build?: boolean;
   /** The Region in events and ARNs; default `us-east-1`. */
   region?: string;
-  /** Fixed ports; 0 or unset: a free port. */
+  /** Fixed ports; 0 or unset: a free port. A taken port fails the start with `PortInUseError`. */
   ports?: { cognito?: number; lambda?: number; dynamodb?: number };
   /** Also print every function log line and cognito-local's own log. */
   verbose?: boolean;
   /** Where the lines go; default stdout. */
   write?: (text: string) => void;
+  /**
+   * Aborting it before the pipeline is ready stops what has started, removes a temporary data folder, and
+   * rejects the start with `StartAbortedError` (Ctrl-C during the start).
+   */
+  signal?: AbortSignal;
 };
 
 /** A running pipeline. */
@@ -61,8 +80,65 @@ export type Pipeline = {
 const DEFAULT_ENV_VARS = 'local/env.local.json';
 const HOST = '127.0.0.1';
 
+/** The options with their defaults, paths made absolute. */
+type Settings = {
+  region: string;
+  distDir: string;
+  templateFile: string;
+  envVarsFile: string;
+  build: boolean;
+  verbose: boolean;
+  ports: NonNullable<PipelineOptions['ports']>;
+  recordDir: string | undefined;
+  say: (line: string) => void;
+};
+
+/** What the functions are, once built: the template, its resources and each function's environment. */
+type Functions = {
+  template: TemplateModel;
+  resources: TemplateResources;
+  /** Logical id -> the environment declared for it (template, Globals, env-vars file; Region). */
+  declared: Record<string, Record<string, string>>;
+  /** Trigger name -> function name. */
+  triggerFunctions: Record<string, string>;
+};
+
+/** The servers, once started. */
+type Services = { dynamodb: LocalDynamoDb; cognito: CognitoLocal; lambdaUrl: string; inbox: Inbox };
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function settingsOf(options: PipelineOptions): Settings {
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  return {
+    region: options.region ?? 'us-east-1',
+    distDir: fromProjectRoot(options.distDir ?? 'dist'),
+    templateFile: fromProjectRoot(options.templateFile ?? 'template.yaml'),
+    envVarsFile: fromProjectRoot(options.envVarsFile ?? DEFAULT_ENV_VARS),
+    build: options.build ?? true,
+    verbose: options.verbose ?? false,
+    ports: options.ports ?? {},
+    recordDir: options.recordDir === undefined ? undefined : resolve(options.recordDir),
+    say: (line) => write(`${line}\n`),
+  };
+}
+
+/** Whether `path` lies inside `folder` (removed with it). */
+function isInside(folder: string, path: string): boolean {
+  const fromFolder = relative(folder, path);
+  return (
+    fromFolder !== '' && fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder)
+  );
+}
+
+/** A comma-separated list of the functions' environment as its items. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** The pool's own templates, which Cognito sends when the trigger leaves a field null. */
@@ -84,6 +160,280 @@ function poolTemplatesOf(settings: Record<string, unknown>): PoolMessageTemplate
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 }
 
+/** Step 1: builds the functions (unless told not to), checks every bundle exists, reads their settings. */
+async function prepareFunctions(settings: Settings): Promise<Functions> {
+  if (settings.build) await buildFunctions({ templatePath: settings.templateFile, outDir: settings.distDir });
+  const template = loadTemplate(settings.templateFile);
+  for (const spec of template.functions) {
+    const bundlePath = join(settings.distDir, spec.logicalId, spec.bundleFile);
+    if (!existsSync(bundlePath)) throw new BundleMissingError(spec.logicalId, bundlePath);
+  }
+  const resources = templateResourcesOf(template);
+  const envVars = readJsonFile(settings.envVarsFile);
+  const declared: Record<string, Record<string, string>> = {};
+  for (const spec of template.functions) {
+    declared[spec.logicalId] = declaredLocalEnvironment(
+      template,
+      spec,
+      envVars,
+      resources.tables,
+      settings.region,
+    );
+  }
+  const triggerFunctions = Object.fromEntries(
+    template.functions.map((spec) => [spec.trigger, spec.logicalId]),
+  );
+  return { template, resources, declared, triggerFunctions };
+}
+
+/**
+ * Step 2: starts dynalite, then cognito-local, which starts the Lambda API once its own URL is known (the
+ * functions call the pool back). Each server's stop goes onto `stops` as soon as it runs.
+ */
+async function startServices(
+  settings: Settings,
+  functions: Functions,
+  dataDir: string,
+  keepData: boolean,
+  recorder: Recorder | undefined,
+  stops: (() => Promise<void>)[],
+): Promise<Services> {
+  const { template, resources, declared, triggerFunctions } = functions;
+  const { say } = settings;
+  const dynamodb = await startDynalite({
+    ...(keepData ? { path: join(dataDir, 'dynamodb') } : {}),
+    ...(settings.ports.dynamodb === undefined ? {} : { port: settings.ports.dynamodb }),
+    host: HOST,
+  });
+  stops.push(() => dynamodb.close());
+
+  let lambdaUrl = '';
+  async function startFunctions(poolUrl: string): Promise<string> {
+    const endpoints = { cognito: poolUrl, dynamodb: dynamodb.url, region: settings.region };
+    const served: EndpointFunction[] = template.functions.map((spec) => ({
+      name: spec.logicalId,
+      bundlePath: join(settings.distDir, spec.logicalId, spec.bundleFile),
+      exportName: spec.exportName,
+      memoryMb: spec.memoryMb,
+      timeoutSeconds: spec.timeoutSeconds,
+      environment: withLocalServices(declared[spec.logicalId] ?? {}, endpoints),
+    }));
+    const lambda = await startLambdaEndpoint({
+      functions: served,
+      host: HOST,
+      region: settings.region,
+      ...(settings.ports.lambda === undefined ? {} : { port: settings.ports.lambda }),
+      onInvocation(report) {
+        say(invocationLine(report));
+        if (settings.verbose) for (const line of report.result.logs) say(`                log: ${line}`);
+      },
+    });
+    stops.push(() => lambda.close());
+    lambdaUrl = lambda.url;
+    return lambda.url;
+  }
+
+  const inbox = createInbox({
+    directory: join(dataDir, 'inbox'),
+    templates: poolTemplatesOf(resources.poolSettings),
+    onMessage: (message) => say(inboxLine(message)),
+  });
+  const customMessageEnv = declared[triggerFunctions.CustomMessage ?? ''] ?? {};
+  const verification = isObject(resources.poolSettings.VerificationMessageTemplate)
+    ? resources.poolSettings.VerificationMessageTemplate
+    : {};
+  const usernameAttributes = Array.isArray(resources.poolSettings.UsernameAttributes)
+    ? resources.poolSettings.UsernameAttributes.map(String)
+    : [];
+  const cognito = await startCognitoLocal({
+    dataDir,
+    host: HOST,
+    ...(settings.ports.cognito === undefined ? {} : { port: settings.ports.cognito }),
+    region: settings.region,
+    lambdaEndpoint: startFunctions,
+    triggerFunctions,
+    usernameAttributes,
+    simulation: {
+      emailSendingAccount:
+        customMessageEnv.EMAIL_SENDING_ACCOUNT === 'COGNITO_DEFAULT' ? 'COGNITO_DEFAULT' : 'DEVELOPER',
+      emailVerificationOption:
+        verification.DefaultEmailOption === 'CONFIRM_WITH_LINK' ? 'CONFIRM_WITH_LINK' : 'CONFIRM_WITH_CODE',
+    },
+    sender: inbox,
+    ...(settings.verbose ? { log: (line: string) => say(`                cognito-local: ${line}`) } : {}),
+    onTriggerCall(report) {
+      const line = callerLine(report);
+      if (line !== undefined) say(line);
+      if (recorder === undefined) return;
+      try {
+        say(`${' '.repeat(14)}recorded ${recorder.record(report)}`);
+      } catch (error) {
+        say(`${' '.repeat(14)}not recorded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  });
+  stops.push(() => cognito.close());
+  return { dynamodb, cognito, lambdaUrl, inbox };
+}
+
+/** Step 3: the pool, clients, groups and tables of the template (post confirmation's groups too). */
+function provision(
+  settings: Settings,
+  functions: Functions,
+  services: Services,
+): Promise<ProvisionedResources> {
+  const postConfirmationEnv = functions.declared[functions.triggerFunctions.PostConfirmation ?? ''] ?? {};
+  return provisionLocalResources({
+    cognitoUrl: services.cognito.url,
+    dynamodbUrl: services.dynamodb.url,
+    region: settings.region,
+    resources: functions.resources,
+    groups: [
+      ...listOf(postConfirmationEnv.DEFAULT_GROUPS),
+      ...listOf(postConfirmationEnv.SELF_SERVICE_GROUPS),
+    ],
+  });
+}
+
+/** Step 4: what the state file says once ready. */
+function readyStateOf(
+  starting: StartingState,
+  settings: Settings,
+  functions: Functions,
+  services: Services,
+  provisioned: ProvisionedResources,
+  recorder: Recorder | undefined,
+  readyMs: number,
+): PipelineState {
+  const publicClient = provisioned.clients.find((client) => client.clientSecret === undefined);
+  const confidential = provisioned.clients.find((client) => client.clientSecret !== undefined);
+  return {
+    ready: true,
+    pid: starting.pid,
+    startedAt: starting.startedAt,
+    readyAt: new Date().toISOString(),
+    readyMs,
+    region: settings.region,
+    endpoints: {
+      cognito: services.cognito.url,
+      lambda: services.lambdaUrl,
+      dynamodb: services.dynamodb.url,
+    },
+    userPoolId: provisioned.userPoolId,
+    clientId: publicClient?.clientId ?? provisioned.clients[0]?.clientId ?? '',
+    ...(confidential === undefined
+      ? {}
+      : {
+          confidentialClientId: confidential.clientId,
+          confidentialClientSecret: confidential.clientSecret,
+        }),
+    clients: provisioned.clients.map(({ name, clientId, clientSecret }) => ({
+      name,
+      clientId,
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+    })),
+    groups: provisioned.groups,
+    tables: provisioned.tables,
+    functions: functions.triggerFunctions,
+    inboxDir: services.inbox.directory,
+    dataDir: starting.dataDir,
+    ...(recorder === undefined ? {} : { recordDir: recorder.directory }),
+    envVarsFile: settings.envVarsFile,
+  };
+}
+
+/** The bookkeeping of one run: its data folder (locked), its state file, and the exit safety net. */
+type Run = {
+  dataDir: string;
+  keepData: boolean;
+  stateFile: string;
+  starting: StartingState;
+  /** Writes the ready state. */
+  ready(state: PipelineState): void;
+  /**
+   * Synchronous, so it also runs in the `exit` handler: the state file says stopped (with the error of a
+   * failed start), the lock is released, a temporary folder removed.
+   */
+  end(error?: unknown): void;
+};
+
+/** Stops the servers, last started first: the pool stops calling functions before their processes go. */
+async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens the run: a temporary data folder (after removing ones abandoned by killed runs) or the kept one,
+ * locked; then the `ready: false` state, before anything slow, so a reused state file path never shows a
+ * stale `ready: true`.
+ */
+function beginRun(options: PipelineOptions): Run {
+  const keepData = options.dataDir !== undefined;
+  if (!keepData) removeAbandonedDataDirs();
+  const dataDir = keepData ? resolve(options.dataDir as string) : createTemporaryDataDir();
+  let lock: DataDirLock;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    lock = acquireDataDirLock(dataDir);
+  } catch (error) {
+    // Nothing of this run is in a kept folder; a temporary one is empty.
+    if (!keepData) removeTemporaryDataDir(dataDir);
+    throw error;
+  }
+  const stateFile = resolve(options.stateFile ?? join(dataDir, 'state.json'));
+  const starting: StartingState = {
+    ready: false,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    dataDir,
+  };
+  let readyState: PipelineState | undefined;
+
+  function end(error?: unknown): void {
+    process.off('exit', onExit);
+    if (keepData || !isInside(dataDir, stateFile)) {
+      const stoppedAt = new Date().toISOString();
+      const message = error instanceof Error ? error.message : String(error);
+      const final: StateFileContent =
+        readyState === undefined
+          ? { ...starting, stoppedAt, ...(error === undefined ? {} : { error: message }) }
+          : { ...readyState, ready: false, stoppedAt };
+      try {
+        writeStateFile(stateFile, final);
+      } catch {
+        // The state file's folder is gone: nothing to correct.
+      }
+    }
+    // A temporary folder goes with its lock; a kept one only loses the lock.
+    if (keepData) lock.release();
+    else removeTemporaryDataDir(dataDir);
+  }
+  // The last resort when the process ends without a stop (an uncaught error, process.exit elsewhere).
+  function onExit(): void {
+    end();
+  }
+  process.on('exit', onExit);
+  try {
+    writeStateFile(stateFile, starting);
+  } catch (error) {
+    end(error);
+    throw error;
+  }
+  return {
+    dataDir,
+    keepData,
+    stateFile,
+    starting,
+    ready(state) {
+      writeStateFile(stateFile, state);
+      readyState = state;
+    },
+    end,
+  };
+}
+
 /**
  * Starts the pipeline and resolves once it is ready (the state file says `ready: true`).
  *
@@ -94,197 +444,60 @@ function poolTemplatesOf(settings: Record<string, unknown>): PoolMessageTemplate
  */
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const started = performance.now();
-  const startedAt = new Date();
-  const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const say = (line: string) => write(`${line}\n`);
-  const region = options.region ?? 'us-east-1';
-  const distDir = fromProjectRoot(options.distDir ?? 'dist');
-  const templateFile = fromProjectRoot(options.templateFile ?? 'template.yaml');
-  const envVarsFile = fromProjectRoot(options.envVarsFile ?? DEFAULT_ENV_VARS);
-
-  if (options.build ?? true) {
-    await buildFunctions({ templatePath: templateFile, outDir: distDir });
-  }
-  const template = loadTemplate(templateFile);
-  for (const spec of template.functions) {
-    const bundlePath = join(distDir, spec.logicalId, spec.bundleFile);
-    if (!existsSync(bundlePath)) throw new BundleMissingError(spec.logicalId, bundlePath);
-  }
-  const resources = templateResourcesOf(template);
-  const envVars = readJsonFile(envVarsFile);
-
-  const keepData = options.dataDir !== undefined;
-  const dataDir = keepData
-    ? resolve(options.dataDir as string)
-    : mkdtempSync(join(tmpdir(), 'cognito-sign-up-local-'));
-  mkdirSync(dataDir, { recursive: true });
-  const stateFile = resolve(options.stateFile ?? join(dataDir, 'state.json'));
-
+  const settings = settingsOf(options);
+  const run = beginRun(options);
   const stops: (() => Promise<void>)[] = [];
-  async function stopAll(): Promise<void> {
-    // Last started, first stopped: the pool stops calling functions before their processes go.
-    for (const stop of stops.splice(0).reverse()) {
-      await stop().catch(() => undefined);
-    }
+  function checkNotAborted(): void {
+    if (options.signal?.aborted === true) throw new StartAbortedError({ cause: options.signal.reason });
   }
 
   try {
-    const dynamodb = await startDynalite({
-      ...(keepData ? { path: join(dataDir, 'dynamodb') } : {}),
-      ...(options.ports?.dynamodb === undefined ? {} : { port: options.ports.dynamodb }),
-      host: HOST,
-    });
-    stops.push(() => dynamodb.close());
-
-    const declared: Record<string, Record<string, string>> = {};
-    for (const spec of template.functions) {
-      declared[spec.logicalId] = declaredLocalEnvironment(template, spec, envVars, resources.tables, region);
-    }
-    let lambdaUrl = '';
-    /** Starts the Lambda API once the pool's URL is known: the functions call the pool back. */
-    async function startFunctions(poolUrl: string): Promise<string> {
-      const endpoints = { cognito: poolUrl, dynamodb: dynamodb.url, region };
-      const functions: EndpointFunction[] = template.functions.map((spec) => ({
-        name: spec.logicalId,
-        bundlePath: join(distDir, spec.logicalId, spec.bundleFile),
-        exportName: spec.exportName,
-        memoryMb: spec.memoryMb,
-        timeoutSeconds: spec.timeoutSeconds,
-        environment: withLocalServices(declared[spec.logicalId] ?? {}, endpoints),
-      }));
-      const lambda = await startLambdaEndpoint({
-        functions,
-        host: HOST,
-        region,
-        ...(options.ports?.lambda === undefined ? {} : { port: options.ports.lambda }),
-        onInvocation(report) {
-          say(invocationLine(report));
-          if (options.verbose) for (const line of report.result.logs) say(`                log: ${line}`);
-        },
-      });
-      stops.push(() => lambda.close());
-      lambdaUrl = lambda.url;
-      return lambda.url;
-    }
-
-    const inbox = createInbox({
-      directory: join(dataDir, 'inbox'),
-      templates: poolTemplatesOf(resources.poolSettings),
-      onMessage: (message) => say(inboxLine(message)),
-    });
-    const recorder: Recorder | undefined =
-      options.recordDir === undefined
+    checkNotAborted();
+    const functions = await prepareFunctions(settings);
+    checkNotAborted();
+    const recorder =
+      settings.recordDir === undefined
         ? undefined
-        : createRecorder({ directory: resolve(options.recordDir), environments: declared });
-
-    const triggerFunctions = Object.fromEntries(
-      template.functions.map((spec) => [spec.trigger, spec.logicalId]),
-    );
-    const customMessageEnv = declared[triggerFunctions.CustomMessage ?? ''] ?? {};
-    const verification = isObject(resources.poolSettings.VerificationMessageTemplate)
-      ? resources.poolSettings.VerificationMessageTemplate
-      : {};
-    const usernameAttributes = Array.isArray(resources.poolSettings.UsernameAttributes)
-      ? resources.poolSettings.UsernameAttributes.map(String)
-      : [];
-    const cognito = await startCognitoLocal({
-      dataDir,
-      host: HOST,
-      ...(options.ports?.cognito === undefined ? {} : { port: options.ports.cognito }),
-      region,
-      lambdaEndpoint: startFunctions,
-      triggerFunctions,
-      usernameAttributes,
-      simulation: {
-        emailSendingAccount:
-          customMessageEnv.EMAIL_SENDING_ACCOUNT === 'COGNITO_DEFAULT' ? 'COGNITO_DEFAULT' : 'DEVELOPER',
-        emailVerificationOption:
-          verification.DefaultEmailOption === 'CONFIRM_WITH_LINK' ? 'CONFIRM_WITH_LINK' : 'CONFIRM_WITH_CODE',
-      },
-      sender: inbox,
-      logLevel: options.verbose ? 'info' : 'silent',
-      onTriggerCall(report) {
-        const line = callerLine(report);
-        if (line !== undefined) say(line);
-        if (recorder !== undefined) {
-          try {
-            say(`${' '.repeat(14)}recorded ${recorder.record(report)}`);
-          } catch (error) {
-            say(`${' '.repeat(14)}not recorded: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-      },
-    });
-    stops.push(() => cognito.close());
-
-    const postConfirmationEnv = declared[triggerFunctions.PostConfirmation ?? ''] ?? {};
-    const listOf = (value: string | undefined) =>
-      (value ?? '')
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    const provisioned = await provisionLocalResources({
-      cognitoUrl: cognito.url,
-      dynamodbUrl: dynamodb.url,
-      region,
-      resources,
-      groups: [
-        ...listOf(postConfirmationEnv.DEFAULT_GROUPS),
-        ...listOf(postConfirmationEnv.SELF_SERVICE_GROUPS),
-      ],
-    });
-
-    const publicClient = provisioned.clients.find((client) => client.clientSecret === undefined);
-    const confidential = provisioned.clients.find((client) => client.clientSecret !== undefined);
+        : createRecorder({
+            directory: settings.recordDir,
+            environments: functions.declared,
+            distDir: settings.distDir,
+            templatePath: settings.templateFile,
+            onSettled(fixture) {
+              // Each pair is written once the recorder has replayed it offline; only the exceptions are news.
+              if (fixture.needs !== undefined) {
+                settings.say(
+                  `${' '.repeat(14)}${fixture.file} needs ${fixture.needs}: npm run replay skips it`,
+                );
+              } else if (fixture.error !== undefined) {
+                settings.say(`${' '.repeat(14)}${fixture.file} not checked offline: ${fixture.error}`);
+              }
+            },
+          });
+    // First in, last out: the stop waits until every recorded pair is checked and written.
+    if (recorder !== undefined) stops.push(() => recorder.close());
+    const services = await startServices(settings, functions, run.dataDir, run.keepData, recorder, stops);
+    checkNotAborted();
+    const provisioned = await provision(settings, functions, services);
+    checkNotAborted();
     const readyMs = Math.round(performance.now() - started);
-    const state: PipelineState = {
-      ready: true,
-      pid: process.pid,
-      startedAt: startedAt.toISOString(),
-      readyAt: new Date().toISOString(),
-      readyMs,
-      region,
-      endpoints: { cognito: cognito.url, lambda: lambdaUrl, dynamodb: dynamodb.url },
-      userPoolId: provisioned.userPoolId,
-      clientId: publicClient?.clientId ?? provisioned.clients[0]?.clientId ?? '',
-      ...(confidential === undefined
-        ? {}
-        : {
-            confidentialClientId: confidential.clientId,
-            confidentialClientSecret: confidential.clientSecret,
-          }),
-      clients: provisioned.clients.map(({ name, clientId, clientSecret }) => ({
-        name,
-        clientId,
-        ...(clientSecret === undefined ? {} : { clientSecret }),
-      })),
-      groups: provisioned.groups,
-      tables: provisioned.tables,
-      functions: triggerFunctions,
-      inboxDir: inbox.directory,
-      dataDir,
-      ...(recorder === undefined ? {} : { recordDir: recorder.directory }),
-      envVarsFile,
-    };
-    writeStateFile(stateFile, state);
+    const state = readyStateOf(run.starting, settings, functions, services, provisioned, recorder, readyMs);
+    run.ready(state);
 
     let stopped = false;
     return {
       state,
-      stateFile,
+      stateFile: run.stateFile,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await stopAll();
-        if (keepData || !stateFile.startsWith(dataDir)) {
-          writeStateFile(stateFile, { ...state, ready: false, stoppedAt: new Date().toISOString() });
-        }
-        if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+        await stopAll(stops);
+        run.end();
       },
     };
   } catch (error) {
-    await stopAll();
-    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    await stopAll(stops);
+    run.end(error);
     throw error;
   }
 }

@@ -1,18 +1,23 @@
 /**
  * The local Lambda Invoke API (local/lambda-endpoint.ts) with a small bundle of its own: answers as Lambda
- * does (payload, function errors with `X-Amz-Function-Error`, API errors with `x-amzn-ErrorType`), keeps a
- * warm instance, enforces the function's timeout, and starts cold after a rebuild.
+ * does (payload, function errors with `X-Amz-Function-Error` and a `trace`, a response over 6 MB, API errors
+ * with `x-amzn-ErrorType`, versions and aliases), keeps a warm instance, enforces the function's timeout,
+ * starts cold after any rebuild, and names its option when its port is taken.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoLambda } from '../../local/cognito-lambda.js';
+import { PortInUseError } from '../../local/errors.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
 
 const BUNDLE = `'use strict';
 exports.handler = async (event) => {
   if (event.throw) { const error = new Error(event.throw); error.name = 'RuleError'; throw error; }
+  if (event.throwString) throw event.throwString;
+  if (event.responseMb) return 'x'.repeat(event.responseMb * 1024 * 1024);
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
   console.log(JSON.stringify({ message: 'trigger decision', decidedBy: 'echo', outcome: 'changed' }));
   return { pid: process.pid, version: VERSION, region: process.env.AWS_REGION, event };
@@ -23,15 +28,19 @@ describe('Local: Lambda Invoke API', () => {
   let directory: string;
   let bundlePath: string;
   let endpoint: LambdaEndpoint;
+  // Each rebuild writes the next version: 1001, 1002, … (the same length, so the same file size).
+  let version = 1000;
 
-  function writeBundle(version: number): void {
+  function rebuild(): number {
+    version += 1;
     writeFileSync(bundlePath, `const VERSION = ${version};\n${BUNDLE}`);
+    return version;
   }
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'e2e-lambda-'));
     bundlePath = join(directory, 'handler.cjs');
-    writeBundle(1);
+    rebuild();
     endpoint = await startLambdaEndpoint({
       functions: [
         {
@@ -77,7 +86,7 @@ describe('Local: Lambda Invoke API', () => {
     expect(endpoint.instanceCount('EchoFunction')).toBe(1);
   });
 
-  it('returns a thrown error the way Lambda does: 200, X-Amz-Function-Error Unhandled, errorType and errorMessage', async () => {
+  it('returns a thrown error the way Lambda does: 200, X-Amz-Function-Error Unhandled, errorType, errorMessage, trace', async () => {
     // Prepare
     const event = JSON.stringify({
       throw: 'EMAIL_DOMAIN_BLOCKED: Sign-up with this email domain is not allowed.',
@@ -85,7 +94,7 @@ describe('Local: Lambda Invoke API', () => {
 
     // Act
     const response = await invoke('EchoFunction', event, { 'X-Amz-Log-Type': 'Tail' });
-    const body = await response.json();
+    const body = (await response.json()) as Record<string, unknown>;
     const tail = Buffer.from(response.headers.get('X-Amz-Log-Result') ?? '', 'base64').toString('utf8');
 
     // Assess
@@ -94,8 +103,42 @@ describe('Local: Lambda Invoke API', () => {
     expect(body).toEqual({
       errorType: 'RuleError',
       errorMessage: 'EMAIL_DOMAIN_BLOCKED: Sign-up with this email domain is not allowed.',
+      trace: expect.arrayContaining([
+        'RuleError: EMAIL_DOMAIN_BLOCKED: Sign-up with this email domain is not allowed.',
+      ]),
     });
+    expect((body.trace as unknown[]).every((line) => typeof line === 'string')).toBe(true);
     expect(tail).toMatch(/^START RequestId: /);
+  });
+
+  it("reports a thrown string as Lambda's Node.js runtime does: errorType string, an empty trace", async () => {
+    // Prepare
+    const event = JSON.stringify({ throwString: 'plain failure' });
+
+    // Act
+    const response = await invoke('EchoFunction', event);
+    const body = await response.json();
+
+    // Assess
+    expect(response.headers.get('X-Amz-Function-Error')).toBe('Unhandled');
+    expect(body).toEqual({ errorType: 'string', errorMessage: 'plain failure', trace: [] });
+  });
+
+  it('answers a response over 6 MB with Function.ResponseSizeTooLarge, as a function error', async () => {
+    // Prepare
+    const event = JSON.stringify({ responseMb: 7 });
+
+    // Act
+    const response = await invoke('EchoFunction', event);
+    const body = (await response.json()) as { errorType: string; errorMessage: string };
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('X-Amz-Function-Error')).toBe('Unhandled');
+    expect(body.errorType).toBe('Function.ResponseSizeTooLarge');
+    expect(body.errorMessage).toMatch(
+      /^Response payload size \(\d+ bytes\) exceeded maximum allowed payload size \(6291556 bytes\)\.$/,
+    );
   });
 
   it('stops a function past its timeout with Sandbox.Timedout, and the next invocation starts cold', async () => {
@@ -114,20 +157,37 @@ describe('Local: Lambda Invoke API', () => {
     expect(after.pid).not.toBe(before.pid);
   });
 
-  it('starts a new instance on the new code after a rebuild', async () => {
+  it('starts a new instance on the new code right after a rebuild', async () => {
     // Prepare
     const before = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
 
     // Act
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    writeBundle(2);
+    const rebuilt = rebuild();
     const after = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
 
     // Assess
-    expect(before.version).toBe(1);
-    expect(after.version).toBe(2);
+    expect(after.version).toBe(rebuilt);
+    expect(after.version).not.toBe(before.version);
     expect(after.pid).not.toBe(before.pid);
     expect(endpoint.instanceCount('EchoFunction')).toBe(1);
+  });
+
+  it('sees a rebuild that keeps the size and the modification time of the bundle', async () => {
+    // Prepare
+    const sameTime = new Date('2026-01-01T00:00:00Z');
+    utimesSync(bundlePath, sameTime, sameTime);
+    const before = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
+    const { size, mtimeMs } = statSync(bundlePath);
+
+    // Act
+    const rebuilt = rebuild();
+    utimesSync(bundlePath, sameTime, sameTime);
+    const after = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number; version: number };
+
+    // Assess
+    expect(statSync(bundlePath)).toMatchObject({ size, mtimeMs });
+    expect(after.version).toBe(rebuilt);
+    expect(after.pid).not.toBe(before.pid);
   });
 
   it('answers API errors with their HTTP status and x-amzn-ErrorType', async () => {
@@ -143,6 +203,61 @@ describe('Local: Lambda Invoke API', () => {
     expect(notFound.headers.get('x-amzn-ErrorType')).toBe('ResourceNotFoundException');
     expect(badRequest.status).toBe(400);
     expect(badRequest.headers.get('x-amzn-ErrorType')).toBe('InvalidRequestContentException');
+  });
+
+  it.each([
+    ['a Qualifier version', 'EchoFunction', '?Qualifier=1'],
+    ['a Qualifier alias', 'EchoFunction', '?Qualifier=prod'],
+    ['an alias in the name', 'EchoFunction:prod', ''],
+    ['a version in the ARN', 'arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:7', ''],
+  ])('answers %s other than $LATEST with 404 ResourceNotFoundException', async (_case, name, query) => {
+    // Prepare
+    const url = `${endpoint.url}/2015-03-31/functions/${encodeURIComponent(name)}/invocations${query}`;
+
+    // Act
+    const response = await fetch(url, { method: 'POST', body: '{}' });
+    const body = (await response.json()) as { message: string };
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-amzn-ErrorType')).toBe('ResourceNotFoundException');
+    expect(body.message).toMatch(
+      /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:/,
+    );
+  });
+
+  it('serves $LATEST named as a Qualifier or in the ARN', async () => {
+    // Prepare
+    const base = `${endpoint.url}/2015-03-31/functions`;
+    const arn = encodeURIComponent('arn:aws:lambda:us-east-1:123456789012:function:EchoFunction:$LATEST');
+
+    // Act
+    const byQualifier = await fetch(`${base}/EchoFunction/invocations?Qualifier=$LATEST`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const byArn = await fetch(`${base}/${arn}/invocations`, { method: 'POST', body: '{}' });
+
+    // Assess
+    expect(byQualifier.status).toBe(200);
+    expect(byArn.status).toBe(200);
+    expect(byArn.headers.get('X-Amz-Executed-Version')).toBe('$LATEST');
+  });
+
+  it('names the service and --lambda-port when its fixed port is taken', async () => {
+    // Prepare
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+
+    // Act
+    const error = await startLambdaEndpoint({ functions: [], port }).catch((caught: unknown) => caught);
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+
+    // Assess
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect(error).toMatchObject({ service: 'lambda', port, option: '--lambda-port' });
+    expect((error as Error).message).toContain('--lambda-port');
   });
 });
 
