@@ -18,6 +18,20 @@ const hasAwsCli = runsHereOrSkips(
   SKIP_NOTE,
 );
 
+/** The arguments of `aws cognito-idp sign-up` for a new user signing in by email. */
+function signUpArgs(clientId: string, email: string): string[] {
+  return [
+    '--client-id',
+    clientId,
+    '--username',
+    email,
+    '--password',
+    PASSWORD,
+    '--user-attributes',
+    `Name=email,Value=${email}`,
+  ];
+}
+
 describe('E2E: npm start with the AWS CLI', () => {
   let pipeline: PipelineProcess | undefined;
 
@@ -87,16 +101,7 @@ describe('E2E: npm start with the AWS CLI', () => {
     const email = uniqueEmail('cli', 'blocked.example');
 
     // Act
-    const result = await cognitoIdp('sign-up', [
-      '--client-id',
-      pipeline.state.clientId,
-      '--username',
-      email,
-      '--password',
-      PASSWORD,
-      '--user-attributes',
-      `Name=email,Value=${email}`,
-    ]);
+    const result = await cognitoIdp('sign-up', signUpArgs(pipeline.state.clientId, email));
     // "An error occurred (UserLambdaValidationException) when calling the SignUp operation: <message>"
     const match = /An error occurred \((\w+)\) when calling the SignUp operation: (.*)$/m.exec(result.stderr);
 
@@ -118,26 +123,12 @@ describe('E2E: npm start with the AWS CLI', () => {
 
     // Act
     const refused = await cognitoIdp('sign-up', [
-      '--client-id',
-      state.clientId,
-      '--username',
-      email,
-      '--password',
-      PASSWORD,
-      '--user-attributes',
-      `Name=email,Value=${email}`,
+      ...signUpArgs(state.clientId, email),
       '--validation-data',
       `Name=invite,Value=${forged}`,
     ]);
     const accepted = await cognitoIdp('sign-up', [
-      '--client-id',
-      state.clientId,
-      '--username',
-      email,
-      '--password',
-      PASSWORD,
-      '--user-attributes',
-      `Name=email,Value=${email}`,
+      ...signUpArgs(state.clientId, email),
       '--client-metadata',
       'locale=es',
     ]);

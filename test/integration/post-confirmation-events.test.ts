@@ -276,16 +276,7 @@ describeWithMoto('Trigger: post-confirmation events and failure queue against AW
     await bus.sqs.send(
       new SendMessageCommand({
         QueueUrl: bus.failureQueueUrl,
-        MessageBody: JSON.stringify({
-          kind: 'PostConfirmationFailure',
-          version: 1,
-          eventId: userConfirmedEventId(event.userPoolId, testSub),
-          failedActions: [{ action: 'publishUserConfirmed', errorName: 'EventBridgeRequestError' }],
-          failedAt: '2026-01-01T00:00:00.000Z',
-          requestId: 'request-1',
-          complete: true,
-          event,
-        } satisfies FailureMessage),
+        MessageBody: JSON.stringify(failureMessage(event)),
       }),
     );
 
