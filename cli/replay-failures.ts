@@ -26,6 +26,7 @@ import { buildFunctions } from '../harness/build-functions.js';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { applyEnvVars, functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { isObject } from '../shared/parse-event.js';
 import { lazySqsClient, loadSqsSdk } from '../shared/sqs-client.js';
 import { parseFailureMessage } from '../triggers/post-confirmation/failure-queue.js';
 import { onboardingFromEnv } from '../triggers/post-confirmation/onboarding-from-env.js';
@@ -57,10 +58,6 @@ const PASSED_THROUGH =
 
 /** One message to replay: its body and, when it came from SQS, what deletes it. */
 type QueuedMessage = { body: string; receiptHandle?: string; label: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function messagesFromFile(path: string): QueuedMessage[] {
   const parsed: unknown = readJsonFile(resolve(path));

@@ -22,6 +22,9 @@
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { domainEntriesOf, domainMatches, normalizeEmail } from '../shared/email.js';
 import { createInvite, INVITE_TOKEN_ALPHABET, InviteLimits, verifyInvite } from '../shared/invite.js';
+import { isObject } from '../shared/parse-event.js';
+// The trigger's own escaping: a rendered message holds names exactly as it escaped them.
+import { escapeHtml } from '../triggers/custom-message/sanitize-value.js';
 
 /** Options of {@link createAnonymizer}. */
 export type AnonymizerOptions = {
@@ -131,10 +134,6 @@ const PROFILE_FAKES: Readonly<Record<string, (n: number) => string>> = {
   website: (n) => `https://example.com/sites/${n}`,
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isBooleanText(value: string): boolean {
   return value === 'true' || value === 'false';
 }
@@ -147,15 +146,6 @@ function mapValues(
   return Object.fromEntries(
     Object.entries(map).map(([key, value]) => [key, typeof value === 'string' ? change(key, value) : value]),
   );
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 /**

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { applyEnvVars, type FunctionSpec, type TemplateModel } from '../harness/template.js';
+import { isObject } from '../shared/parse-event.js';
 import { rawEnvironmentOf, type TableResource } from './template-resources.js';
 
 /** Where the local services listen, and the Region the pipeline pretends to be in. */
@@ -22,10 +23,6 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
 
 /** The SDK's fake credentials: the local services do not check signatures. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The local value of a variable the template reader could not resolve: a `!Ref` to a table is its local

@@ -10,6 +10,8 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileSourceOf } from '../harness/fixtures.js';
+// The same escaping as the trigger's own HTML.
+import { escapeHtml } from '../triggers/custom-message/sanitize-value.js';
 import { MessagePlaceholder } from './cognito-events.js';
 import { cognitoRequestContext } from './request-context.js';
 
@@ -90,10 +92,6 @@ const COGNITO_DEFAULTS = {
 };
 
 const INDEX_FILE = 'messages.jsonl';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
 
 function fill(template: string, code: string, userName: string): string {
   return template.replaceAll(MessagePlaceholder.Code, code).replaceAll(MessagePlaceholder.Username, userName);

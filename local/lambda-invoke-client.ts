@@ -5,6 +5,7 @@
  * {@link LambdaInvokeError}, which Cognito does not retry.
  */
 import type { InvocationResult, Invoker } from '../harness/invocation.js';
+import { isObject } from '../shared/parse-event.js';
 import { LambdaInvokeError } from './errors.js';
 
 /** Where the function is. */
@@ -13,10 +14,6 @@ export type LambdaInvokeClientOptions = {
   endpoint: string;
   functionName: string;
 };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * An invoker over HTTP.

@@ -15,6 +15,7 @@ import { buildFunctions } from '../harness/build-functions.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot } from '../harness/paths.js';
 import { loadTemplate, type TemplateModel } from '../harness/template.js';
+import { isObject } from '../shared/parse-event.js';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { type LocalDynamoDb, startDynalite } from './dynalite.js';
@@ -105,10 +106,6 @@ type Functions = {
 
 /** The servers, once started. */
 type Services = { dynamodb: LocalDynamoDb; cognito: CognitoLocal; lambdaUrl: string; inbox: Inbox };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function settingsOf(options: PipelineOptions): Settings {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));

@@ -5,6 +5,7 @@
  * local pool gets cognito-local's default for them.
  */
 import { mergeGlobals, type TemplateModel } from '../harness/template.js';
+import { isObject } from '../shared/parse-event.js';
 import { ProvisionError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -39,10 +40,6 @@ export type TemplateResources = {
   /** `GroupName` of every `AWS::Cognito::UserPoolGroup`. */
   groups: string[];
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Whether a value holds no CloudFormation intrinsic anywhere (so CreateUserPool can take it as written). */
 function isPlain(value: unknown): boolean {

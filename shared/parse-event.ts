@@ -24,7 +24,8 @@ export function jsonTypeOf(value: unknown): string {
   return typeof value;
 }
 
-function isObject(value: unknown): value is Json {
+/** Whether `value` is a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
