@@ -269,6 +269,8 @@ export function runOnboarding(
   }
 
   return async function runOnboarding(event, context) {
+    // Nothing configured: no work and no log line beyond the core's decision line on this hot path.
+    if (actions.length === 0) return 'skipped';
     if (!onboards(event.triggerSource)) {
       log.info('onboarding skipped', { triggerSource: event.triggerSource });
       return 'skipped';
