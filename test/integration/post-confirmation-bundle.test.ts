@@ -364,7 +364,21 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
         'userName',
       ]),
       'confirm-sign-up.phone-number.json': signUp(['sub', 'userName']),
+      // No sub: neither the profile nor the event can be keyed; the call succeeds and the event is queued.
+      'confirm-sign-up.sub-missing.json': { result: 'returned', profileFields: [], events: 0 },
+      'confirm-sign-up.sub-missing-strict.json': { result: 'returned', profileFields: [], events: 0 },
     });
-    expect((await bus.drain(bus.failureQueueUrl)).length).toBe(0);
+    const queued = (await bus.drain(bus.failureQueueUrl)).map((message) =>
+      parseFailureMessage(message.Body ?? ''),
+    );
+    expect(
+      queued.map((message) => ({
+        userName: message.event.userName,
+        actions: message.failedActions.map((failed) => failed.action).sort(),
+      })),
+    ).toEqual([
+      { userName: '0f2a8e7c-dddd-4222-8333-444455556666', actions: ['publishUserConfirmed', 'writeProfile'] },
+      { userName: '0f2a8e7c-dddd-4222-8333-444455556666', actions: ['publishUserConfirmed', 'writeProfile'] },
+    ]);
   }, 120_000);
 });
