@@ -97,12 +97,29 @@ export type Replayer = {
 };
 
 /** Builds a replayer over the functions of `template.yaml`. */
+/**
+ * The simulated pool for one function configuration: a custom message function told that its pool verifies
+ * email by link (`EMAIL_VERIFICATION_OPTION`) is replayed against such a pool, unless the replayer's own
+ * options already chose one.
+ */
+function simulationFor(
+  base: Partial<CognitoSimulationOptions> | undefined,
+  environment: Readonly<Record<string, string>>,
+): Partial<CognitoSimulationOptions> | undefined {
+  const option = environment.EMAIL_VERIFICATION_OPTION;
+  if (base?.emailVerificationOption !== undefined) return base;
+  if (option !== 'CONFIRM_WITH_LINK' && option !== 'CONFIRM_WITH_CODE') return base;
+  return { ...base, emailVerificationOption: option };
+}
+
 export function createReplayer(options: ReplayerOptions = {}): Replayer {
   const settings = { ...defaults, ...options };
   const template: TemplateModel = loadTemplate(fromProjectRoot(options.templatePath ?? 'template.yaml'));
   const defaultEnvVars = settings.envVarsPath === null ? null : fromProjectRoot(settings.envVarsPath);
   // One warm invoker per function and configuration: a fixture may name its own env-vars file.
   const invokers = new Map<string, Promise<Invoker>>();
+  // The pool settings a configuration implies: the function's environment states how the pool sends email.
+  const simulations = new Map<string, Partial<CognitoSimulationOptions> | undefined>();
 
   function specOf(trigger: TriggerName): FunctionSpec {
     const spec = template.functions.find((candidate) => candidate.trigger === trigger);
@@ -146,6 +163,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       const spec = specOf(trigger);
       const envVars = envVarsPath === null ? undefined : readJsonFile(envVarsPath);
       const environment = { ...applyEnvVars(spec, envVars), ...options.environment };
+      simulations.set(key, simulationFor(settings.cognito, environment));
       invoker =
         settings.mode === 'in-process'
           ? loadInProcess(spec, environment)
@@ -167,11 +185,11 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
   }
 
   async function replayEvent(event: unknown, envVarsPath?: string): Promise<SimulatedCall> {
-    const invoker = await invokerOf(
-      triggerOfEvent(event),
-      envVarsPath === undefined ? defaultEnvVars : fromProjectRoot(envVarsPath),
-    );
-    return simulateCognitoCall(invoker, event, settings.cognito);
+    const trigger = triggerOfEvent(event);
+    const path = envVarsPath === undefined ? defaultEnvVars : fromProjectRoot(envVarsPath);
+    const invoker = await invokerOf(trigger, path);
+    const simulation = simulations.get(`${trigger}\u0000${path ?? ''}`);
+    return simulateCognitoCall(invoker, event, simulation ?? {});
   }
 
   async function replayFixture(file: string): Promise<FixtureResult> {

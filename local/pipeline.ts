@@ -236,9 +236,6 @@ async function startServices(
     onMessage: (message) => say(inboxLine(message)),
   });
   const customMessageEnv = declared[triggerFunctions.CustomMessage ?? ''] ?? {};
-  const verification = isObject(resources.poolSettings.VerificationMessageTemplate)
-    ? resources.poolSettings.VerificationMessageTemplate
-    : {};
   const usernameAttributes = Array.isArray(resources.poolSettings.UsernameAttributes)
     ? resources.poolSettings.UsernameAttributes.map(String)
     : [];
@@ -253,8 +250,11 @@ async function startServices(
     simulation: {
       emailSendingAccount:
         customMessageEnv.EMAIL_SENDING_ACCOUNT === 'COGNITO_DEFAULT' ? 'COGNITO_DEFAULT' : 'DEVELOPER',
+      // The function's setting, resolved from the template's parameter like the pool's DefaultEmailOption.
       emailVerificationOption:
-        verification.DefaultEmailOption === 'CONFIRM_WITH_LINK' ? 'CONFIRM_WITH_LINK' : 'CONFIRM_WITH_CODE',
+        customMessageEnv.EMAIL_VERIFICATION_OPTION === 'CONFIRM_WITH_LINK'
+          ? 'CONFIRM_WITH_LINK'
+          : 'CONFIRM_WITH_CODE',
     },
     sender: inbox,
     ...(settings.verbose ? { log: (line: string) => say(`                cognito-local: ${line}`) } : {}),

@@ -1,5 +1,6 @@
 /**
- * Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml and layout.html)
+ * Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml, the link-mode
+ * emails <locale>/<source>.link.yaml, and layout.html)
  * into triggers/custom-message/templates/compiled.ts, a plain data module the bundle imports: no file reads
  * and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
  * fails the build, naming the file and the rule.
@@ -13,8 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { runMain } from '../cli/run-main.js';
 import type { CustomMessageTriggerSource } from '../shared/event-types.js';
+import { type LinkVerificationSource, linkVerificationSources } from '../shared/message-rules.js';
 import { customMessageSources } from '../shared/trigger-source.js';
 import type {
+  CompiledLinkMessage,
   CompiledLocale,
   CompiledMessage,
   MessageCatalogue,
@@ -29,6 +32,7 @@ export const compiledModulePath = join(templatesDirectory, 'compiled.ts');
 /** The locale every other one falls back to; listed first in the module. */
 const sourceLocale = 'en';
 const fields = ['emailSubject', 'emailMessage', 'smsMessage'] as const;
+const linkFields = ['emailSubject', 'emailMessage'] as const;
 
 /** `CustomMessage_AdminCreateUser` -> `admin-create-user`, the template's file name without `.yaml`. */
 export function templateFileOf(source: CustomMessageTriggerSource): string {
@@ -62,8 +66,33 @@ function checkKeys(document: Record<string, unknown>, keys: readonly string[], n
   }
 }
 
+/** `CustomMessage_SignUp` -> `sign-up.link`: the link-verification email's file name without `.yaml`. */
+export function linkTemplateFileOf(source: LinkVerificationSource): string {
+  return `${templateFileOf(source)}.link`;
+}
+
+function compileLinkMessage(directory: string, locale: string, source: LinkVerificationSource) {
+  const name = `${locale}/${linkTemplateFileOf(source)}.yaml`;
+  const document = readYaml(join(directory, locale, `${linkTemplateFileOf(source)}.yaml`), name);
+  checkKeys(document, linkFields, name);
+  const [emailSubject, emailMessage] = linkFields.map((field) =>
+    compileTemplate(`${name}#${field}`, stringAt(document, field, name), {
+      kind: 'link-message',
+      source,
+      field,
+    }),
+  );
+  if (emailSubject === undefined || emailMessage === undefined)
+    throw new TemplateError(name, 'is incomplete');
+  return { emailSubject, emailMessage };
+}
+
 function compileLocale(directory: string, locale: string): CompiledLocale {
-  const expected = new Set(['locale.yaml', ...customMessageSources.map((s) => `${templateFileOf(s)}.yaml`)]);
+  const expected = new Set([
+    'locale.yaml',
+    ...customMessageSources.map((s) => `${templateFileOf(s)}.yaml`),
+    ...linkVerificationSources.map((s) => `${linkTemplateFileOf(s)}.yaml`),
+  ]);
   for (const file of readdirSync(join(directory, locale))) {
     if (!expected.has(file))
       throw new TemplateError(`${locale}/${file}`, 'is not a template this trigger reads');
@@ -93,7 +122,11 @@ function compileLocale(directory: string, locale: string): CompiledLocale {
     }
     messages[source] = { emailSubject, emailMessage, smsMessage };
   }
-  return { dir, footer, messages };
+  const linkMessages = {} as Record<LinkVerificationSource, CompiledLinkMessage>;
+  for (const source of linkVerificationSources) {
+    linkMessages[source] = compileLinkMessage(directory, locale, source);
+  }
+  return { dir, footer, messages, linkMessages };
 }
 
 /**

@@ -12,7 +12,12 @@
 import { pathToFileURL } from 'node:url';
 import { runMain } from '../cli/run-main.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource } from '../shared/event-types.js';
-import { checkMessageField, describeBreach, type MessageField } from '../shared/message-rules.js';
+import {
+  checkMessageField,
+  countPlaceholders,
+  describeBreach,
+  type MessageField,
+} from '../shared/message-rules.js';
 import { customMessageSources } from '../shared/trigger-source.js';
 import {
   type ComposeMessagesOptions,
@@ -39,6 +44,8 @@ export type LintConfiguration = {
   clientId: string;
   /** A ClientMetadata `redirectUri`, sent beside `locale`. Default: none. */
   redirectUri?: string;
+  /** The `linkParameter` shapes this configuration meets. Default: those of {@link lintMessages}. */
+  linkParameters?: readonly LinkParameterCase[];
 };
 
 /** One set of user-controlled values: user attributes (the locale comes from ClientMetadata). */
@@ -66,8 +73,10 @@ export type LintMessagesOptions = {
 
 /**
  * One rule one rendered field broke. `rule` is a Cognito rule (shared/message-rules.ts), `missing-value`
- * (a placeholder the event did not carry), `no-template` (the catalogue has no message for the source) or
- * `wrong-locale` (the requested locale was not the one rendered, so the locale was not really linted).
+ * (a placeholder the event did not carry), `no-template` (the catalogue has no message for the source),
+ * `wrong-locale` (the requested locale was not the one rendered, so the locale was not really linted),
+ * `extra-placeholder` (caller text added a sequence Cognito expands, docs/cognito-contract.md §3a) or
+ * `caller-link` (caller text put a URL, a host or an address into the message).
  */
 export type LintFailure = {
   locale: string;
@@ -76,7 +85,7 @@ export type LintFailure = {
   configuration: string;
   inputCase: string;
   linkParameter: LinkParameterCase;
-  rule: FieldProblem['rule'] | 'no-template' | 'wrong-locale';
+  rule: FieldProblem['rule'] | 'no-template' | 'wrong-locale' | 'extra-placeholder' | 'caller-link';
   description: string;
 };
 
@@ -187,6 +196,28 @@ export const lintInputCases: readonly LintInputCase[] = [
     },
   },
   {
+    name: 'placeholders split by invisible characters and look-alikes',
+    userAttributes: {
+      ...baseAttributes,
+      given_name: '{\u200B####\u200D}',
+      family_name: '\uFF5B####\uFF5D',
+      name: '{\u2060username\uFEFF}',
+      nickname: '\uFE5B##Click Here##\uFE5C',
+      preferred_username: '{\u00AD##x##\u202E}',
+    },
+  },
+  {
+    name: 'links and hosts',
+    userAttributes: {
+      ...baseAttributes,
+      given_name: 'see https://evil.example/v?c={####}',
+      family_name: 'Click www.evil.example now',
+      name: 'Jane evil.example',
+      nickname: 'evil\u3002example',
+      preferred_username: 'jane@evil.example',
+    },
+  },
+  {
     name: 'control and invisible characters',
     userAttributes: everyAttribute('A\u0000B\r\nC\u0085D\u2028E\uFEFFF\uD800G\uE000H\uFFFFI\u00A0J\u001BK'),
   },
@@ -235,7 +266,26 @@ export const lintConfigurations: readonly LintConfiguration[] = [
     userName: 'jane.doe@example.com',
     clientId: 'CLIENT_ID_NOT_APPLICABLE',
   },
+  {
+    name: 'pool that verifies email by link',
+    options: { appName: 'Example', supportEmail: 'help@example.com', emailOption: 'CONFIRM_WITH_LINK' },
+    userName: '{####}{username}',
+    clientId: '1example23456789abcdefghij',
+    // A pool that verifies by link always sends its link placeholder.
+    linkParameters: ['present'],
+  },
 ];
+
+// A host written with any dot a mail client or an IDN parser reads as one, a scheme, `www.` before a word,
+// or an address: what a mail client turns into a link.
+const LINK_TEXT = /[\p{L}\p{N}-]+\s*[.\u3002\uFF0E\uFF61]\s*[\p{L}\p{N}-]+|:\/\/|www\.(?=[\p{L}\p{N}])|@/gu;
+// This toolkit's own verification link, in an href: its query carries the percent-encoded user name.
+const OWN_HREF = /href="[^"]*"/g;
+
+/** The link-making pieces of a field, outside the hrefs the templates write. */
+function linkTextOf(text: string): string[] {
+  return (text.replace(OWN_HREF, '').match(LINK_TEXT) ?? []).sort();
+}
 
 function eventOf(
   source: CustomMessageTriggerSource,
@@ -293,9 +343,14 @@ export function lintMessages(options: LintMessagesOptions = {}): LintReport {
     for (const locale of Object.keys(catalogue.locales)) {
       for (const source of customMessageSources) {
         for (const input of inputCases) {
-          for (const link of linkParameters) {
+          for (const link of configuration.linkParameters ?? linkParameters) {
             const event = eventOf(source, locale, configuration, input, link);
             const composed = composeMessage(event);
+            // What the same template renders for ordinary values: caller text may not add to it.
+            const typical = inputCases[0] ?? lintInputCases[0];
+            const reference = composeMessage(
+              eventOf(source, locale, configuration, typical ?? input, link),
+            ).response;
             const where = { locale, source, configuration: configuration.name, inputCase: input.name };
             const checkInput = { ...event.request, triggerSource: source };
             for (const field of fields) {
@@ -308,8 +363,22 @@ export function lintMessages(options: LintMessagesOptions = {}): LintReport {
               }
               const value = composed.response[field];
               // Checked again here, not only trusted from the composer's notes: the lint must not share a bug.
-              for (const breach of checkMessageField(field, value, checkInput)) {
+              const emailOption = configuration.options.emailOption;
+              for (const breach of checkMessageField(field, value, checkInput, emailOption)) {
                 fail(breach.rule, describeBreach(field, breach));
+              }
+              const expected = reference[field] ?? '';
+              if (
+                value !== null &&
+                countPlaceholders(value, event.request) > countPlaceholders(expected, event.request)
+              ) {
+                fail(
+                  'extra-placeholder',
+                  `${field} has more Cognito placeholders than its template (caller text made one)`,
+                );
+              }
+              if (value !== null && linkTextOf(value).join(' ') !== linkTextOf(expected).join(' ')) {
+                fail('caller-link', `${field} shows a URL, host or address that the template does not`);
               }
               if (value === null) {
                 const dropped = composed.notes.flatMap((note) =>

@@ -121,6 +121,8 @@ function describeNote(note: MessageNote): string {
       return `redirectUri dropped: ${note.reason}`;
     case 'unknown-source':
       return 'no template for this source: Cognito sends the pool defaults';
+    case 'value-withheld':
+      return `{{${note.variable}}} withheld: the value does not read as a name`;
     case 'field-dropped':
       return note.problems
         .map((problem) =>

@@ -54,7 +54,37 @@ export type MessageCheckInput = {
 /** How the pool verifies email: with a code (default) or a link (`VerificationMessageTemplate.DefaultEmailOption`). */
 export type EmailVerificationOption = 'CONFIRM_WITH_CODE' | 'CONFIRM_WITH_LINK';
 
-const LINK_SOURCES = new Set(['CustomMessage_SignUp', 'CustomMessage_ResendCode']);
+/**
+ * The sources whose email carries Cognito's verification link instead of the code when the pool verifies
+ * email by link (`DefaultEmailOption: CONFIRM_WITH_LINK`).
+ */
+export const linkVerificationSources = ['CustomMessage_SignUp', 'CustomMessage_ResendCode'] as const;
+
+/** One of {@link linkVerificationSources}. */
+export type LinkVerificationSource = (typeof linkVerificationSources)[number];
+
+const LINK_SOURCES: ReadonlySet<string> = new Set(linkVerificationSources);
+
+/** Whether `source` sends Cognito's link instead of the code in a pool that verifies email by link. */
+export function isLinkVerificationSource(source: string): source is LinkVerificationSource {
+  return LINK_SOURCES.has(source);
+}
+
+/**
+ * The sequences Cognito expands in a message it sends (docs/cognito-contract.md §3a): the code placeholder,
+ * the user name placeholder and any link placeholder `{##<link text>##}`, plus the event's own spellings of
+ * them (old samples send `####`). Counted left to right without overlap, as a replace-all finds them.
+ */
+export function countPlaceholders(
+  text: string,
+  parameters: Pick<MessageCheckInput, 'codeParameter' | 'usernameParameter' | 'linkParameter'>,
+): number {
+  const own = [parameters.codeParameter, parameters.usernameParameter, parameters.linkParameter]
+    .filter((value): value is string => typeof value === 'string' && value !== '')
+    .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp([...own, '\\{####\\}', '\\{username\\}', '\\{##[\\s\\S]*?##\\}'].join('|'), 'g');
+  return text.match(pattern)?.length ?? 0;
+}
 
 /** The placeholders a body must contain for this source (contract §3 item 1). */
 export function requiredPlaceholders(

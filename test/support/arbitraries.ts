@@ -110,3 +110,66 @@ export function hostileEmail(domain: fc.Arbitrary<string> = fc.domain(), ...extr
     fc.constantFrom('', '@', 'x'.repeat(valueLimit), '__proto__', ...extremes),
   );
 }
+
+/**
+ * Pieces an attacker strings together to smuggle a Cognito placeholder or a link into a genuine message
+ * (docs/cognito-contract.md §3a): braces and their look-alikes, `#`, placeholder words, zero-width and other
+ * invisible characters to put between them, and URL, host and markup fragments around a marker host
+ * `evil.example`.
+ */
+export const injectionPieces = [
+  '{',
+  '}',
+  '#',
+  '##',
+  '####',
+  '{####}',
+  '{##',
+  '##}',
+  'Click Here',
+  'username',
+  '{username}',
+  '\uFF5B',
+  '\uFF5D',
+  '\uFE5B',
+  '\uFE5C',
+  '\uFE37',
+  '\uFE38',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+  '\u00AD',
+  '\u202E',
+  'https://',
+  'http://',
+  'www.',
+  'evil',
+  '.',
+  '\u3002',
+  '\uFF0E',
+  '\uFF61',
+  'example',
+  '/',
+  ':',
+  '@',
+  ' ',
+  'Ann',
+  'é',
+  '<a href="',
+  '">',
+  '&',
+  '%7B',
+  'javascript:',
+  '0',
+  '5',
+] as const;
+
+/** Text assembled from {@link injectionPieces}, or any hostile text. */
+export function injectionText() {
+  return fc.oneof(
+    fc.array(fc.constantFrom(...injectionPieces), { maxLength: 24 }).map((pieces) => pieces.join('')),
+    hostileText({ maxLength: 80 }),
+  );
+}

@@ -4,15 +4,17 @@
  * `null` (Cognito then sends the pool's own message) with a note saying why: a custom message problem must
  * never fail the user's API call (contract §3, Constraints item 3).
  */
-import { type Env, readList, readString } from '../../shared/config.js';
+import { type Env, readChoice, readList, readString } from '../../shared/config.js';
 import { ConfigurationError } from '../../shared/errors.js';
 import type { CustomMessageEvent, CustomMessageResponse } from '../../shared/event-types.js';
 import {
   checkMessageField,
   type EmailVerificationOption,
+  isLinkVerificationSource,
   type MessageBreach,
   type MessageField,
 } from '../../shared/message-rules.js';
+import type { WithheldReason } from './caller-text.js';
 import type { CompiledMessage, MessageCatalogue } from './message-catalogue.js';
 import { type LocaleSource, negotiateLocale } from './negotiate-locale.js';
 import {
@@ -50,7 +52,11 @@ export type ComposeMessagesOptions = {
    * InvalidLambdaResponseException (contract §3, Constraints item 4). Default: all three.
    */
   fields?: readonly MessageField[];
-  /** The pool's `DefaultEmailOption`, which decides the placeholder a SignUp email must carry. */
+  /**
+   * `EMAIL_VERIFICATION_OPTION`: the pool's `VerificationMessageTemplate.DefaultEmailOption`. With
+   * `CONFIRM_WITH_LINK`, sign-up and resend emails carry Cognito's link placeholder instead of the code and
+   * are rendered from the `<source>.link.yaml` templates. Default `CONFIRM_WITH_CODE`.
+   */
   emailOption?: EmailVerificationOption;
   /** The most code points one user value may take before it is cut with an ellipsis. Default 64. */
   maxValueLength?: number;
@@ -75,6 +81,7 @@ export type FieldProblem = MessageBreach | { rule: 'missing-value'; variable: Te
 /** Something the caller should log. Never carries a user value, a code or a ClientMetadata value. */
 export type MessageNote =
   | { kind: 'metadata-ignored'; reason: string }
+  | { kind: 'value-withheld'; variable: TemplateVariable; reason: WithheldReason }
   | { kind: 'redirect-dropped'; reason: RedirectDropReason }
   | { kind: 'unknown-source' }
   | { kind: 'field-dropped'; field: MessageField; problems: FieldProblem[] };
@@ -106,6 +113,9 @@ function messagesOf(catalogue: MessageCatalogue): CompiledMessage[] {
   return Object.values(catalogue.locales).flatMap((locale) => Object.values(locale.messages));
 }
 
+// Braces and their look-alikes in configuration: Cognito would expand `{####}` or `{username}` in APP_NAME.
+const BRACES = /[{}\uFE37\uFE38\uFE5B\uFE5C\uFF5B\uFF5D]/u;
+
 function checkOptions(
   settings: typeof defaults & ComposeMessagesOptions,
 ): VerificationLinkSettings | undefined {
@@ -118,6 +128,14 @@ function checkOptions(
     throw new ConfigurationError('APP_NAME', `at most ${settings.maxValueLength} printable characters`);
   }
   if (settings.appName.trim() === '') throw new ConfigurationError('APP_NAME', 'a non-empty name');
+  if (BRACES.test(settings.appName))
+    throw new ConfigurationError('APP_NAME', "a name without braces (Cognito's)");
+  if (BRACES.test(settings.supportEmail)) {
+    throw new ConfigurationError('SUPPORT_EMAIL', "an address without braces (Cognito's)");
+  }
+  if (settings.emailOption !== 'CONFIRM_WITH_CODE' && settings.emailOption !== 'CONFIRM_WITH_LINK') {
+    throw new ConfigurationError('EMAIL_VERIFICATION_OPTION', 'CONFIRM_WITH_CODE or CONFIRM_WITH_LINK');
+  }
   // Cognito counts UTF-16 units: 64 emoji are 128 of them, enough to push a subject past 140.
   if (settings.appName.trim().length > settings.maxValueLength) {
     throw new ConfigurationError('APP_NAME', `at most ${settings.maxValueLength} characters (UTF-16 units)`);
@@ -177,12 +195,17 @@ export function composeMessages(
     const composed = { response, locale: negotiated.locale, localeSource: negotiated.source, notes };
     const locale = catalogue.locales[negotiated.locale];
     const source = event.triggerSource;
-    const message =
+    const codeMessage =
       locale !== undefined && Object.hasOwn(locale.messages, source) ? locale.messages[source] : undefined;
-    if (locale === undefined || message === undefined) {
+    if (locale === undefined || codeMessage === undefined) {
       notes.push({ kind: 'unknown-source' });
       return composed;
     }
+    // A pool that verifies by link sends Cognito's link in sign-up and resend emails, never the code.
+    const message =
+      emailOption === 'CONFIRM_WITH_LINK' && isLinkVerificationSource(source)
+        ? { ...codeMessage, ...locale.linkMessages[source] }
+        : codeMessage;
 
     const values: Partial<Record<TemplateVariable, string>> = {
       appName: settings.appName,
@@ -194,6 +217,7 @@ export function composeMessages(
     if (typeof event.request.codeParameter === 'string') values.code = event.request.codeParameter;
     if (typeof event.request.usernameParameter === 'string')
       values.username = event.request.usernameParameter;
+    if (typeof event.request.linkParameter === 'string') values.cognitoLink = event.request.linkParameter;
     const attributes = event.request.userAttributes;
     for (const name of attributeVariables) {
       const value = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
@@ -212,8 +236,10 @@ export function composeMessages(
       usernameParameter: event.request.usernameParameter,
       linkParameter: event.request.linkParameter,
     };
+    const withheld = new Set<TemplateVariable>();
     for (const field of fields) {
       let rendered = renderTemplate(message[field], values, renderModes[field], maxValueLength);
+      for (const variable of rendered.withheld) withheld.add(variable);
       if (field === 'emailMessage' && rendered.missing.length === 0) {
         const footer = renderTemplate(locale.footer, values, 'html', maxValueLength);
         const page: TemplateValues = { ...values, content: rendered.text, footer: footer.text };
@@ -226,6 +252,7 @@ export function composeMessages(
       if (problems.length === 0) response[field] = rendered.text;
       else notes.push({ kind: 'field-dropped', field, problems });
     }
+    for (const variable of withheld) notes.push({ kind: 'value-withheld', variable, reason: 'not-a-name' });
     return composed;
   };
 }
@@ -244,6 +271,12 @@ export function composeMessagesOptionsFromEnv(env: Env): ComposeMessagesOptions 
     supportEmail: readString(env, 'SUPPORT_EMAIL', ''),
     defaultLocale: readString(env, 'DEFAULT_LOCALE', defaults.defaultLocale),
     allowedRedirectOrigins: readList(env, 'ALLOWED_REDIRECT_ORIGINS'),
+    emailOption: readChoice(
+      env,
+      'EMAIL_VERIFICATION_OPTION',
+      ['CONFIRM_WITH_CODE', 'CONFIRM_WITH_LINK'],
+      defaults.emailOption,
+    ),
     ...(confirmUrl === '' ? {} : { confirmUrl }),
   };
 }

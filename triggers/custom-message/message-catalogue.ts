@@ -4,6 +4,7 @@
  * trigger source.
  */
 import type { CustomMessageTriggerSource } from '../../shared/event-types.js';
+import type { LinkVerificationSource } from '../../shared/message-rules.js';
 import type { TemplatePart } from './render-template.js';
 
 /** The three fields of one source in one locale. */
@@ -13,11 +14,19 @@ export type CompiledMessage = {
   readonly smsMessage: readonly TemplatePart[];
 };
 
+/** The email of a sign-up or resend in a pool that verifies by link: Cognito's link instead of the code. */
+export type CompiledLinkMessage = {
+  readonly emailSubject: readonly TemplatePart[];
+  readonly emailMessage: readonly TemplatePart[];
+};
+
 /** One shipped locale. */
 export type CompiledLocale = {
   readonly dir: 'ltr' | 'rtl';
   readonly footer: readonly TemplatePart[];
   readonly messages: Readonly<Record<CustomMessageTriggerSource, CompiledMessage>>;
+  /** The emails used instead when the pool verifies email by link (`DefaultEmailOption: CONFIRM_WITH_LINK`). */
+  readonly linkMessages: Readonly<Record<LinkVerificationSource, CompiledLinkMessage>>;
 };
 
 /** Every compiled template. */

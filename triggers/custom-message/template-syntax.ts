@@ -10,6 +10,7 @@ import {
   optionalVariables,
   type TemplateScope,
   type TemplateVariable,
+  templateVariables,
   variablesAllowedIn,
 } from './template-variables.js';
 
@@ -31,8 +32,18 @@ const TAG = /\{\{([#^/]?)([^{}]*)\}\}/g;
 // Cognito's own placeholder spellings: a template must use {{code}} / {{username}} / {{link}} instead,
 // because the real placeholder is whatever the event carries (contract §3, Request).
 const HARD_CODED_PLACEHOLDER = /\{#{2,}|\{username\}/;
+// Braces and their look-alikes (small, fullwidth and vertical presentation forms, which compatibility
+// normalisation turns into braces) are Cognito's: the only ones in a message come from its placeholders.
+const BRACES = /[{}\uFE37\uFE38\uFE5B\uFE5C\uFF5B\uFF5D]/u;
 // Controls other than line breaks and tabs, and format characters, never belong in template text.
 const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}]/u;
+// Section tags, which render no text of their own: what stands beside a variable is read through them.
+const SECTION_TAG = /\{\{[#^/][^{}]*\}\}/g;
+// What may not touch a caller value: a letter or digit would join it into one word with the template's
+// text, and URL punctuation would join it into a host or a link (`www.{{nickname}}.example`). After the
+// value, a full stop or colon ends a sentence (`Hola, {{given_name}}:`) unless a word follows it at once.
+const JOINS_BEFORE = /[\p{L}\p{M}\p{N}/\\.:@=?&#%{}~+_-]$/u;
+const JOINS_AFTER = /^(?:[\p{L}\p{M}\p{N}/\\@=?&#%{}~+_-]|[.:][\p{L}\p{M}\p{N}/\\])/u;
 
 type Frame = { name: TemplateVariable | undefined; not: boolean; parts: TemplatePart[] };
 
@@ -40,21 +51,28 @@ function checkLiteral(template: string, scope: TemplateScope, text: string): voi
   if (HARD_CODED_PLACEHOLDER.test(text)) {
     throw new TemplateError(
       template,
-      'hard-codes a Cognito placeholder; use {{code}}, {{username}} or {{link}}',
+      'hard-codes a Cognito placeholder; use {{code}}, {{username}} or {{cognitoLink}}',
     );
   }
   if (text.includes('{{') || text.includes('}}')) {
     throw new TemplateError(template, 'has an unbalanced or malformed {{ tag }}');
   }
-  const plain = scope.kind === 'message' && scope.field !== 'emailMessage';
+  if (BRACES.test(text)) {
+    throw new TemplateError(
+      template,
+      "has a brace in its text; braces are reserved for Cognito's placeholders ({{code}}, {{username}}, {{cognitoLink}})",
+    );
+  }
+  const isMessage = scope.kind === 'message' || scope.kind === 'link-message';
+  const plain = isMessage && scope.field !== 'emailMessage';
   if (plain && /[<>]/.test(text)) {
     throw new TemplateError(template, 'contains HTML; subjects and SMS are plain text');
   }
-  if (scope.kind === 'message' && scope.field === 'emailSubject' && /[\r\n]/.test(text)) {
+  if (isMessage && scope.field === 'emailSubject' && /[\r\n]/.test(text)) {
     throw new TemplateError(template, 'has a line break in a subject');
   }
   const character =
-    plain && scope.field === 'smsMessage'
+    plain && scope.kind === 'message' && scope.field === 'smsMessage'
       ? INVISIBLE.exec(text)?.[0]
       : firstDisallowedCharacter(text, plain ? 'subject' : 'body');
   if (character !== undefined) {
@@ -65,8 +83,42 @@ function checkLiteral(template: string, scope: TemplateScope, text: string): voi
   }
 }
 
+/**
+ * A caller value (a user attribute) may only stand in text, between spaces or sentence punctuation: never
+ * inside an HTML tag (an attribute such as `href`), and never touching a letter, a digit or URL punctuation,
+ * which would let a value that reads as a name join the template's text into a host or a link.
+ */
+function checkCallerPlacement(
+  template: string,
+  text: string,
+  variable: TemplateVariable,
+  start: number,
+  end: number,
+): void {
+  // Where the value is shown, its own `{{^name}}…{{/name}}` sections are not: read past them.
+  const inverted = new RegExp(
+    `\\{\\{\\^\\s*${variable}\\s*\\}\\}[\\s\\S]*?\\{\\{/\\s*${variable}\\s*\\}\\}`,
+    'g',
+  );
+  const readable = (part: string) => part.replace(inverted, '').replace(SECTION_TAG, '');
+  const before = readable(text.slice(0, start));
+  const after = readable(text.slice(end));
+  const name = text.slice(start, end);
+  if (before.lastIndexOf('<') > before.lastIndexOf('>')) {
+    throw new TemplateError(template, `puts the caller value ${name} inside an HTML tag`);
+  }
+  const touching = JOINS_BEFORE.exec(before)?.[0] ?? JOINS_AFTER.exec(after)?.[0];
+  if (touching !== undefined) {
+    throw new TemplateError(
+      template,
+      `puts the caller value ${name} against "${touching}"; separate it with a space or sentence punctuation`,
+    );
+  }
+}
+
 function requiredVariables(scope: TemplateScope): TemplateVariable[] {
   if (scope.kind === 'layout') return ['content'];
+  if (scope.kind === 'link-message') return scope.field === 'emailMessage' ? ['cognitoLink'] : [];
   if (scope.kind !== 'message' || scope.field === 'emailSubject') return [];
   // The code placeholder must be in every body; the invitation also needs the user name (contract §3 item 1).
   return scope.source === 'CustomMessage_AdminCreateUser' ? ['code', 'username'] : ['code'];
@@ -74,8 +126,9 @@ function requiredVariables(scope: TemplateScope): TemplateVariable[] {
 
 /**
  * Compiles one template. `template` names it in errors. Refuses an unknown variable, a variable not allowed
- * in `scope`, a section over anything but a user value, unbalanced sections, a hard-coded Cognito
- * placeholder, HTML in a subject or SMS, characters Cognito refuses, and a body without its required
+ * in `scope`, a section over anything but an optional value, unbalanced sections, a hard-coded Cognito
+ * placeholder or any other brace in the text, a caller value inside a tag or touching a word or URL
+ * punctuation, HTML in a subject or SMS, characters Cognito refuses, and a body without its required
  * placeholders outside any section.
  *
  * @example
@@ -106,6 +159,9 @@ export function compileTemplate(template: string, text: string, scope: TemplateS
     const frame = stack.at(-1);
     if (frame === undefined) throw new TemplateError(template, 'is malformed');
     if (sigil === '') {
+      if (templateVariables[name] === 'caller') {
+        checkCallerPlacement(template, text, name, match.index, match.index + match[0].length);
+      }
       frame.parts.push({ v: name });
       if (stack.length === 1) topLevel.add(name);
     } else if (sigil === '/') {

@@ -3,15 +3,19 @@
  * A template naming anything else fails the build (scripts/compile-templates.ts), never renders as "".
  */
 import type { CustomMessageTriggerSource } from '../../shared/event-types.js';
+import type { LinkVerificationSource } from '../../shared/message-rules.js';
 
 /**
  * How a value is inserted:
  * - `verbatim`: exactly as received or built (Cognito's placeholders, the verification link); never escaped
  *   or encoded, because Cognito looks for the placeholder text itself (contract §3, Constraints item 1).
- * - `user`: user- or operator-supplied text; sanitised, then HTML-escaped in an email body.
+ * - `caller`: text the caller controls (user attributes); shown only when it reads as a name
+ *   (caller-text.ts), then HTML-escaped in an email body.
+ * - `operator`: configuration (`APP_NAME`, `SUPPORT_EMAIL`), checked at cold start; sanitised, then
+ *   HTML-escaped in an email body.
  * - `markup`: HTML this toolkit rendered itself; only the shared layout may use it.
  */
-export type VariableKind = 'verbatim' | 'user' | 'markup';
+export type VariableKind = 'verbatim' | 'caller' | 'operator' | 'markup';
 
 /** Every variable, with its kind. */
 export const templateVariables = {
@@ -21,16 +25,21 @@ export const templateVariables = {
   username: 'verbatim',
   /** The verification link built by verification-link.ts. */
   link: 'verbatim',
+  /**
+   * `request.linkParameter` (normally `{##Click Here##}`): in a pool that verifies email by link
+   * (`DefaultEmailOption: CONFIRM_WITH_LINK`), Cognito replaces it with its own verification link.
+   */
+  cognitoLink: 'verbatim',
   /** `APP_NAME`. */
-  appName: 'user',
+  appName: 'operator',
   /** `SUPPORT_EMAIL`. */
-  supportEmail: 'user',
+  supportEmail: 'operator',
   // Allowlisted user attributes, named as Cognito names them. Optional: usable in sections.
-  given_name: 'user',
-  family_name: 'user',
-  name: 'user',
-  nickname: 'user',
-  preferred_username: 'user',
+  given_name: 'caller',
+  family_name: 'caller',
+  name: 'caller',
+  nickname: 'caller',
+  preferred_username: 'caller',
   /** The layout's `lang` attribute (a shipped locale tag). */
   lang: 'verbatim',
   /** The layout's `dir` attribute (`ltr` or `rtl`). */
@@ -64,12 +73,20 @@ export const optionalVariables: ReadonlySet<TemplateVariable> = new Set([
   'link',
 ]);
 
-/** What a template is: one message field of one source, a locale's footer, or the shared layout. */
+/**
+ * What a template is: one message field of one source, the email of a sign-up or resend in a pool that
+ * verifies by link (`link-message`), a locale's footer, or the shared layout.
+ */
 export type TemplateScope =
   | {
       kind: 'message';
       source: CustomMessageTriggerSource;
       field: 'emailSubject' | 'emailMessage' | 'smsMessage';
+    }
+  | {
+      kind: 'link-message';
+      source: LinkVerificationSource;
+      field: 'emailSubject' | 'emailMessage';
     }
   | { kind: 'footer' }
   | { kind: 'layout' };
@@ -96,6 +113,9 @@ export function variablesAllowedIn(scope: TemplateScope): ReadonlySet<TemplateVa
       return new Set(['lang', 'dir', 'appName', 'content', 'footer']);
     case 'footer':
       return new Set(['appName', 'supportEmail']);
+    case 'link-message':
+      // Cognito's link carries the code; the email has no code and no link of this toolkit's own.
+      return new Set(['appName', 'supportEmail', ...attributeVariables, 'cognitoLink']);
     case 'message': {
       const names = [...messageCommon];
       // `{username}` is only allowed in invitation messages (contract §3, Constraints item 1).

@@ -155,6 +155,30 @@ export const compiledCatalogue: MessageCatalogue = {
           smsMessage: [{ v: 'appName' }, ': your sign-in code is ', { v: 'code' }],
         },
       },
+      linkMessages: {
+        CustomMessage_SignUp: {
+          emailSubject: ['Confirm your ', { v: 'appName' }, ' email address'],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Hello ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Hello,'], not: true },
+            '</p>\n<p>Thank you for signing up. Open this link to confirm your email address:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>The link expires soon. If you did not sign up, ignore this email.</p>',
+          ],
+        },
+        CustomMessage_ResendCode: {
+          emailSubject: ['Your new ', { v: 'appName' }, ' confirmation link'],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Hello ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Hello,'], not: true },
+            '</p>\n<p>Here is a new link to confirm your email address:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>The link expires soon. If you did not ask for it, ignore this email.</p>',
+          ],
+        },
+      },
     },
     es: {
       dir: 'ltr',
@@ -304,6 +328,30 @@ export const compiledCatalogue: MessageCatalogue = {
             '</p>\n<p>Si no estás iniciando sesión ahora, cambia tu contraseña.</p>',
           ],
           smsMessage: [{ v: 'appName' }, ': tu código de inicio de sesión es ', { v: 'code' }],
+        },
+      },
+      linkMessages: {
+        CustomMessage_SignUp: {
+          emailSubject: ['Confirma tu dirección de correo de ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Hola, ', { v: 'given_name' }, ':'] },
+            { s: 'given_name', p: ['Hola:'], not: true },
+            '</p>\n<p>Gracias por registrarte. Abre este enlace para confirmar tu dirección de correo:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>El enlace caduca pronto. Si no te registraste, ignora este correo.</p>',
+          ],
+        },
+        CustomMessage_ResendCode: {
+          emailSubject: ['Tu nuevo enlace de confirmación de ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Hola, ', { v: 'given_name' }, ':'] },
+            { s: 'given_name', p: ['Hola:'], not: true },
+            '</p>\n<p>Este es tu nuevo enlace para confirmar tu dirección de correo:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>El enlace caduca pronto. Si no lo pediste, ignora este correo.</p>',
+          ],
         },
       },
     },
@@ -461,6 +509,30 @@ export const compiledCatalogue: MessageCatalogue = {
           smsMessage: [{ v: 'appName' }, ' : votre code de connexion est ', { v: 'code' }],
         },
       },
+      linkMessages: {
+        CustomMessage_SignUp: {
+          emailSubject: ['Confirmez votre adresse e-mail ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Bonjour ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Bonjour,'], not: true },
+            '</p>\n<p>Merci de votre inscription. Ouvrez ce lien pour confirmer votre adresse e-mail :</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>Ce lien expire bientôt. Si vous ne vous êtes pas inscrit, ignorez cet e-mail.</p>',
+          ],
+        },
+        CustomMessage_ResendCode: {
+          emailSubject: ['Votre nouveau lien de confirmation ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Bonjour ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Bonjour,'], not: true },
+            '</p>\n<p>Voici un nouveau lien pour confirmer votre adresse e-mail :</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>Ce lien expire bientôt. Si vous ne l’avez pas demandé, ignorez cet e-mail.</p>',
+          ],
+        },
+      },
     },
     'pt-BR': {
       dir: 'ltr',
@@ -606,6 +678,30 @@ export const compiledCatalogue: MessageCatalogue = {
             '</p>\n<p>Se você não está entrando agora, altere sua senha.</p>',
           ],
           smsMessage: [{ v: 'appName' }, ': seu código de acesso é ', { v: 'code' }],
+        },
+      },
+      linkMessages: {
+        CustomMessage_SignUp: {
+          emailSubject: ['Confirme seu endereço de e-mail do ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Olá, ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Olá,'], not: true },
+            '</p>\n<p>Obrigado por se cadastrar. Abra este link para confirmar seu endereço de e-mail:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>O link expira em breve. Se você não se cadastrou, ignore este e-mail.</p>',
+          ],
+        },
+        CustomMessage_ResendCode: {
+          emailSubject: ['Seu novo link de confirmação do ', { v: 'appName' }],
+          emailMessage: [
+            '<p>',
+            { s: 'given_name', p: ['Olá, ', { v: 'given_name' }, ','] },
+            { s: 'given_name', p: ['Olá,'], not: true },
+            '</p>\n<p>Aqui está um novo link para confirmar seu endereço de e-mail:</p>\n<p style="font-size:18px;font-weight:bold">',
+            { v: 'cognitoLink' },
+            '</p>\n<p>O link expira em breve. Se você não pediu, ignore este e-mail.</p>',
+          ],
         },
       },
     },

@@ -233,6 +233,7 @@ describe('Trigger: custom-message composeMessages (configuration)', () => {
       DEFAULT_LOCALE: 'fr',
       CONFIRM_URL: 'https://app.example.com/c',
       ALLOWED_REDIRECT_ORIGINS: 'https://a.example.com, https://b.example.com',
+      EMAIL_VERIFICATION_OPTION: 'CONFIRM_WITH_LINK',
     };
 
     // Act
@@ -245,6 +246,7 @@ describe('Trigger: custom-message composeMessages (configuration)', () => {
       defaultLocale: 'fr',
       confirmUrl: 'https://app.example.com/c',
       allowedRedirectOrigins: ['https://a.example.com', 'https://b.example.com'],
+      emailOption: 'CONFIRM_WITH_LINK',
     });
   });
 
@@ -308,5 +310,78 @@ describe('Trigger: custom-message composeMessage (properties)', () => {
         },
       ),
     );
+  });
+});
+
+describe('Trigger: custom-message composeMessages (pools that verify email by link)', () => {
+  const linkCompose = composeMessages({ ...options, emailOption: 'CONFIRM_WITH_LINK' });
+  const linkSources = ['CustomMessage_SignUp', 'CustomMessage_ResendCode'] as const;
+  const cases = linkSources.flatMap((source) => shippedLocales.map((locale) => [source, locale] as const));
+
+  it.each(cases)('puts Cognito link placeholder, not the code, in the %s email in %s', (source, locale) => {
+    // Prepare
+    const event = eventFor(source, { clientMetadata: { locale } });
+
+    // Act
+    const { response, notes } = linkCompose(event);
+
+    // Assess: a link-mode email must carry {##…##} (contract §3 item 2, EmailVerificationMessageByLinkType)
+    expect(notes).toEqual([]);
+    expect(response.emailMessage).toContain('{##Click Here##}');
+    expect(response.emailMessage).not.toContain('{####}');
+    expect(response.smsMessage).toContain('{####}');
+    for (const field of fields) {
+      expect(checkMessageField(field, response[field] ?? null, inputOf(event), 'CONFIRM_WITH_LINK')).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('keeps the code email for the sources Cognito never sends a link for', () => {
+    // Prepare
+    const event = eventFor('CustomMessage_ForgotPassword');
+
+    // Act
+    const { response } = linkCompose(event);
+
+    // Assess
+    expect(response.emailMessage).toContain('{####}');
+    expect(response.emailMessage).not.toContain('{##Click Here##}');
+  });
+
+  it.each([
+    ['null', null],
+    ['absent', undefined],
+  ])('leaves the email to the pool when linkParameter is %s', (_case, linkParameter) => {
+    // Prepare
+    const event = eventFor('CustomMessage_SignUp');
+    if (linkParameter === undefined) delete event.request.linkParameter;
+    else event.request.linkParameter = linkParameter;
+
+    // Act
+    const { response, notes } = linkCompose(event);
+
+    // Assess
+    expect(response.emailMessage).toBeNull();
+    expect(notes).toContainEqual({
+      kind: 'field-dropped',
+      field: 'emailMessage',
+      problems: [{ rule: 'missing-value', variable: 'cognitoLink' }],
+    });
+  });
+
+  it.each([
+    ['APP_NAME', { appName: 'Shop {####}' }],
+    ['SUPPORT_EMAIL', { supportEmail: 'help\uFF5Busername\uFF5D@example.com' }],
+    ['EMAIL_VERIFICATION_OPTION', { emailOption: 'CONFIRM_WITH_SMS' as never }],
+  ])('refuses %s that Cognito would expand or cannot use, at cold start', (variable, override) => {
+    // Prepare
+    const build = () => composeMessages({ ...options, ...override });
+
+    // Act
+    const error = errorOf(ConfigurationError, build);
+
+    // Assess
+    expect(error.variable).toBe(variable);
   });
 });

@@ -7,6 +7,11 @@ import { errorOf } from '../../../support/outcomes.js';
 const body: TemplateScope = { kind: 'message', source: 'CustomMessage_SignUp', field: 'emailMessage' };
 const sms: TemplateScope = { kind: 'message', source: 'CustomMessage_SignUp', field: 'smsMessage' };
 const subject: TemplateScope = { kind: 'message', source: 'CustomMessage_SignUp', field: 'emailSubject' };
+const linkBody: TemplateScope = {
+  kind: 'link-message',
+  source: 'CustomMessage_SignUp',
+  field: 'emailMessage',
+};
 const invitation: TemplateScope = {
   kind: 'message',
   source: 'CustomMessage_AdminCreateUser',
@@ -60,6 +65,28 @@ describe('Rule: compileTemplate', () => {
     ['a zero-width joiner in a body', '{{code}}\u200d', body, 'U+200D'],
     ['a control character in an SMS', '{{code}}\u0007', sms, 'U+0007'],
     ['a line break in a subject', 'Your\ncode', subject, 'line break'],
+    // Issue 10 §1: only Cognito's placeholders may bring braces, and caller text may not form a link.
+    ['a brace in the text', '{{code}} {x}', body, 'brace in its text'],
+    ['a fullwidth brace in the text', '{{code}} \uFF5B####\uFF5D', body, 'brace in its text'],
+    ['a caller value in an attribute', '<a title="{{given_name}}">{{code}}</a>', body, 'inside an HTML tag'],
+    ['a caller value in a URL', '{{code}} https://{{nickname}}.example.com', body, 'against "/"'],
+    ['a caller value before a host', '{{code}} {{nickname}}.example', body, 'against ".e"'],
+    ['a caller value after www.', '{{code}} www.{{nickname}}', sms, 'against "."'],
+    ['a caller value joined to a word', '{{code}} Hi{{given_name}}', sms, 'against "i"'],
+    ['a caller value joined to a placeholder', '{{code}}{{given_name}}', sms, 'against "}"'],
+    ['a link-mode email without the link', 'Hi {{given_name}}', linkBody, 'must contain {{cognitoLink}}'],
+    [
+      'the code in a link-mode email',
+      '{{cognitoLink}} {{code}}',
+      linkBody,
+      'may not use the variable "code"',
+    ],
+    [
+      'the link placeholder outside link mode',
+      '{{code}} {{cognitoLink}}',
+      body,
+      'may not use the variable "cognitoLink"',
+    ],
   ] as const)('refuses %s', (_label, text, scope, reason) => {
     // Prepare
     const compile = () => compileTemplate('fr/sign-up.yaml#field', text, scope);
@@ -87,12 +114,54 @@ describe('Rule: compileTemplate', () => {
 });
 
 describe('Rule: renderTemplate', () => {
-  it('HTML-escapes user values in html mode', () => {
+  it.each([
+    ['a greeting with a comma', '<p>Hello {{given_name}},</p>{{code}}'],
+    [
+      'a Spanish greeting with a colon',
+      '<p>{{#given_name}}Hola, {{given_name}}:{{/given_name}}{{^given_name}}Hola:{{/given_name}}</p>{{code}}',
+    ],
+    ['a sentence ending after the name', '<p>Welcome {{given_name}}.</p>{{code}}'],
+  ])('accepts a caller value in %s', (_label, text) => {
+    // Act
+    const compile = () => compileTemplate('t', text, body);
+
+    // Assess
+    expect(compile).not.toThrow();
+  });
+
+  it('HTML-escapes operator and caller values in html mode', () => {
     // Prepare
-    const parts = compileTemplate('t', '<p>{{given_name}} {{code}}</p>', body);
+    const parts = compileTemplate('t', '<p>{{appName}}, {{given_name}} {{code}}</p>', body);
 
     // Act
     const { text } = renderTemplate(
+      parts,
+      { appName: `A&B "C" <D>`, given_name: "Ann O'Neil", code: '{####}' },
+      'html',
+      64,
+    );
+
+    // Assess
+    expect(text).toBe('<p>A&amp;B &quot;C&quot; &lt;D&gt;, Ann O&#39;Neil {####}</p>');
+  });
+
+  it('leaves operator values unescaped but sanitised in text mode', () => {
+    // Prepare
+    const parts = compileTemplate('t', '{{appName}}: {{code}}', sms);
+
+    // Act
+    const { text } = renderTemplate(parts, { appName: 'A&B\u0000\u00a0<C>', code: '{####}' }, 'text', 64);
+
+    // Assess
+    expect(text).toBe('A&B <C>: {####}');
+  });
+
+  it('withholds a caller value that does not read as a name, and says so', () => {
+    // Prepare: markup in a user attribute (docs/cognito-contract.md §3a)
+    const parts = compileTemplate('t', '<p>Hi {{given_name}}, {{code}}</p>', body);
+
+    // Act
+    const result = renderTemplate(
       parts,
       { given_name: `<img src=x onerror="a('b')">&`, code: '{####}' },
       'html',
@@ -100,18 +169,7 @@ describe('Rule: renderTemplate', () => {
     );
 
     // Assess
-    expect(text).toBe('<p>&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp; {####}</p>');
-  });
-
-  it('leaves user values unescaped but sanitised in text mode', () => {
-    // Prepare
-    const parts = compileTemplate('t', '{{given_name}}: {{code}}', sms);
-
-    // Act
-    const { text } = renderTemplate(parts, { given_name: 'A&B\u0000\u00a0<C>', code: '{####}' }, 'text', 64);
-
-    // Assess
-    expect(text).toBe('A&B <C>: {####}');
+    expect(result).toEqual({ text: '<p>Hi , {####}</p>', missing: [], withheld: ['given_name'] });
   });
 
   it.each(['{####}', '{##Verify Email##}', '%&#<>"'])(
