@@ -289,9 +289,10 @@ export async function simulateCognitoCall(
   invoker: Invoker,
   event: unknown,
   options: Partial<CognitoSimulationOptions> = {},
+  // An event without a triggerSource (one of AWS's `{ request, response }` test events) names none.
+  trigger: TriggerName = triggerOfEvent(event),
 ): Promise<SimulatedCall> {
   const settings = { ...defaultCognitoSimulation, ...options };
-  const trigger = triggerOfEvent(event);
   const invocations: InvocationResult[] = [];
   for (let attempt = 1; attempt <= settings.maxAttempts; attempt += 1) {
     const result = await invoker.invoke(event, settings.timeoutMs);

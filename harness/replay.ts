@@ -21,7 +21,13 @@ import {
   triggerOfEvent,
 } from './cognito-simulator.js';
 import { FixtureError } from './errors.js';
-import { envVarsPathOf, expectationPathOf, readExpectation, readJsonFile } from './fixtures.js';
+import {
+  envVarsPathOf,
+  expectationPathOf,
+  readExpectation,
+  readJsonFile,
+  triggerOfFixtureFolder,
+} from './fixtures.js';
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
@@ -184,12 +190,15 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
     return invoker;
   }
 
-  async function replayEvent(event: unknown, envVarsPath?: string): Promise<SimulatedCall> {
-    const trigger = triggerOfEvent(event);
+  async function replayEvent(
+    event: unknown,
+    envVarsPath?: string,
+    trigger: TriggerName = triggerOfEvent(event),
+  ): Promise<SimulatedCall> {
     const path = envVarsPath === undefined ? defaultEnvVars : fromProjectRoot(envVarsPath);
     const invoker = await invokerOf(trigger, path);
     const simulation = simulations.get(`${trigger}\u0000${path ?? ''}`);
-    return simulateCognitoCall(invoker, event, simulation ?? {});
+    return simulateCognitoCall(invoker, event, simulation ?? {}, trigger);
   }
 
   async function replayFixture(file: string): Promise<FixtureResult> {
@@ -209,9 +218,16 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       )
         throw error;
     }
+    // An event without a triggerSource (AWS's envelope-less samples) goes to its folder's function.
+    const source =
+      typeof event === 'object' && event !== null
+        ? (event as { triggerSource?: unknown }).triggerSource
+        : undefined;
+    const folderTrigger = source === undefined ? triggerOfFixtureFolder(path) : undefined;
     const call = await replayEvent(
       event,
       expected?.envVars === undefined ? undefined : envVarsPathOf(expectedFile, expected.envVars),
+      folderTrigger ?? triggerOfEvent(event),
     );
     const actual = { attempts: call.attempts, cognito: call.cognito };
     const wanted =

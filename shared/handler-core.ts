@@ -59,7 +59,11 @@ export type UnknownSourcePolicy = 'passthrough' | 'reject' | 'rules';
 /** Options of {@link createTriggerHandler}. */
 export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
   trigger: TriggerName;
-  /** Checks the raw event; throws `EventShapeError`. */
+  /**
+   * Checks the raw event and returns it typed, or a normalised copy of a test event (its `response` is what
+   * goes back on the original). Throws `EventShapeError` (a fault), or a `SignUpRejection` for a value the
+   * caller controls, which reaches the caller as it is.
+   */
   parse: (raw: unknown) => E;
   /** Run in this order; the first rejection stops the run. */
   rules: readonly Rule<E>[];
@@ -100,6 +104,18 @@ function errorSummary(error: unknown): Record<string, unknown> {
   return error instanceof Error
     ? { name: error.name, stack: error.stack?.split('\n').slice(1).join('\n') }
     : { name: typeof error };
+}
+
+/**
+ * What goes back to Cognito: the event it sent, changed only inside `response` (contract §1). A parser
+ * answers a test event in one of AWS's sample shapes through a normalised copy; the copy's response then goes
+ * back on the original.
+ */
+function replyOf<E extends SignUpTriggerEvent>(raw: unknown, event: E): E {
+  if (event === raw) return event;
+  const original = raw as { response?: unknown };
+  original.response = event.response;
+  return original as E;
 }
 
 /**
@@ -196,6 +212,11 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     try {
       event = settings.parse(raw);
     } catch (error) {
+      if (error instanceof SignUpRejection) {
+        // A value the caller controls (METADATA_INVALID): a decision about this request, not a fault.
+        decide('rejected', 'parse', error.code);
+        throw error;
+      }
       decide('fault', 'parse');
       log.error('event rejected by the parser', { error: errorSummary(error) });
       throw new SignUpUnavailableError({ cause: error });
@@ -203,7 +224,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     if (!hasKnownTriggerSource(event)) {
       if (settings.unknownSource === 'passthrough') {
         decide('passthrough', undefined);
-        return event;
+        return replyOf(raw, event);
       }
       if (settings.unknownSource === 'reject') {
         decide('fault', 'unknown-source');
@@ -233,7 +254,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         runRules(event, context, reports, progress),
       );
       decide(decidedBy === undefined ? 'default' : 'changed', decidedBy);
-      return event;
+      return replyOf(raw, event);
     } catch (error) {
       if (error instanceof SignUpRejection) {
         decide('rejected', progress.running, error.code);

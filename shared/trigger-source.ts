@@ -72,6 +72,25 @@ export function triggerNameOf(source: string): TriggerName | undefined {
   return Object.hasOwn(sourcesOfTrigger, prefix) ? (prefix as TriggerName) : undefined;
 }
 
+/**
+ * The `triggerSource` a parser gives an event that arrived without one: a fragment such as the developer
+ * guide's `{ request, response }` test events. It is no trigger's source, so the handler answers the event by
+ * its unknown-source policy (`UNKNOWN_TRIGGER_SOURCE`).
+ */
+export const NO_TRIGGER_SOURCE = '';
+
+// One source as Cognito spells it: a trigger name, an underscore, an operation name.
+const SOURCE_SPELLING = /^[A-Za-z]+_[A-Za-z]+$/;
+
+/**
+ * Whether `source` is spelled like one Cognito trigger source (`PreAuthentication_Authentication`), as
+ * opposed to what documentation samples put there: a placeholder (`<triggerSource>`) or a list of sources
+ * (`CustomMessage_SignUp/CustomMessage_ResendCode/…`).
+ */
+export function isSourceSpelling(source: string): boolean {
+  return SOURCE_SPELLING.test(source);
+}
+
 /** Whether `source` is one of the twelve known sources. */
 export function isTriggerSource(source: unknown): source is TriggerSource {
   if (typeof source !== 'string') return false;

@@ -22,10 +22,20 @@ export function attributeValuesOf(attributes: readonly Attribute[]): Record<stri
   return values;
 }
 
-/** `text` with every code and user name placeholder filled in; `undefined` when the trigger left no text. */
+// Cognito's link placeholder, `{##<link text>##}` (docs/cognito-contract.md §3a).
+const LINK_PLACEHOLDER = /\{##([\s\S]*?)##\}/g;
+
+/**
+ * `text` with every code, user name and link placeholder filled in; `undefined` when the trigger left no
+ * text. Locally there is no managed login domain for Cognito's verification link to point at, so a link
+ * placeholder becomes its text followed by the code, which ConfirmSignUp accepts as Cognito's link would.
+ */
 export function filledMessage(text: unknown, code: string, signInName: string): string | undefined {
   if (typeof text !== 'string') return undefined;
-  return text.replaceAll(MessagePlaceholder.Code, code).replaceAll(MessagePlaceholder.Username, signInName);
+  return text
+    .replaceAll(MessagePlaceholder.Code, code)
+    .replaceAll(MessagePlaceholder.Username, signInName)
+    .replace(LINK_PLACEHOLDER, (_placeholder, label: string) => `${label} (confirmation code ${code})`);
 }
 
 /**

@@ -192,4 +192,52 @@ describe('Harness: checkFixtureInvariants', () => {
       },
     ]);
   });
+
+  it("accepts an aws-sample scenario whose triggerSource lists sources of the folder's trigger", () => {
+    // Prepare
+    const dir = library({
+      'custom-message/sign-up.aws-sample-archived.json': {
+        triggerSource: 'CustomMessage_SignUp/CustomMessage_ResendCode',
+      },
+      'custom-message/sign-up.aws-sample-archived.expected.json': expectation,
+    });
+
+    // Act
+    const problems = checkFixtureInvariants(dir);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    [
+      'another scenario',
+      'custom-message/sign-up.listed.json',
+      'CustomMessage_SignUp/CustomMessage_ResendCode',
+    ],
+    ['a file name that is no source of the folder', 'custom-message/confirm-sign-up.aws-sample.json', '<x>'],
+    [
+      'a list of another trigger',
+      'custom-message/sign-up.aws-sample.json',
+      'PreSignUp_SignUp/PreSignUp_AdminCreateUser',
+    ],
+    ['an undocumented single source', 'custom-message/sign-up.aws-sample.json', 'CustomMessage_Migration'],
+    ['a placeholder, which names no trigger to replay', 'custom-message/sign-up.aws-sample.json', '<x>'],
+    // AWS's envelope-less samples are recorded as `aws-sample` scenarios; any other name still needs one.
+    ['an event without one, not named as a sample', 'custom-message/sign-up.no-source.json', undefined],
+  ])('still reports an unknown triggerSource in %s', (_label, file, triggerSource) => {
+    // Prepare
+    const dir = library({
+      [file]: { triggerSource },
+      [file.replace(/\.json$/, '.expected.json')]: expectation,
+    });
+
+    // Act
+    const problems = checkFixtureInvariants(dir);
+
+    // Assess
+    expect(problems).toEqual([
+      { file, problem: `triggerSource ${JSON.stringify(triggerSource)} is not a known source` },
+    ]);
+  });
 });

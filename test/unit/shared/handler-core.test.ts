@@ -1,9 +1,11 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigurationError,
   DeadlineExceededError,
   EventShapeError,
+  MetadataInvalidError,
   SignUpRejection,
   SignUpUnavailableError,
 } from '../../../shared/errors.js';
@@ -17,6 +19,7 @@ import {
   type RuleContext,
 } from '../../../shared/handler-core.js';
 import { parsePreSignUpEvent } from '../../../shared/parse-event.js';
+import { NO_TRIGGER_SOURCE } from '../../../shared/trigger-source.js';
 import {
   lambdaContext,
   preSignUpEvent,
@@ -306,6 +309,129 @@ describe('Shared: createTriggerHandler (outcomes)', () => {
 
     // Assess
     expect(result).toBe(event);
+  });
+});
+
+describe('Shared: createTriggerHandler (caller metadata, contract §5)', () => {
+  it('passes the MetadataInvalidError the parser raised for a non-string value through, as METADATA_INVALID', async () => {
+    // Prepare
+    const rule = vi.fn(() => 'pass' as const);
+    const { handler } = preSignUpHandler([rule]);
+    const raw = preSignUpEvent({
+      request: { clientMetadata: { attempt: 2 } as unknown as Record<string, string> },
+    });
+
+    // Act
+    const error = await rejectionOf(handler(raw, lambdaContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(MetadataInvalidError);
+    expect(error).toMatchObject({ code: 'METADATA_INVALID', source: 'clientMetadata', key: 'attempt' });
+    expect(rule).not.toHaveBeenCalled();
+  });
+
+  it("logs the parser's rejection as rejected by parse, with its code, and not as a fault", async () => {
+    // Prepare
+    const { handler, logger } = preSignUpHandler([]);
+    const raw = preSignUpEvent({
+      request: { validationData: { invite: null } as unknown as Record<string, string> },
+    });
+
+    // Act
+    await rejectionOf(handler(raw, lambdaContext()));
+
+    // Assess
+    expect(decisionLines(logger)).toEqual([
+      expect.objectContaining({ outcome: 'rejected', decidedBy: 'parse', code: 'METADATA_INVALID' }),
+    ]);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+});
+
+describe('Shared: createTriggerHandler (test events AWS hands out, contract §1)', () => {
+  it('replies to an event it had to normalise with the original, changed only inside response', async () => {
+    // Prepare
+    const { records, seen } = recorder();
+    const { handler } = preSignUpHandler([records, autoConfirms]);
+    const raw = withValueAt(
+      preSignUpEvent(),
+      ['request', 'userAttributes', 'email_verified'],
+      true,
+    ) as PreSignUpEvent;
+    const before = structuredClone(raw);
+
+    // Act
+    const result = await handler(raw, lambdaContext());
+
+    // Assess
+    expect(seen[0]?.event.request.userAttributes.email_verified).toBe('true');
+    expect(result).toBe(raw);
+    expect(result).toEqual({ ...before, response: preSignUpResponse.confirmed });
+  });
+
+  it("adds Cognito's default response to a fragment answered by the passthrough policy", async () => {
+    // Prepare
+    const rule = vi.fn(() => 'changed' as const);
+    const { handler } = preSignUpHandler([rule]);
+    const raw = { request: { userAttributes: { email: testEmail } } };
+
+    // Act
+    const result = await handler(raw, lambdaContext());
+
+    // Assess
+    expect(result).toBe(raw);
+    expect(result).toEqual({
+      request: { userAttributes: { email: testEmail } },
+      response: preSignUpResponse.unflagged,
+    });
+    expect(rule).not.toHaveBeenCalled();
+  });
+
+  it('runs the rules on a fragment under the rules policy, as a source nobody documented', async () => {
+    // Prepare
+    const { records, seen } = recorder();
+    const { handler } = preSignUpHandler([records], { unknownSource: 'rules' });
+    const raw = { request: { userAttributes: { email: testEmail } }, response: {} };
+
+    // Act
+    const result = await handler(raw, lambdaContext());
+
+    // Assess
+    expect(seen[0]?.event.triggerSource).toBe(NO_TRIGGER_SOURCE);
+    expect(result).toEqual({
+      request: { userAttributes: { email: testEmail } },
+      response: preSignUpResponse.unflagged,
+    });
+  });
+
+  it('answers any scalar attribute values with the event it was sent, changed only inside response', async () => {
+    // Prepare
+    const { handler } = preSignUpHandler([autoConfirms]);
+    const scalar = fc.oneof(
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string(),
+    );
+    const attributes = fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), scalar, { maxKeys: 5 });
+
+    // Act
+    const property = fc.asyncProperty(attributes, async (values) => {
+      const raw = JSON.parse(
+        JSON.stringify(withValueAt(preSignUpEvent(), ['request', 'userAttributes'], values)),
+      );
+      const sent = structuredClone(raw);
+      const { response: answer, ...rest } = (await handler(raw, lambdaContext())) as unknown as Record<
+        string,
+        unknown
+      >;
+      const { response: _pre, ...expected } = sent;
+      expect(rest).toEqual(expected);
+      expect(Object.values(answer as object).every((flag) => typeof flag === 'boolean')).toBe(true);
+    });
+
+    // Assess
+    await expect(fc.assert(property, { numRuns: 50 })).resolves.toBeUndefined();
   });
 });
 

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   customMessageSources,
+  isSourceSpelling,
   isTriggerSource,
+  NO_TRIGGER_SOURCE,
   postConfirmationSources,
   preSignUpSources,
   sourcesOfTrigger,
@@ -169,5 +171,48 @@ describe('Shared: isTriggerSource', () => {
 
     // Assess
     expect(() => fc.assert(property)).not.toThrow();
+  });
+});
+
+describe('Shared: isSourceSpelling', () => {
+  it.each([...everySource, 'PreSignUp_UserMigration', 'PreAuthentication_Authentication'])(
+    'reads %s as one source',
+    (source) => {
+      // Prepare (nothing beyond the source)
+
+      // Act
+      const single = isSourceSpelling(source);
+
+      // Assess
+      expect(single).toBe(true);
+    },
+  );
+
+  it.each([
+    ['a placeholder', '<triggerSource>'],
+    [
+      'a list of sources, as the older custom message sample has',
+      'CustomMessage_SignUp/CustomMessage_ResendCode',
+    ],
+    ['an empty string', NO_TRIGGER_SOURCE],
+    ['a name without an operation', 'PreSignUp'],
+  ])('does not read %s as one source', (_label, source) => {
+    // Prepare (nothing beyond the source)
+
+    // Act
+    const single = isSourceSpelling(source);
+
+    // Assess
+    expect(single).toBe(false);
+  });
+
+  it('never reads the source an event without one is given as a known source', () => {
+    // Prepare (nothing beyond the constant)
+
+    // Act
+    const known = isTriggerSource(NO_TRIGGER_SOURCE);
+
+    // Assess
+    expect(known).toBe(false);
   });
 });

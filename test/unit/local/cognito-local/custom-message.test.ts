@@ -18,6 +18,17 @@ describe('Cognito-local: filledMessage', () => {
     expect(filled).toBe('Code 123456, again 123456, for jane@example.com (jane@example.com)');
   });
 
+  it('fills a link placeholder with its text and the code, having filled the code placeholders first', () => {
+    // Prepare: a pool that verifies by link (docs/cognito-contract.md §3a)
+    const text = '<p>{##Click Here##}</p><p>{####}</p>';
+
+    // Act
+    const filled = filledMessage(text, '123456', 'jane@example.com');
+
+    // Assess
+    expect(filled).toBe('<p>Click Here (confirmation code 123456)</p><p>123456</p>');
+  });
+
   it('leaves a field the trigger left empty undefined, so the pool default applies', () => {
     // Prepare
     const text = null;
