@@ -9,7 +9,7 @@
  *   self-contained: fake secrets (`INVITE_SECRET`, `CAPTCHA_SECRET`; the invites are re-signed with the
  *   fake one), and nothing that needs a live service: the alias guard off, account linking off, post
  *   confirmation's group, profile, event and failure-queue writes off, the captcha verify URL unreachable
- *   (127.0.0.1:9). `<dir>/env.recorded-captcha-off.json` is the same with `CAPTCHA_PROVIDER=none`, for
+ *   (127.0.0.1:2). `<dir>/env.recorded-captcha-off.json` is the same with `CAPTCHA_PROVIDER=none`, for
  *   sign-ups whose captcha the provider accepted: offline no provider answers. A second recording into the
  *   same folder with other settings writes `env.recorded-2.json` (and so on), so earlier fixtures keep theirs.
  * - Before writing a pair, the recorder replays the fake event itself, as `npm run replay` will (the built
@@ -102,7 +102,7 @@ export const RECORDED_CAPTCHA_OFF_FILE = 'env.recorded-captcha-off.json';
 /** The fake `CAPTCHA_SECRET` of a recording. */
 export const RECORDED_CAPTCHA_SECRET = 'recorded-fake-captcha-secret-not-for-production';
 /** Where the captcha rule of a recording asks: a loopback port nothing listens on (an outage, at once). */
-export const UNREACHABLE_VERIFY_URL = 'http://127.0.0.1:9/siteverify';
+export const UNREACHABLE_VERIFY_URL = 'http://127.0.0.1:2/siteverify';
 
 const defaults = { now: (): Date => new Date(), check: true };
 

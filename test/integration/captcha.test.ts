@@ -1,10 +1,11 @@
 /**
  * The captcha rule against a loopback server speaking each provider's verify protocol
  * (test/support/captcha-server.ts), over real HTTP with the global `fetch`: success, failure, wrong
- * hostname / action, low score, slow, down, 500 and unparsable replies, closed and open.
+ * hostname / action, low score, slow, down, 500 and unparsable replies, closed and open; and the fail-open
+ * policy as a table over every status class and transport failure, failing closed and failing open.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SignUpUnavailableError } from '../../shared/errors.js';
+import { SignUpRejection, SignUpUnavailableError } from '../../shared/errors.js';
 import type { PreSignUpEvent } from '../../shared/event-types.js';
 import { createTriggerHandler } from '../../shared/handler-core.js';
 import { parsePreSignUpEvent } from '../../shared/parse-event.js';
@@ -19,10 +20,14 @@ import {
   verifyCaptchaFromEnv,
 } from '../../triggers/pre-sign-up/rules/verify-captcha.js';
 import { lambdaContext, preSignUpEvent, preSignUpResponse, ruleContext } from '../support/builders.js';
-import { type CaptchaServer, startCaptchaServer } from '../support/captcha-server.js';
-import { spyLogger } from '../support/logger-spies.js';
+import {
+  type CaptchaServer,
+  type CaptchaServerReply,
+  startCaptchaServer,
+} from '../support/captcha-server.js';
+import { everythingLogged, spyLogger } from '../support/logger-spies.js';
 import { unusedLoopbackUrl } from '../support/loopback.js';
-import { rejectionOf } from '../support/outcomes.js';
+import { rejectionOf, settledOutcomeOf } from '../support/outcomes.js';
 
 const secret = 'loopback-captcha-secret';
 const hostname = 'app.example.com';
@@ -45,6 +50,7 @@ afterAll(async () => {
 beforeEach(() => {
   server.reset();
   server.setBehaviour(undefined);
+  server.setReply(undefined);
 });
 
 /** The rule for `provider`, pointed at the loopback server, checking hostname (and action where there is one). */
@@ -169,8 +175,6 @@ describe.each(allProviders)('Rule: verifyCaptcha against a loopback %s', (provid
   describe.each([
     ['slow (answers after the timeout)', 'slow.1', 'timeout'],
     ['answering HTTP 500', '500.1', 'http-status'],
-    ['answering something that is not JSON', 'garbage.1', 'unparsable'],
-    ['answering JSON that is not a verdict', 'not-a-verdict.1', 'unparsable'],
   ])('when the provider is %s', (_label, token, reason) => {
     it('fails closed with a fault', async () => {
       // Prepare
@@ -197,6 +201,27 @@ describe.each(allProviders)('Rule: verifyCaptcha against a loopback %s', (provid
         'captcha provider unavailable: failing open',
         expect.objectContaining({ provider, reason }),
       );
+    });
+  });
+
+  it.each([
+    ['something that is not JSON', 'garbage.1'],
+    ['JSON that is not a verdict', 'not-a-verdict.1'],
+  ])('fails closed on a 2xx holding %s, even failing open', async (_label, token) => {
+    // Prepare
+    const { rule, logger } = loopbackRule(provider, { failOpen: true });
+
+    // Act
+    const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+    // Assess
+    expect({ error, warned: logger.warn.mock.calls.length }).toEqual({
+      error: expect.objectContaining({
+        name: 'CaptchaMisconfiguredError',
+        reason: 'unparsable',
+        status: 200,
+      }),
+      warned: 0,
     });
   });
 
@@ -290,16 +315,243 @@ describe('Rule: verifyCaptcha against a loopback turnstile (provider errors)', (
   });
 });
 
+/** What one verify call came to, in the terms of the fail-open policy. */
+type CallOutcome =
+  | { outcome: 'pass' }
+  | { outcome: 'rejected'; code: string }
+  | { outcome: 'fault'; fault: string; reason: string; status: number | undefined };
+
+/** The outcome of one endpoint behaviour with `failOpen` off and on. */
+type Expected = { failingClosed: CallOutcome; failingOpen: CallOutcome };
+
+const PASS: CallOutcome = { outcome: 'pass' };
+/** A verdict that passes, either way. */
+const passes: Expected = { failingClosed: PASS, failingOpen: PASS };
+/** A definite "no": CAPTCHA_FAILED, either way. */
+const rejected: Expected = {
+  failingClosed: { outcome: 'rejected', code: 'CAPTCHA_FAILED' },
+  failingOpen: { outcome: 'rejected', code: 'CAPTCHA_FAILED' },
+};
+
+/** A provider outage: SIGNUP_UNAVAILABLE failing closed, a pass failing open. */
+function outage(reason: string, status?: number): Expected {
+  return {
+    failingClosed: { outcome: 'fault', fault: 'CaptchaUnavailableError', reason, status },
+    failingOpen: PASS,
+  };
+}
+
+/** Anything else that keeps a verdict from arriving: SIGNUP_UNAVAILABLE, failing open or not. */
+function alwaysClosed(reason: string, status?: number): Expected {
+  const fault: CallOutcome = { outcome: 'fault', fault: 'CaptchaMisconfiguredError', reason, status };
+  return { failingClosed: fault, failingOpen: fault };
+}
+
+/** The outcome of a rule call as a {@link CallOutcome}. */
+async function callOutcomeOf(work: unknown): Promise<CallOutcome> {
+  const settled = await settledOutcomeOf(work);
+  if (settled === 'pass') return PASS;
+  if (settled instanceof SignUpRejection) return { outcome: 'rejected', code: settled.code };
+  if (settled instanceof CaptchaUnavailableError || settled instanceof CaptchaMisconfiguredError) {
+    return { outcome: 'fault', fault: settled.name, reason: settled.reason, status: settled.status };
+  }
+  throw new Error(`Test: the rule ended in ${String(settled)}`);
+}
+
+/**
+ * Where the rule's verify call goes: the loopback server forced to one reply, a redirect from it to a
+ * second server that must never be reached, or a verify URL of its own.
+ */
+type Endpoint =
+  | { reply: CaptchaServerReply }
+  | { redirect: number }
+  | { verifyUrl: () => Promise<string> | string };
+
+const passing = JSON.stringify({ success: true, 'error-codes': [], hostname, action, cdata: '' });
+const no = (code: string) => JSON.stringify({ success: false, 'error-codes': [code] });
+const padded = JSON.stringify({ success: true, hostname, action, pad: 'x'.repeat(20_000) });
+const json = (status: number, body: string): Endpoint => ({
+  reply: { status, body, contentType: 'application/json' },
+});
+const page = (status: number): Endpoint => ({
+  reply: {
+    status,
+    body: `<!DOCTYPE html><html><body>HTTP ${status}</body></html>`,
+    contentType: 'text/html',
+  },
+});
+const raw = (bytes: string, ending: 'close' | 'reset' | 'hang'): Endpoint => ({
+  reply: { raw: bytes, ending },
+});
+const head200 = (length: number) =>
+  `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const earlyHints = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n';
+const upgrade = 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n';
+
+// Every status class and transport failure. Only an outage (a transport failure, a timeout, 429, an
+// outage 5xx, Turnstile's internal-error) passes when failing open.
+const failOpenTable: readonly [string, Endpoint, Expected][] = [
+  // 2xx: the body must be a verdict.
+  ['200 with a passing verdict', json(200, passing), passes],
+  ['201 with a passing verdict', json(201, passing), passes],
+  ['200 with a "no"', json(200, no('invalid-input-response')), rejected],
+  ["200 with Turnstile's internal-error", json(200, no('internal-error')), outage('provider-error')],
+  ['204 with an empty body', { reply: { status: 204 } }, alwaysClosed('unparsable', 204)],
+  ['200 with an HTML page', page(200), alwaysClosed('unparsable', 200)],
+  ['200 with malformed JSON', json(200, '{"success":tru'), alwaysClosed('unparsable', 200)],
+  ['200 with JSON but no verdict fields', json(200, '{"ok":true}'), alwaysClosed('unparsable', 200)],
+  [
+    '200 with a success that is not a boolean',
+    json(200, '{"success":"true"}'),
+    alwaysClosed('unparsable', 200),
+  ],
+  ['200 with a verdict padded past 16 KiB', json(200, padded), alwaysClosed('oversized', 200)],
+  // 3xx: never followed.
+  ['301', { redirect: 301 }, alwaysClosed('redirected', 301)],
+  ['302', { redirect: 302 }, alwaysClosed('redirected', 302)],
+  ['303', { redirect: 303 }, alwaysClosed('redirected', 303)],
+  ['307', { redirect: 307 }, alwaysClosed('redirected', 307)],
+  ['308', { redirect: 308 }, alwaysClosed('redirected', 308)],
+  ['304 without a Location', { reply: { status: 304 } }, alwaysClosed('redirected', 304)],
+  // 4xx: our request was refused; a well-formed "no" is still a "no".
+  ['400 with a "no"', json(400, no('bad-request')), rejected],
+  ['400 with an HTML page', page(400), alwaysClosed('request-refused', 400)],
+  ['401', page(401), alwaysClosed('request-refused', 401)],
+  ['403', page(403), alwaysClosed('request-refused', 403)],
+  ['403 with a passing verdict', json(403, passing), alwaysClosed('request-refused', 403)],
+  ['404', page(404), alwaysClosed('request-refused', 404)],
+  ['405', page(405), alwaysClosed('request-refused', 405)],
+  // 408 fails closed: our 2 KB request cannot be slow to arrive (the policy in verify-captcha.ts says why).
+  ['408', page(408), alwaysClosed('request-refused', 408)],
+  ['413', page(413), alwaysClosed('request-refused', 413)],
+  ['418', page(418), alwaysClosed('request-refused', 418)],
+  ['422', page(422), alwaysClosed('request-refused', 422)],
+  ['429', page(429), outage('http-status', 429)],
+  // 5xx: an outage, except the three that describe our request or a proxy in the way.
+  ['500', page(500), outage('http-status', 500)],
+  ['502', page(502), outage('http-status', 502)],
+  ['503', page(503), outage('http-status', 503)],
+  ['503 with a passing verdict', json(503, passing), outage('http-status', 503)],
+  ['504', page(504), outage('http-status', 504)],
+  ['501', page(501), alwaysClosed('request-refused', 501)],
+  ['505', page(505), alwaysClosed('request-refused', 505)],
+  ['511 (a captive portal)', page(511), alwaysClosed('request-refused', 511)],
+  // 1xx: an interim answer before the final one is ordinary HTTP; an unsolicited 100 or 101 is not.
+  [
+    '103 then a passing 200',
+    raw(`${earlyHints}${head200(Buffer.byteLength(passing))}${passing}`, 'hang'),
+    passes,
+  ],
+  [
+    'an unsolicited 100 Continue, then a close',
+    raw('HTTP/1.1 100 Continue\r\n\r\n', 'close'),
+    alwaysClosed('protocol-error'),
+  ],
+  ['an unsolicited 101 Switching Protocols', raw(upgrade, 'hang'), alwaysClosed('protocol-error')],
+  // Cannot be told from a connection dropped before the answer (the policy in verify-captcha.ts).
+  ['103 then a close', raw(earlyHints, 'close'), outage('network')],
+  // Not HTTP at all.
+  ['an SSH banner', raw('SSH-2.0-OpenSSH_9.6\r\n', 'close'), alwaysClosed('protocol-error')],
+  // Transport failures.
+  [
+    'nothing listening (connection refused)',
+    { verifyUrl: () => unusedLoopbackUrl('/siteverify') },
+    outage('network'),
+  ],
+  ['a close before any answer', raw('', 'close'), outage('network')],
+  ['a reset before any answer', raw('', 'reset'), outage('network')],
+  ['a reset mid-response', raw(`${head200(200)}{"success":tr`, 'reset'), outage('network')],
+  ['a close mid-response', raw(`${head200(200)}{"success":tr`, 'close'), outage('network')],
+  ['no answer within the timeout', raw('', 'hang'), outage('timeout')],
+  [
+    'headers, then no body within the timeout',
+    raw(`${head200(200)}{"success":tr`, 'hang'),
+    outage('timeout'),
+  ],
+  // Calls that cannot work as configured, whatever the provider's health.
+  [
+    'https to a port that speaks plain HTTP (TLS fails)',
+    { verifyUrl: () => server.url('turnstile').replace('http:', 'https:') },
+    alwaysClosed('protocol-error'),
+  ],
+  [
+    'a port fetch refuses to call (127.0.0.1:9)',
+    { verifyUrl: () => 'http://127.0.0.1:9/siteverify' },
+    alwaysClosed('protocol-error'),
+  ],
+];
+
+describe('Rule: verifyCaptcha fail-open policy against a loopback endpoint', () => {
+  let redirectTarget: CaptchaServer;
+
+  beforeAll(async () => {
+    redirectTarget = await startCaptchaServer({ secret, hostname, action });
+  });
+
+  afterAll(async () => {
+    await redirectTarget.close();
+  });
+
+  beforeEach(() => {
+    redirectTarget.reset();
+  });
+
+  /** Points the server (or the rule) at `endpoint`; returns the verify URL to use. */
+  async function verifyUrlFor(endpoint: Endpoint): Promise<string> {
+    if ('verifyUrl' in endpoint) return endpoint.verifyUrl();
+    server.setReply(
+      'reply' in endpoint
+        ? endpoint.reply
+        : { status: endpoint.redirect, headers: { location: redirectTarget.url('turnstile') } },
+    );
+    return server.url('turnstile');
+  }
+
+  describe.each(failOpenTable)('when the endpoint answers %s', (_label, endpoint, expected) => {
+    it.each([
+      ['closed', false, expected.failingClosed],
+      ['open', true, expected.failingOpen],
+    ] as const)('failing %s, ends in the expected outcome', async (_mode, failOpen, outcome) => {
+      // Prepare
+      const { rule } = loopbackRule('turnstile', { verifyUrl: await verifyUrlFor(endpoint), failOpen });
+
+      // Act
+      const actual = await callOutcomeOf(rule(signUpWith('pass.table'), ruleContext()));
+
+      // Assess
+      expect(actual).toEqual(outcome);
+    });
+  });
+
+  it.each([301, 302, 303, 307, 308])(
+    'never follows a %i: the redirect target receives nothing, so neither token nor secret',
+    async (status) => {
+      // Prepare
+      const verifyUrl = await verifyUrlFor({ redirect: status });
+      const { rule } = loopbackRule('turnstile', { verifyUrl, failOpen: true });
+
+      // Act
+      await settledOutcomeOf(rule(signUpWith('pass.redirected'), ruleContext()));
+
+      // Assess
+      expect({ origin: server.calls.length, target: redirectTarget.calls.length }).toEqual({
+        origin: 1,
+        target: 0,
+      });
+    },
+  );
+});
+
 describe('Trigger: pre-sign-up with verifyCaptcha from the environment', () => {
   /** A pre sign-up handler whose only rule is the captcha rule configured from `env`. */
-  function handlerFrom(env: Record<string, string>) {
+  function handlerFrom(env: Record<string, string>, logger = spyLogger()) {
     const config = verifyCaptchaFromEnv({ CAPTCHA_SECRET: secret, ...env });
     if (config === undefined) throw new Error('Test: the captcha rule is off');
     return createTriggerHandler({
       trigger: 'PreSignUp',
       parse: parsePreSignUpEvent,
       rules: [verifyCaptcha(config.options, config.dependencies)],
-      logger: spyLogger(),
+      logger,
     });
   }
 
@@ -356,6 +608,53 @@ describe('Trigger: pre-sign-up with verifyCaptcha from the environment', () => {
 
     // Assess
     expect(result.triggerSource).toBe('PreSignUp_SignUp');
+  });
+
+  it('answers SIGNUP_UNAVAILABLE to a redirect even with CAPTCHA_FAIL_OPEN=true', async () => {
+    // Prepare
+    server.setReply({ status: 302, headers: { location: 'https://captive.example.net/login' } });
+    const handler = handlerFrom({
+      CAPTCHA_PROVIDER: 'turnstile',
+      CAPTCHA_VERIFY_URL: server.url('turnstile'),
+      CAPTCHA_FAIL_OPEN: 'true',
+    });
+
+    // Act
+    const error = await rejectionOf(handler(signUpWith('pass.1'), lambdaContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(SignUpUnavailableError);
+  });
+
+  it('logs why a fault failed closed, without the token or the secret', async () => {
+    // Prepare
+    server.setReply({ status: 302, headers: { location: 'https://captive.example.net/login' } });
+    const logger = spyLogger();
+    const token = 'pass.never-logged-7f3a';
+    const handler = handlerFrom(
+      {
+        CAPTCHA_PROVIDER: 'turnstile',
+        CAPTCHA_VERIFY_URL: server.url('turnstile'),
+        CAPTCHA_FAIL_OPEN: 'true',
+      },
+      logger,
+    );
+
+    // Act
+    await rejectionOf(handler(signUpWith(token), lambdaContext()));
+
+    // Assess
+    expect(logger.error).toHaveBeenCalledWith('trigger fault', {
+      error: expect.objectContaining({
+        name: 'CaptchaMisconfiguredError',
+        message: 'Captcha provider turnstile misconfigured: redirected (HTTP 302)',
+      }),
+    });
+    const logged = everythingLogged(logger);
+    expect({ token: logged.includes(token), secret: logged.includes(secret) }).toEqual({
+      token: false,
+      secret: false,
+    });
   });
 
   it('answers CAPTCHA_FAILED when the provider refuses the token', async () => {
@@ -424,6 +723,33 @@ describe('Harness: captcha server', () => {
 
     // Assess
     expect(reply.success).toBe(false);
+  });
+
+  it('answers every request with the forced reply, ahead of any behaviour and whatever the secret', async () => {
+    // Prepare
+    server.setBehaviour('pass');
+    server.setReply({ status: 418, body: 'teapot', contentType: 'text/plain', headers: { 'x-test': 'yes' } });
+
+    // Act
+    const response = await fetch(server.url('recaptcha'), { method: 'POST', body: 'secret=wrong' });
+
+    // Assess
+    expect({
+      status: response.status,
+      header: response.headers.get('x-test'),
+      body: await response.text(),
+    }).toEqual({ status: 418, header: 'yes', body: 'teapot' });
+  });
+
+  it('writes a raw reply on the socket as it is, then ends the connection as asked', async () => {
+    // Prepare
+    server.setReply({ raw: 'HTTP/1.1 299 Odd\r\nContent-Length: 2\r\n\r\nok', ending: 'close' });
+
+    // Act
+    const response = await fetch(server.url('hcaptcha'), { method: 'POST', body: '' });
+
+    // Assess
+    expect({ status: response.status, body: await response.text() }).toEqual({ status: 299, body: 'ok' });
   });
 
   it('refuses methods other than POST', async () => {

@@ -12,10 +12,12 @@
  * The token chooses the behaviour: its part before the first `.` is a {@link CaptchaBehaviour}
  * (`pass`, `pass.4f2a`, `low-score.x`); any other token is treated like a forged one (`invalid-input-response`).
  * A wrong or missing secret gets the provider's `invalid-input-secret` / `missing-input-secret` answer.
+ * {@link CaptchaServer.setReply} makes every route answer something no provider would (any status and body,
+ * or raw bytes on the socket followed by a close, a reset or silence), for the rule's fail-open policy.
  * Every request is recorded in `calls`. The server listens on 127.0.0.1 port 0 and never keeps the process
  * alive (unref'd); `close()` also drops open connections and pending slow replies.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from './loopback.js';
 
@@ -59,6 +61,19 @@ export type CaptchaBehaviour = (typeof CaptchaBehaviour)[keyof typeof CaptchaBeh
 
 const behaviours: readonly string[] = Object.values(CaptchaBehaviour);
 
+/**
+ * A reply forced on every request, whatever the route, secret or token: what a misbehaving endpoint, a
+ * proxy or a dropped connection looks like from the rule's side.
+ */
+export type CaptchaServerReply =
+  /** An HTTP answer: `status`, `body` (default empty) with `content-length`, and extra `headers`. */
+  | { status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  /**
+   * `raw` written on the socket as it is (HTTP or not); `ending` then closes the connection (`close`, a
+   * FIN), resets it (`reset`, an RST) or leaves it open without another byte (`hang`).
+   */
+  | { raw: string; ending: 'close' | 'reset' | 'hang' };
+
 /** One request the server received. */
 export type CaptchaServerCall = {
   provider: CaptchaServerProvider | undefined;
@@ -92,6 +107,8 @@ export type CaptchaServer = {
   readonly calls: readonly CaptchaServerCall[];
   /** Forces one behaviour for every request whatever the token; `undefined` lets tokens choose again. */
   setBehaviour(behaviour: CaptchaBehaviour | undefined): void;
+  /** Forces one reply for every request, ahead of any behaviour; `undefined` ends it. */
+  setReply(reply: CaptchaServerReply | undefined): void;
   /** Forgets the recorded calls. */
   reset(): void;
   /** Stops listening, drops open connections and pending slow replies. */
@@ -141,6 +158,7 @@ export async function startCaptchaServer(options: CaptchaServerOptions = {}): Pr
   const calls: CaptchaServerCall[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let forced: CaptchaBehaviour | undefined;
+  let forcedReply: CaptchaServerReply | undefined;
 
   function verdictFor(provider: CaptchaServerProvider, behaviour: CaptchaBehaviour): Record<string, unknown> {
     const challenge_ts = new Date().toISOString();
@@ -213,6 +231,25 @@ export async function startCaptchaServer(options: CaptchaServerOptions = {}): Pr
     }
   }
 
+  function sendForced(reply: CaptchaServerReply, request: IncomingMessage, response: ServerResponse): void {
+    if ('status' in reply) {
+      const body = reply.body ?? '';
+      response.writeHead(reply.status, {
+        ...(reply.contentType === undefined ? {} : { 'content-type': reply.contentType }),
+        'content-length': Buffer.byteLength(body),
+        ...reply.headers,
+      });
+      response.end(body);
+      return;
+    }
+    // Past the HTTP layer: the bytes go out exactly as given, and the socket ends as asked.
+    const { socket } = request;
+    socket.write(reply.raw, () => {
+      if (reply.ending === 'close') socket.end();
+      else if (reply.ending === 'reset') socket.resetAndDestroy();
+    });
+  }
+
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const provider = providerOf(path);
@@ -221,6 +258,7 @@ export async function startCaptchaServer(options: CaptchaServerOptions = {}): Pr
       (rawBody) => {
         const fields = provider === undefined ? {} : decodeFields(provider, contentType, rawBody);
         calls.push({ provider, method: request.method ?? '', path, contentType, rawBody, fields });
+        if (forcedReply !== undefined) return sendForced(forcedReply, request, response);
         if (provider === undefined) return send(response, 404, 'text/plain', 'Not Found');
         if (request.method !== 'POST') return send(response, 405, 'text/plain', 'Method Not Allowed');
         answer(provider, fields, response);
@@ -240,6 +278,9 @@ export async function startCaptchaServer(options: CaptchaServerOptions = {}): Pr
     calls,
     setBehaviour(behaviour) {
       forced = behaviour;
+    },
+    setReply(reply) {
+      forcedReply = reply;
     },
     reset() {
       calls.length = 0;

@@ -102,19 +102,15 @@ export class CaptchaFailedError extends SignUpRejection {
   }
 }
 
-/** How the provider failed to give an answer. */
-export type CaptchaOutageReason =
-  | 'network'
-  | 'timeout'
-  | 'no-time-left'
-  | 'http-status'
-  | 'unparsable'
-  | 'provider-error';
+/** How the provider failed to give an answer, in the ways that may fail open (the policy table below). */
+export type CaptchaOutageReason = 'network' | 'timeout' | 'no-time-left' | 'http-status' | 'provider-error';
 
 /**
- * The provider could not give an answer in time (network error, timeout, 408/429/5xx, a reply that is not
- * a verdict, or its own `internal-error`). A fault, so the caller sees SIGNUP_UNAVAILABLE — unless
- * `failOpen` is set, in which case the rule lets the sign-up through with a logged warning.
+ * The provider is down or throttling: a transport failure (connection refused or reset, the connection
+ * closed before the answer was complete, a temporary DNS failure), the call's timeout, HTTP 429 or a 5xx
+ * outage status, or Turnstile's `internal-error`. A fault, so the caller sees SIGNUP_UNAVAILABLE — unless
+ * `failOpen` is set, in which case the rule lets the sign-up through with a logged warning. The only fault
+ * `failOpen` softens.
  */
 export class CaptchaUnavailableError extends SignUpFault {
   public readonly provider: CaptchaProvider;
@@ -139,13 +135,26 @@ export class CaptchaUnavailableError extends SignUpFault {
   }
 }
 
-/** Why the rule's own configuration cannot work. */
-export type CaptchaMisconfigurationReason = 'secret-unavailable' | 'secret-rejected' | 'request-refused';
+/**
+ * Why the verify call cannot work as configured, or why what answered is not the provider speaking its
+ * protocol: `redirected` (a 3xx; redirects are never followed), `request-refused` (a 4xx, 408 included, or
+ * 501/505/511, without a well-formed "no"), `unparsable` (a 2xx whose body is not a verdict),
+ * `oversized` (a body larger than any verdict), `protocol-error` (no readable HTTP answer: an unsolicited
+ * 1xx, a malformed response, a TLS failure, a port `fetch` refuses, a host name that does not exist).
+ */
+export type CaptchaMisconfigurationReason =
+  | 'secret-unavailable'
+  | 'secret-rejected'
+  | 'request-refused'
+  | 'redirected'
+  | 'unparsable'
+  | 'oversized'
+  | 'protocol-error';
 
 /**
- * The secret is missing or the provider refused our request itself (a wrong secret, a wrong sitekey, a
- * 4xx such as a wrong `CAPTCHA_VERIFY_URL`). A fault that `failOpen` never softens: a broken configuration
- * must not open the door to everyone.
+ * The secret is missing or refused, or the answer points at a misconfiguration or at something in the way
+ * (a wrong `CAPTCHA_VERIFY_URL`, a proxy, a captive portal): see {@link CaptchaMisconfigurationReason}. A
+ * fault that `failOpen` never softens: a broken configuration must not open the door to everyone.
  */
 export class CaptchaMisconfiguredError extends SignUpFault {
   public readonly provider: CaptchaProvider;
@@ -159,12 +168,16 @@ export class CaptchaMisconfiguredError extends SignUpFault {
     details: { errorCodes?: readonly string[]; status?: number } = {},
     options?: ErrorOptions,
   ) {
-    super(`Captcha provider ${provider} misconfigured: ${reason}`, options);
+    const { status } = details;
+    super(
+      `Captcha provider ${provider} misconfigured: ${reason}${status === undefined ? '' : ` (HTTP ${status})`}`,
+      options,
+    );
     this.name = 'CaptchaMisconfiguredError';
     this.provider = provider;
     this.reason = reason;
     this.errorCodes = details.errorCodes ?? [];
-    this.status = details.status;
+    this.status = status;
   }
 }
 
@@ -327,6 +340,101 @@ async function readReply(response: Response): Promise<string | undefined> {
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
+/** Lets go of a body nobody reads, so its connection is released; failing to changes no outcome. */
+function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}
+
+// The fail-open policy, in one place: which ways of not getting a verdict are a provider outage (a
+// CaptchaUnavailableError, the one fault `failOpen` softens) and which point at a misconfiguration or at
+// something in the way (a CaptchaMisconfiguredError, always SIGNUP_UNAVAILABLE). Anything not known to be an
+// outage fails closed: `failOpen` trades the captcha for availability, and only an outage is worth that.
+//
+// | what came back                                                        | fault          | reason          |
+// |-----------------------------------------------------------------------|----------------|-----------------|
+// | connection refused or reset, closed before the answer was complete,   | unavailable    | network         |
+// | network or host unreachable, temporary DNS failure (EAI_AGAIN)        |                |                 |
+// | the call's timeout (or the invocation's deadline) passed              | unavailable    | timeout         |
+// | 429; 500, 502, 503, 504 and any other 5xx except 501, 505, 511        | unavailable    | http-status     |
+// | a verdict whose error-codes hold Turnstile's `internal-error`         | unavailable    | provider-error  |
+// | 3xx (never followed: the secret must not go where nobody configured)  | misconfigured  | redirected      |
+// | 408, any other 4xx, 501, 505, 511, unless the body is a "no"          | misconfigured  | request-refused |
+// | a 4xx whose body is a well-formed `success: false`                    | that verdict: CAPTCHA_FAILED     |
+// | 2xx whose body is not a verdict: empty (204), HTML, malformed JSON,   | misconfigured  | unparsable      |
+// | JSON without a boolean `success`                                      |                |                 |
+// | a body larger than MAX_REPLY_BYTES                                    | misconfigured  | oversized       |
+// | no readable HTTP answer: an unsolicited 100 or 101, a malformed       | misconfigured  | protocol-error  |
+// | response, a TLS failure, a port fetch refuses, a host name that does  |                |                 |
+// | not exist (ENOTFOUND), any error not listed above                     |                |                 |
+//
+// Decisions worth their reasons:
+// - 408 Request Timeout fails closed. It is the server saying it did not receive our request in time, and
+//   our request is a form of about 2 KB sent in one write as soon as the connection opens: a provider that
+//   is slow to answer shows as our own timeout (which may fail open), not as a 408, so a 408 comes from
+//   something that stalled or answers for the provider (a proxy, a middlebox). No provider documents it.
+// - 501 Not Implemented and 505 HTTP Version Not Supported describe our request (a URL whose server does
+//   not take this POST), and only an intercepting proxy sends 511 Network Authentication Required
+//   (RFC 6585 §6): none of them is an outage.
+// - An interim 1xx followed by a final answer is ordinary HTTP (fetch skips it): the final answer decides.
+//   A 1xx after which the connection closes cannot be told from a connection dropped before the answer
+//   (fetch reports both as "other side closed") and counts as one.
+// - A host name that does not exist (ENOTFOUND: the resolver answered "no such name") is a typo in
+//   CAPTCHA_VERIFY_URL, or a resolver answering for someone else, far more often than a provider outage,
+//   which shows as EAI_AGAIN or a timeout.
+
+/** Error codes (Node.js and undici) that mean the connection failed or went away: an outage. */
+const TRANSPORT_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENETRESET',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+// undici's SocketError (UND_ERR_SOCKET) is both "the connection went away" and "the answer broke HTTP"
+// ("bad response" for an unsolicited 100, "bad upgrade" for an unsolicited 101): only these are the former.
+const DROPPED_CONNECTION_MESSAGES = new Set(['other side closed', 'closed']);
+// Statuses in the 5xx range that are not the provider being down (see above).
+const NOT_OUTAGE_5XX = new Set([501, 505, 511]);
+
+/** Whether `error` (fetch's, or a body read's) or one of its causes is a connection that failed or went away. */
+function isTransportFailure(error: unknown, depth = 0): boolean {
+  // fetch wraps the socket's error: TypeError('fetch failed' or 'terminated', { cause }); connecting to
+  // several addresses fails with an AggregateError listing each.
+  if (depth > 4 || typeof error !== 'object' || error === null) return false;
+  const { code, message, cause, errors } = error as Record<string, unknown>;
+  if (code === 'UND_ERR_SOCKET') {
+    return typeof message === 'string' && DROPPED_CONNECTION_MESSAGES.has(message);
+  }
+  if (typeof code === 'string' && TRANSPORT_ERROR_CODES.has(code)) return true;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return errors.every((each) => isTransportFailure(each, depth + 1));
+  }
+  return isTransportFailure(cause, depth + 1);
+}
+
+/** What a final status says before the body is read. */
+type StatusClass = 'verdict' | 'outage' | 'redirect' | 'refusal' | 'not-http';
+
+function statusClassOf(response: Response): StatusClass {
+  const { status } = response;
+  // A fetch that keeps browser rules answers a redirect it did not follow with an opaque status 0.
+  if (response.type === 'opaqueredirect') return 'redirect';
+  if (status >= 200 && status <= 299) return 'verdict';
+  if (status === 429 || (status >= 500 && status <= 599 && !NOT_OUTAGE_5XX.has(status))) return 'outage';
+  if (status >= 300 && status <= 399) return 'redirect';
+  if (status >= 400 && status <= 599) return 'refusal';
+  return 'not-http';
+}
+
 function checkOptions(settings: typeof defaults & VerifyCaptchaOptions): void {
   if (!providers.includes(settings.provider)) {
     throw new TypeError(`provider must be one of ${providers.join(', ')}`);
@@ -364,10 +472,13 @@ function checkOptions(settings: typeof defaults & VerifyCaptchaOptions): void {
  *   A token over 2,048 characters or with characters no provider issues: METADATA_INVALID.
  * - The provider says no, or the reply's hostname / action / reCAPTCHA score is not what is expected:
  *   {@link CaptchaFailedError} (CAPTCHA_FAILED), reason and `error-codes` in its fields and the log.
- * - The provider is unavailable: {@link CaptchaUnavailableError}, a fault the engine answers with
- *   SIGNUP_UNAVAILABLE; with `failOpen` the sign-up goes through and `captcha provider unavailable:
+ * - The provider is down or throttling (a connection refused, reset or dropped, a timeout, HTTP 429 or an
+ *   outage 5xx, Turnstile's `internal-error`): {@link CaptchaUnavailableError}, a fault the engine answers
+ *   with SIGNUP_UNAVAILABLE; with `failOpen` the sign-up goes through and `captcha provider unavailable:
  *   failing open` is logged as a warning.
- * - The secret is missing or refused: {@link CaptchaMisconfiguredError}, a fault, never failed open.
+ * - Anything else that keeps a verdict from arriving (a redirect, which is never followed, another 4xx, a
+ *   2xx that is not a verdict or is too large, an answer that is not HTTP), and a missing or refused
+ *   secret: {@link CaptchaMisconfiguredError}, a fault, never failed open.
  *
  * The call is bounded by `min(timeoutMs, deadline - now - 100 ms)` and by the invocation's signal. The token
  * and the secret are never logged and never appear in an error.
@@ -395,13 +506,18 @@ export function verifyCaptcha(
   const now = dependencies.now ?? Date.now;
   const log = dependencies.logger ?? logger;
 
-  /** Asks the provider; every way of not getting a verdict becomes a CaptchaUnavailableError. */
+  /**
+   * Asks the provider for its verdict. Every way of not getting one becomes the fault the fail-open policy
+   * (the table above `isTransportFailure`) names: a {@link CaptchaUnavailableError} for an outage, a
+   * {@link CaptchaMisconfiguredError} for anything else.
+   */
   async function askProvider(token: string, secret: string, context: RuleContext): Promise<Verdict> {
     const budgetMs = Math.min(timeoutMs, context.deadline - now() - CALL_MARGIN_MS);
     if (budgetMs < 1) throw new CaptchaUnavailableError(provider, 'no-time-left');
     const bounded = boundedSignal(context.signal, budgetMs);
     const { signal } = bounded;
     let response: Response;
+    let kind: StatusClass;
     let text: string | undefined;
     try {
       response = await post(verifyUrl, {
@@ -409,31 +525,51 @@ export function verifyCaptcha(
         headers: { accept: 'application/json' },
         // Form-encoded: the one request format all three providers accept.
         body: new URLSearchParams({ secret, response: token }),
-        // A redirect would carry the secret somewhere nobody configured.
-        redirect: 'error',
+        // A redirect is never followed (it would carry the secret somewhere nobody configured), but comes
+        // back as the 3xx it is, so the policy sees a redirect and not fetch's catch-all "fetch failed".
+        redirect: 'manual',
         signal,
       });
-      text = await readReply(response);
+      kind = statusClassOf(response);
+      // Only a verdict, or the "no" a refusal may carry, is worth reading; other answers are their status.
+      // A refusal stays one whatever happens to its body: a body that breaks off is no outage there.
+      if (kind === 'verdict') text = await readReply(response);
+      else if (kind === 'refusal') text = await readReply(response).catch(() => undefined);
+      else discardBody(response);
     } catch (error) {
-      throw new CaptchaUnavailableError(provider, signal.aborted ? 'timeout' : 'network', undefined, {
-        cause: error,
-      });
+      if (signal.aborted) throw new CaptchaUnavailableError(provider, 'timeout', undefined, { cause: error });
+      if (isTransportFailure(error)) {
+        throw new CaptchaUnavailableError(provider, 'network', undefined, { cause: error });
+      }
+      throw new CaptchaMisconfiguredError(provider, 'protocol-error', {}, { cause: error });
     } finally {
       bounded.clear();
     }
-    const { status } = response;
-    if (status === 408 || status === 429 || status >= 500) {
-      throw new CaptchaUnavailableError(provider, 'http-status', status);
+    return verdictOf(kind, response.status, text);
+  }
+
+  /** The verdict in a reply, or the fault the fail-open policy makes of a reply that holds none. */
+  function verdictOf(kind: StatusClass, status: number, text: string | undefined): Verdict {
+    switch (kind) {
+      case 'outage':
+        throw new CaptchaUnavailableError(provider, 'http-status', status);
+      case 'redirect':
+        throw new CaptchaMisconfiguredError(provider, 'redirected', { status });
+      case 'not-http':
+        throw new CaptchaMisconfiguredError(provider, 'protocol-error', { status });
+      case 'refusal': {
+        // A refused request whose body is a well-formed "no" is still a "no" (or a refused secret).
+        const verdict = text === undefined ? undefined : parseVerdict(text);
+        if (verdict?.success === false) return verdict;
+        throw new CaptchaMisconfiguredError(provider, 'request-refused', { status });
+      }
+      case 'verdict': {
+        if (text === undefined) throw new CaptchaMisconfiguredError(provider, 'oversized', { status });
+        const verdict = parseVerdict(text);
+        if (verdict === undefined) throw new CaptchaMisconfiguredError(provider, 'unparsable', { status });
+        return verdict;
+      }
     }
-    const verdict = text === undefined ? undefined : parseVerdict(text);
-    if (status >= 200 && status < 300) {
-      if (verdict === undefined) throw new CaptchaUnavailableError(provider, 'unparsable', status);
-      return verdict;
-    }
-    // Any other status: the request itself was refused. A well-formed "no" is still a "no"; anything
-    // else is our configuration's fault (a wrong URL, a refused secret), and must not fail open.
-    if (verdict?.success === false) return verdict;
-    throw new CaptchaMisconfiguredError(provider, 'request-refused', { status });
   }
 
   function reject(reason: CaptchaFailureReason, verdict: Verdict): never {

@@ -47,6 +47,16 @@ function fetchHanging() {
   );
 }
 
+/** What fetch rejects with when the connection fails: `TypeError(message)` whose `cause` is the socket's error. */
+function undiciError(message: 'fetch failed' | 'terminated', cause: unknown): TypeError {
+  return new TypeError(message, { cause });
+}
+
+/** undici's SocketError, which covers both a dropped connection and a broken answer. */
+function socketError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'SocketError', code: 'UND_ERR_SOCKET' });
+}
+
 /** A secret source serving `secrets`, as shared/secret.ts's `get` does. */
 function secretSource(secrets: string[] = [secretValue]): SecretStub {
   return { get: vi.fn(async () => [...secrets]) };
@@ -371,7 +381,7 @@ describe('Rule: verifyCaptcha (request)', () => {
     },
   );
 
-  it('posts the secret and the token form-encoded, refusing redirects', async () => {
+  it('posts the secret and the token form-encoded, never following a redirect', async () => {
     // Prepare
     const { rule, fetch } = captchaRule();
 
@@ -384,7 +394,7 @@ describe('Rule: verifyCaptcha (request)', () => {
       method: init?.method,
       redirect: init?.redirect,
       body: Object.fromEntries(init?.body as URLSearchParams),
-    }).toEqual({ method: 'POST', redirect: 'error', body: { secret: secretValue, response: token } });
+    }).toEqual({ method: 'POST', redirect: 'manual', body: { secret: secretValue, response: token } });
   });
 
   it('uses the current secret when the source lists several for rotation', async () => {
@@ -636,22 +646,12 @@ describe('Rule: verifyCaptcha (verdict)', () => {
     ['HTTP 500 with an HTML page', () => new Response('<html>oops</html>', { status: 500 }), 'http-status'],
     ['HTTP 503 even with a successful body', () => jsonReply({ success: true }, 503), 'http-status'],
     ['HTTP 429', () => jsonReply({ success: false }, 429), 'http-status'],
-    ['HTTP 408', () => new Response('', { status: 408 }), 'http-status'],
-    ['a body that is not JSON', () => new Response('<html>not json'), 'unparsable'],
-    ['a JSON array', () => jsonReply([true]), 'unparsable'],
-    ['a success that is not a boolean', () => jsonReply({ success: 'true' }), 'unparsable'],
-    ['a score that is not a number', () => jsonReply({ success: true, score: 'high' }), 'unparsable'],
-    [
-      'a reply larger than any verdict',
-      () => new Response(`{"success":true,"x":"${'x'.repeat(20_000)}"}`),
-      'unparsable',
-    ],
     [
       "Turnstile's internal-error",
       () => jsonReply({ success: false, 'error-codes': ['internal-error'] }),
       'provider-error',
     ],
-  ])('treats %s as an outage (fault)', async (_label, reply, reason) => {
+  ])('treats %s as an outage', async (_label, reply, reason) => {
     // Prepare
     const { rule } = captchaRule({}, { fetch: fetchAnswering(reply) });
 
@@ -663,10 +663,99 @@ describe('Rule: verifyCaptcha (verdict)', () => {
     expect((error as CaptchaUnavailableError).reason).toBe(reason);
   });
 
-  it('treats a network error as an outage', async () => {
+  it.each([
+    ['HTTP 408, which our small request cannot earn by being slow', 408, 'request-refused'],
+    ['HTTP 501', 501, 'request-refused'],
+    ['HTTP 511 from a captive portal', 511, 'request-refused'],
+    ['HTTP 302', 302, 'redirected'],
+  ])('treats %s as a fault failOpen never softens', async (_label, status, reason) => {
+    // Prepare
+    const reply = () => new Response('<html>not a verdict</html>', { status });
+    const { rule } = captchaRule({ failOpen: true }, { fetch: fetchAnswering(reply) });
+
+    // Act
+    const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'CaptchaMisconfiguredError', reason, status });
+  });
+
+  it.each([
+    ['a body that is not JSON', () => new Response('<html>not json'), 'unparsable'],
+    ['an empty 204', () => new Response(null, { status: 204 }), 'unparsable'],
+    ['a JSON array', () => jsonReply([true]), 'unparsable'],
+    ['a success that is not a boolean', () => jsonReply({ success: 'true' }), 'unparsable'],
+    ['a score that is not a number', () => jsonReply({ success: true, score: 'high' }), 'unparsable'],
+    [
+      'a reply larger than any verdict',
+      () => new Response(`{"success":true,"x":"${'x'.repeat(20_000)}"}`),
+      'oversized',
+    ],
+  ])('treats a 2xx with %s as a fault failOpen never softens', async (_label, reply, reason) => {
+    // Prepare
+    const { rule } = captchaRule({ failOpen: true }, { fetch: fetchAnswering(reply) });
+
+    // Act
+    const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'CaptchaMisconfiguredError', reason });
+  });
+
+  it('treats a redirect a browser-style fetch did not follow (opaque, status 0) as a redirect', async () => {
+    // Prepare
+    const opaque = { type: 'opaqueredirect', status: 0, body: null } as unknown as Response;
+    const { rule } = captchaRule({ failOpen: true }, { fetch: fetchAnswering(() => opaque) });
+
+    // Act
+    const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'CaptchaMisconfiguredError', reason: 'redirected' });
+  });
+
+  it.each([
+    ['a redirect', 302, 'redirected'],
+    ['a refusal', 404, 'request-refused'],
+  ])(
+    'keeps %s closed when its body breaks off, rather than calling it an outage',
+    async (_label, status, reason) => {
+      // Prepare
+      const broken = () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              controller.error(undiciError('terminated', { code: 'ECONNRESET' }));
+            },
+          }),
+          { status },
+        );
+      const { rule } = captchaRule({ failOpen: true }, { fetch: fetchAnswering(broken) });
+
+      // Act
+      const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+      // Assess
+      expect(error).toMatchObject({ name: 'CaptchaMisconfiguredError', reason, status });
+    },
+  );
+
+  it.each([
+    ['connection refused', undiciError('fetch failed', { code: 'ECONNREFUSED' })],
+    ['a reset', undiciError('fetch failed', { code: 'ECONNRESET' })],
+    ['a close before the answer', undiciError('fetch failed', socketError('other side closed'))],
+    ['a reset mid-body', undiciError('terminated', { code: 'ECONNRESET' })],
+    ['a temporary DNS failure', undiciError('fetch failed', { code: 'EAI_AGAIN' })],
+    ['a connect timeout', undiciError('fetch failed', { code: 'UND_ERR_CONNECT_TIMEOUT' })],
+    ['an unreachable network', undiciError('fetch failed', { code: 'ENETUNREACH' })],
+    [
+      'every address refusing',
+      undiciError('fetch failed', new AggregateError([{ code: 'ECONNREFUSED' }, { code: 'ECONNREFUSED' }])),
+    ],
+  ])('treats %s as an outage (network)', async (_label, failure) => {
     // Prepare
     const fetch = vi.fn<FetchStub>(async () => {
-      throw new TypeError('fetch failed');
+      throw failure;
     });
     const { rule } = captchaRule({}, { fetch });
 
@@ -675,6 +764,41 @@ describe('Rule: verifyCaptcha (verdict)', () => {
 
     // Assess
     expect(error).toMatchObject({ name: 'CaptchaUnavailableError', reason: 'network' });
+  });
+
+  it.each([
+    ['a host name that does not exist', undiciError('fetch failed', { code: 'ENOTFOUND' })],
+    ['an unsolicited 100 Continue', undiciError('fetch failed', socketError('bad response'))],
+    ['an unsolicited 101 Switching Protocols', undiciError('fetch failed', socketError('bad upgrade'))],
+    ['an answer that is not HTTP', undiciError('fetch failed', { code: 'HPE_INVALID_CONSTANT' })],
+    ['a certificate that does not verify', undiciError('fetch failed', { code: 'CERT_HAS_EXPIRED' })],
+    [
+      'a TLS handshake with a plain HTTP port',
+      undiciError('fetch failed', { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }),
+    ],
+    ['a port fetch refuses to call', undiciError('fetch failed', new Error('bad port'))],
+    ['a redirect fetch refused to follow', undiciError('fetch failed', new Error('unexpected redirect'))],
+    ['an error with no cause', new TypeError('fetch failed')],
+    ['a thrown value that is not an error', 'boom'],
+    [
+      'some addresses refusing, one failing TLS',
+      undiciError(
+        'fetch failed',
+        new AggregateError([{ code: 'ECONNREFUSED' }, { code: 'CERT_HAS_EXPIRED' }]),
+      ),
+    ],
+  ])('treats %s as a fault failOpen never softens (protocol-error)', async (_label, failure) => {
+    // Prepare
+    const fetch = vi.fn<FetchStub>(async () => {
+      throw failure;
+    });
+    const { rule } = captchaRule({ failOpen: true }, { fetch });
+
+    // Act
+    const error = await rejectionOf(rule(signUpWith(token), ruleContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'CaptchaMisconfiguredError', reason: 'protocol-error' });
   });
 
   it('treats a refused request with a well-formed "no" as CAPTCHA_FAILED, never as an outage', async () => {
@@ -807,7 +931,9 @@ const answers = {
   garbage: () => new Response('<html>'),
   down: () => new Response('', { status: 502 }),
   badSecret: () => jsonReply({ success: false, 'error-codes': ['invalid-input-secret'] }),
-  network: () => Promise.reject(new TypeError('fetch failed')),
+  network: () => Promise.reject(undiciError('fetch failed', { code: 'ECONNREFUSED' })),
+  redirect: () => new Response(null, { status: 307, headers: { location: 'https://example.net/' } }),
+  notFound: () => new Response('<html>Not Found</html>', { status: 404 }),
 };
 
 const validationDataArbitrary = fc.oneof(
