@@ -18,6 +18,7 @@ import { LocalService } from './errors.js';
 import { LOCAL_ACCOUNT_ID } from './function-environment.js';
 import { type FunctionInstances, functionInstances, type InstanceInvocation } from './function-instances.js';
 import { listenOn } from './listen.js';
+import { closeAfterAnswer, readBodyUpTo } from './request-body.js';
 
 /** One function the endpoint serves. */
 export type EndpointFunction = {
@@ -106,17 +107,6 @@ function sendJson(
 
 function sendApiError(response: ServerResponse, status: number, errorType: string, message: string): void {
   sendJson(response, status, JSON.stringify({ Type: 'User', message }), { 'x-amzn-ErrorType': errorType });
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** The Lambda runtime's own lines around an invocation, for `X-Amz-Log-Type: Tail`. */
@@ -222,8 +212,16 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
       );
       return;
     }
-    const body = await readBody(request);
+    let body: Buffer | undefined;
+    try {
+      body = await readBodyUpTo(request, MAX_REQUEST_BYTES);
+    } catch {
+      // The client went away mid-body: nobody is left to answer.
+      response.destroy();
+      return;
+    }
     if (body === undefined) {
+      closeAfterAnswer(request, response);
       sendApiError(response, 413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes');
       return;
     }

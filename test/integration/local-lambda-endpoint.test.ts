@@ -141,6 +141,28 @@ describe('Local: Lambda Invoke API', () => {
     );
   });
 
+  it('answers a request over 6 MB with a readable 413 RequestTooLargeException, then invokes again', async () => {
+    // Prepare: Lambda's synchronous invocation payload limit is 6 MB
+    const event = JSON.stringify({ pad: 'x'.repeat(7 * 1024 * 1024) });
+
+    // Act
+    const refused = await invoke('EchoFunction', event);
+    const refusal = {
+      status: refused.status,
+      type: refused.headers.get('x-amzn-ErrorType'),
+      body: await refused.json(),
+    };
+    const next = await invoke('EchoFunction', '{}');
+
+    // Assess
+    expect(refusal).toEqual({
+      status: 413,
+      type: 'RequestTooLargeException',
+      body: { Type: 'User', message: 'Request must be smaller than 6291456 bytes' },
+    });
+    expect(next.status).toBe(200);
+  });
+
   it('stops a function past its timeout with Sandbox.Timedout, and the next invocation starts cold', async () => {
     // Prepare
     const before = (await (await invoke('EchoFunction', '{}')).json()) as { pid: number };
