@@ -3,8 +3,10 @@
  * (same bundle, same environment), plus Cognito's timing. The child is a warm instance; an attempt that
  * times out takes it down (Lambda's own timeout is at most 5 s here) and the next attempt starts cold.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setTimeoutAfterDueIo } from '../shared/deadline.js';
+import { type CpuController, type CpuGroup, commandInGroup, createCpuGroup } from './cpu-share.js';
 import type { InvocationResult, Invoker } from './invocation.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 
@@ -21,6 +23,11 @@ export type BundleInvokerOptions = {
   memoryMb?: number;
   /** Receives every line the function writes (its logs), as it writes them. */
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Lambda's CPU share (harness/cpu-share.ts): each instance runs in a group of its own holding `share` of
+   * one core, or `initShare` until its init (loading the bundle) is done. Unset: the whole machine.
+   */
+  cpu?: { controller: CpuController; share: number; initShare?: number };
 };
 
 type WorkerReply =
@@ -89,15 +96,45 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
     }
   }
 
-  function start(): ChildProcess {
-    coldStarts += 1;
-    const worker = fork(WORKER, [], {
-      env: workerEnvironment(options),
+  function spawnWorker(): { worker: ChildProcess; group?: CpuGroup } {
+    const env = workerEnvironment(options);
+    const { cpu } = options;
+    if (cpu === undefined) {
+      // Not the parent's loaders (tsx, vitest): a Lambda runs the bundle on a bare node.
+      return {
+        worker: fork(WORKER, [], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          serialization: 'json',
+          execArgv: [],
+        }),
+      };
+    }
+    const group = createCpuGroup(
+      cpu.controller,
+      options.functionName ?? 'function',
+      cpu.initShare ?? cpu.share,
+    );
+    const { file, args } = commandInGroup(group, [process.execPath, WORKER]);
+    const worker = spawn(file, args, {
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
-      // Not the parent's loaders (tsx, vitest): a Lambda runs the bundle on a bare node.
-      execArgv: [],
     });
+    worker.once('exit', () => group.remove());
+    return { worker, group };
+  }
+
+  function start(): ChildProcess {
+    coldStarts += 1;
+    const { worker, group } = spawnWorker();
+    const invokeShare = options.cpu?.share;
+    if (group !== undefined && invokeShare !== undefined && options.cpu?.initShare !== undefined) {
+      // Init is over when the worker says it is ready: from then on, the invocation phase's share.
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.kind === 'ready') group.setShare(invokeShare);
+      });
+    }
     worker.stdout?.on('data', (chunk: Buffer) => relay('stdout', chunk));
     worker.stderr?.on('data', (chunk: Buffer) => relay('stderr', chunk));
     worker.on('message', (reply: WorkerReply) => {
@@ -143,7 +180,9 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
       let timer: NodeJS.Timeout | undefined;
       const reply = await new Promise<WorkerReply | 'timeout'>((resolve) => {
         pending.set(id, resolve);
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        // One event-loop turn late: with many instances starving this process of CPU, a reply that has
+        // arrived is not reported as a time-out because the timer happened to run first (shared/deadline.ts).
+        timer = setTimeoutAfterDueIo(() => resolve('timeout'), timeoutMs);
         worker.send({ id, event, timeoutMs });
       });
       clearTimeout(timer);
