@@ -18,12 +18,16 @@ export function invocationDeadline(startedAt: number, lambdaRemainingMs: number 
   return startedAt + Math.max(0, Math.min(COGNITO_TIMEOUT_MS, lambdaBudget) - REPLY_MARGIN_MS);
 }
 
+/** The least a cold start leaves the first invocation, however long its init took. */
+export const MIN_INVOCATION_BUDGET_MS = 1000;
+
 /**
  * The part of Cognito's wait a cold start has already used. Cognito's 5 s run from its call to Lambda, which
  * includes the init of a new execution environment, while the Lambda context counts only the invocation. So
  * on the first invocation of an on-demand environment (`AWS_LAMBDA_INITIALIZATION_TYPE`), the process's age
- * (its init) is taken off the budget, at most half of it; provisioned and SnapStart environments were
- * initialised before Cognito called.
+ * (its init) is taken off the budget, leaving at least {@link MIN_INVOCATION_BUDGET_MS}; provisioned and
+ * SnapStart environments were initialised before Cognito called. (Half the budget was the cap before: at a
+ * small memory size's CPU share, an init of 3 s then left a deadline past Cognito's 5 s, and no answer.)
  */
 export function coldStartAllowance(
   initializationType: string | undefined,
@@ -31,19 +35,41 @@ export function coldStartAllowance(
   budgetMs: number,
 ): number {
   if (initializationType !== 'on-demand') return 0;
-  return Math.min(Math.max(0, Math.round(processAgeMs)), Math.floor(budgetMs / 2));
+  return Math.min(Math.max(0, Math.round(processAgeMs)), Math.max(0, budgetMs - MIN_INVOCATION_BUDGET_MS));
+}
+
+/**
+ * Runs `expire` one event-loop turn after `ms`. A process starved of CPU (Lambda at a small memory size)
+ * wakes with its timers and its sockets' data both due, and timers run first; the extra turn lets an answer
+ * that has already arrived be read before the work it answers is given up.
+ */
+export function setTimeoutAfterDueIo(expire: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(() => setImmediate(expire), Math.max(0, ms));
+  timer.unref();
+  return timer;
 }
 
 /**
  * Settles with `work`, or rejects with {@link DeadlineExceededError} at `deadline`, whichever comes first.
- * The timer never keeps the process alive.
+ * The timer never keeps the process alive. With `afterDueIo`, the deadline waits one more event-loop turn
+ * (see {@link setTimeoutAfterDueIo}): for work whose answer must not be reported lost when it has arrived.
  */
-export async function withDeadline<T>(operation: string, deadline: number, work: Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  operation: string,
+  deadline: number,
+  work: Promise<T>,
+  options: { afterDueIo?: boolean } = {},
+): Promise<T> {
   const budgetMs = Math.max(0, deadline - Date.now());
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(operation, budgetMs)), budgetMs);
-    timer.unref();
+    const expire = () => reject(new DeadlineExceededError(operation, budgetMs));
+    if (options.afterDueIo === true) {
+      timer = setTimeoutAfterDueIo(expire, budgetMs);
+    } else {
+      timer = setTimeout(expire, budgetMs);
+      timer.unref();
+    }
   });
   try {
     return await Promise.race([work, expired]);

@@ -248,10 +248,13 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     const bounded = boundedSignal(undefined, Math.max(1, deadline - Date.now()));
     const context: RuleContext = { deadline, signal: bounded.signal, lambda };
     try {
+      // One event-loop turn late (shared/deadline.ts): on a starved CPU, rules that have finished are not
+      // reported as a fault because the deadline's timer ran first.
       const decidedBy = await withDeadline(
         options.trigger,
         deadline,
         runRules(event, context, reports, progress),
+        { afterDueIo: true },
       );
       decide(decidedBy === undefined ? 'default' : 'changed', decidedBy);
       return replyOf(raw, event);

@@ -56,9 +56,6 @@ export function lazySqsClient(
   );
 }
 
-/** The one client of the function, built on the first message sent. */
-export const defaultSqsClient: SqsClientProvider = lazySqsClient();
-
 /** An SQS call failed or did not answer in time. Names the operation and the error class only. */
 export class SqsRequestError extends AwsRequestError {
   public constructor(operation: string, cause: unknown) {

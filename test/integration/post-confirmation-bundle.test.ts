@@ -12,8 +12,6 @@
  * - the recorded events of events/post-confirmation onboard as their descriptions say.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -36,6 +34,7 @@ import { userConfirmedEventId } from '../../triggers/post-confirmation/actions/p
 import { parseFailureMessage } from '../../triggers/post-confirmation/failure-queue.js';
 import { type CognitoLocalServer, startCognitoLocalServer } from '../support/cognito-local-server.js';
 import { type DynaliteServer, startDynaliteServer } from '../support/dynalite-server.js';
+import { startHangingServer } from '../support/hanging-server.js';
 import { describeWithMoto, type MotoServer, startMotoServer } from '../support/moto-server.js';
 import { createOnboardingBus, type OnboardingBus } from '../support/onboarding-bus.js';
 
@@ -43,27 +42,6 @@ const FUNCTION = 'PostConfirmationFunction';
 const BUS = 'sign-up-events';
 const TABLE = 'Profiles';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-/** Accepts connections and never answers: a dependency that hangs. */
-async function startHangingServer(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(() => {
-    // Never answers.
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describeWithMoto('Trigger: post-confirmation built bundle against cognito-local, dynalite and moto', () => {
   let cognito: CognitoLocalServer;

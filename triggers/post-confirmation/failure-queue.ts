@@ -10,13 +10,15 @@
  * The message holds the whole Cognito event, attributes included: the queue must be encrypted (SSE) and
  * readable only by the function and the operators who replay it.
  */
+
+import { AwsRequestError } from '../../shared/aws-client.js';
 import { type Env, readString } from '../../shared/config.js';
 import { withDeadline } from '../../shared/deadline.js';
-import { ConfigurationError, SignUpFault } from '../../shared/errors.js';
+import { ConfigurationError, DeadlineExceededError, SignUpFault } from '../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import { jsonTypeOf } from '../../shared/parse-event.js';
 import {
-  defaultSqsClient,
+  lazySqsClient,
   loadSqsSdk,
   type SqsClientProvider,
   SqsRequestError,
@@ -55,7 +57,7 @@ export type FailureMessage = {
 
 /**
  * Where a failure message goes; settles by `deadline` or rejects. `prepare`, when present, readies the
- * client without sending anything (the engine calls it while the actions run, so a failure finds it loaded).
+ * client without sending anything (the engine calls it at cold start, so a failure finds it loaded).
  */
 export type FailureQueue = ((
   message: FailureMessage,
@@ -75,6 +77,31 @@ export type SqsFailureQueueOptions = {
 
 /** What {@link sqsFailureQueue} calls out to. */
 export type SqsFailureQueueDependencies = { sqs: SqsClientProvider };
+
+/**
+ * The failure queue's own client: one attempt, so one invocation never sends a message twice (an SDK retry
+ * after a timed-out send could), and a request timeout as long as the trigger's limits allow, because the
+ * engine bounds each send with its deadline signal (a short SDK timeout fired first on a starved CPU, while
+ * the answer was waiting to be read).
+ */
+export const failureQueueSqsClient: SqsClientProvider = lazySqsClient({
+  maxAttempts: 1,
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 4000,
+});
+
+// What an SDK call reports when it was cut off rather than answered: it may have reached the queue.
+const CUT_OFF = new Set(['AbortError', 'TimeoutError', 'RequestTimeout', 'DeadlineExceededError']);
+
+/**
+ * Whether a failed send may still have reached the queue: the deadline or a timeout cut it off before SQS
+ * answered. A refused connection, an SQS error answer or a message too large certainly did not.
+ */
+export function isUnconfirmedSend(error: unknown): boolean {
+  if (error instanceof DeadlineExceededError) return true;
+  if (error instanceof AwsRequestError) return CUT_OFF.has(error.errorName);
+  return error instanceof Error && CUT_OFF.has(error.name);
+}
 
 /** The failure message is larger than the queue accepts even without its ClientMetadata. */
 export class FailureMessageTooLargeError extends SignUpFault {
@@ -118,7 +145,7 @@ export function failureMessageBody(
  */
 export function sqsFailureQueue(
   options: SqsFailureQueueOptions,
-  dependencies: SqsFailureQueueDependencies = { sqs: defaultSqsClient },
+  dependencies: SqsFailureQueueDependencies = { sqs: failureQueueSqsClient },
 ): FailureQueue {
   const settings = { ...defaults, ...options };
   if (!QUEUE_URL.test(settings.queueUrl)) throw new TypeError('queueUrl must be an SQS queue URL');
@@ -154,7 +181,11 @@ export function sqsFailureQueue(
 
   const sendToFailureQueue: FailureQueue = async function sendToFailureQueue(message, bounds) {
     const body = failureMessageBody(message, settings.maxMessageBytes);
-    await withDeadline('SendMessage', bounds.deadline, send(body, message, bounds.signal));
+    // Bounded by the signal (the SDK aborts its request) and by the deadline, one event-loop turn late so
+    // that an answer already received is read rather than reported lost.
+    await withDeadline('SendMessage', bounds.deadline, send(body, message, bounds.signal), {
+      afterDueIo: true,
+    });
   };
   let prepared = false;
   sendToFailureQueue.prepare = () => {

@@ -14,11 +14,18 @@
  *   `SIGNUP_UNAVAILABLE` instead, after queueing the event all the same.
  * - Every action is idempotent, so a retry by Cognito (contract §6) or a replay runs them all again and
  *   completes what a partial failure left undone.
- * - The actions share the invocation deadline less the time kept back for the failure queue, so a hanging
- *   action is cut off in time for the event to be queued and the reply to reach Cognito within 5 s.
+ * - The failure queue's time is reserved before any action starts: the actions share the invocation deadline
+ *   less that reserve, so a hanging or CPU-starved action is cut off in time for the event to be queued and
+ *   the reply to reach Cognito within 5 s. When even the reserve and a minimum for the actions do not fit
+ *   (a cold start that used most of Cognito's wait), the event is queued first and the actions run after, in
+ *   what is left. The queue is readied at cold start, so no failure waits for its SDK to load.
+ * - One invocation sends at most one message (the queue's client does not retry). `onboarding lost` is
+ *   logged only when the message certainly did not reach the queue (no queue, a refused or failed request);
+ *   a send that the deadline cut off before SQS answered may have reached it, and is logged as
+ *   `onboarding queue unconfirmed` (a replay is idempotent, so a duplicate is harmless).
  */
 import { type Env, readBoolean } from '../../shared/config.js';
-import { boundedSignal, withDeadline } from '../../shared/deadline.js';
+import { setTimeoutAfterDueIo } from '../../shared/deadline.js';
 import {
   DeadlineExceededError,
   SignUpFault,
@@ -30,7 +37,12 @@ import type { Rule, RuleContext } from '../../shared/handler-core.js';
 import { logger as sharedLogger } from '../../shared/observability.js';
 import { TriggerSource } from '../../shared/trigger-source.js';
 import { userConfirmedEventId } from './actions/publish-user-confirmed.js';
-import { FAILURE_MESSAGE_KIND, type FailedAction, type FailureQueue } from './failure-queue.js';
+import {
+  FAILURE_MESSAGE_KIND,
+  type FailedAction,
+  type FailureQueue,
+  isUnconfirmedSend,
+} from './failure-queue.js';
 import type { ActionOutcome, OnboardingAction } from './onboarding-action.js';
 
 /** Options of {@link runOnboarding}. */
@@ -39,7 +51,7 @@ export type RunOnboardingOptions = {
   onPasswordReset?: boolean;
   /** A failed action fails the user's call with `SIGNUP_UNAVAILABLE` (`POST_CONFIRMATION_STRICT`). */
   strict?: boolean;
-  /** Time kept back at the end of the deadline for the failure queue. Default 1000 ms. */
+  /** Time reserved at the end of the deadline for the failure queue, before any action starts. Default 1500 ms. */
   failureQueueReserveMs?: number;
 };
 
@@ -60,13 +72,16 @@ export type RunOnboardingDependencies = {
   clock?: () => Date;
 };
 
+/** Where the event went: the queue took it, the deadline cut the send off before SQS answered, or lost. */
+export type QueueOutcome = 'queued' | 'unconfirmed' | 'lost';
+
 /** Some actions did not complete; the cause of the `SIGNUP_UNAVAILABLE` thrown in strict mode. */
 export class OnboardingIncompleteError extends SignUpFault {
   public readonly failedActions: readonly FailedAction[];
   /** Whether the event reached the failure queue. */
-  public readonly queued: boolean;
+  public readonly queued: QueueOutcome;
 
-  public constructor(failedActions: readonly FailedAction[], queued: boolean, options?: ErrorOptions) {
+  public constructor(failedActions: readonly FailedAction[], queued: QueueOutcome, options?: ErrorOptions) {
     super(`Onboarding incomplete: ${failedActions.map((failed) => failed.action).join(', ')}`, options);
     this.name = 'OnboardingIncompleteError';
     this.failedActions = failedActions;
@@ -74,11 +89,17 @@ export class OnboardingIncompleteError extends SignUpFault {
   }
 }
 
-const defaults = { onPasswordReset: false, strict: false, failureQueueReserveMs: 1000 };
+// 1,500 ms for the queue: on a CPU-starved cold start (a small memory size, many instances at once) its
+// first send took up to a second (test/integration/starved-cpu.test.ts).
+const defaults = { onPasswordReset: false, strict: false, failureQueueReserveMs: 1500 };
 
 // The failure queue settles this much before the handler core's own deadline fires, so a slow queue is our
 // logged failure, never the core's fault (which would fail the user's call even in the default mode).
-const QUEUE_MARGIN_MS = 100;
+const QUEUE_MARGIN_MS = 200;
+// The least time worth giving the actions ahead of the queue; with less, the event is queued first.
+const MIN_ACTIONS_MS = 500;
+// The reason a queued-first message gives for each action: it had not run yet when the event was queued.
+const NOT_ATTEMPTED = 'NotAttemptedBeforeQueueing';
 
 /** How one action ended, as logged. */
 type ActionReport = {
@@ -112,6 +133,26 @@ function subOf(event: PostConfirmationEvent): string | null {
 function eventIdOf(event: PostConfirmationEvent): string | null {
   const sub = subOf(event);
   return sub === null ? null : userConfirmedEventId(event.userPoolId, sub);
+}
+
+/** A signal that aborts with `parent`, or at `deadline` one event-loop turn late (shared/deadline.ts). */
+function deadlineSignal(parent: AbortSignal, deadline: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const budgetMs = Math.max(0, deadline - Date.now());
+  const timer = setTimeoutAfterDueIo(
+    () => controller.abort(new DeadlineExceededError('failure queue', budgetMs)),
+    budgetMs,
+  );
+  const onAbort = () => controller.abort(parent.reason);
+  if (parent.aborted) controller.abort(parent.reason);
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Settles with `work`, or rejects with the signal's reason as soon as it aborts. */
@@ -156,6 +197,9 @@ export function runOnboarding(
   const names = actions.map((entry) => entry.name);
   if (new Set(names).size !== names.length) throw new TypeError('Two onboarding actions share one name');
   const { failureQueue } = dependencies;
+  // Readied at cold start (the SDK loaded and the client built), so a failure never waits for it: on a
+  // starved CPU, loading the SDK during the invocation took most of the time reserved for the send.
+  failureQueue?.prepare?.();
   const metadataKeys =
     dependencies.metadataKeys === undefined ? undefined : new Set(dependencies.metadataKeys);
   const log = dependencies.logger ?? sharedLogger;
@@ -229,43 +273,78 @@ export function runOnboarding(
     context: RuleContext,
     failedActions: FailedAction[],
     eventId: string | null,
-  ): Promise<boolean> {
+  ): Promise<QueueOutcome> {
     // `sub` is an opaque id, not contact data: without it an operator could not find the user to replay.
     const user = { eventId, sub: subOf(event) };
     if (failureQueue === undefined) {
       log.error('onboarding lost: no failure queue configured', { ...user, onboardingLost: 1 });
-      return false;
+      return 'lost';
     }
     const deadline = context.deadline - QUEUE_MARGIN_MS;
-    const bounded = boundedSignal(context.signal, deadline - Date.now());
+    const bounded = deadlineSignal(context.signal, deadline);
     try {
-      // Bounded here as well as by the queue itself: whatever queue is plugged in, the reply stays in time.
-      const sending = failureQueue(
-        {
-          kind: FAILURE_MESSAGE_KIND,
-          version: 1,
-          eventId,
-          failedActions,
-          failedAt: clock().toISOString(),
-          requestId: context.lambda.awsRequestId,
-          complete: true,
-          event: queuedEvent(event),
-        },
-        { deadline, signal: bounded.signal },
+      // The queue is bounded by the signal (the SDK aborts its request); awaiting the send itself, never a
+      // separate timer, means an answer that arrived is never reported as a failure.
+      await untilAborted(
+        failureQueue(
+          {
+            kind: FAILURE_MESSAGE_KIND,
+            version: 1,
+            eventId,
+            failedActions,
+            failedAt: clock().toISOString(),
+            requestId: context.lambda.awsRequestId,
+            complete: true,
+            event: queuedEvent(event),
+          },
+          { deadline, signal: bounded.signal },
+        ),
+        bounded.signal,
       );
-      await withDeadline('failure queue', deadline, sending);
       log.info('event sent to the failure queue', { eventId });
-      return true;
+      return 'queued';
     } catch (error) {
+      if (isUnconfirmedSend(error)) {
+        log.error('onboarding queue unconfirmed: the deadline came before the failure queue answered', {
+          ...user,
+          onboardingQueueUnconfirmed: 1,
+          error: errorDetails(error),
+        });
+        return 'unconfirmed';
+      }
       log.error('onboarding lost: the failure queue refused the event', {
         ...user,
         onboardingLost: 1,
         error: errorDetails(error),
       });
-      return false;
+      return 'lost';
     } finally {
       bounded.clear();
     }
+  }
+
+  /** The actions, after their event was queued: a cold start left too little time to run them first. */
+  async function queueFirst(event: PostConfirmationEvent, context: RuleContext): Promise<'pass'> {
+    const eventId = eventIdOf(event);
+    const pending = actions.map(({ name }) => ({ action: name, errorName: NOT_ATTEMPTED }));
+    const queued = await enqueue(event, context, pending, eventId);
+    const reports = await runActions(event, context, context.deadline - QUEUE_MARGIN_MS);
+    const failedActions = reports.flatMap((report) =>
+      report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
+    );
+    log.info('onboarding', {
+      triggerSource: event.triggerSource,
+      actions: reports,
+      onboardingActionFailures: failedActions.length,
+      queuedFirst: queued,
+    });
+    if (failedActions.length > 0) {
+      log.warn('onboarding incomplete', { eventId, failedActions, queued, strict: settings.strict });
+      if (settings.strict) {
+        throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(failedActions, queued) });
+      }
+    }
+    return 'pass';
   }
 
   return async function runOnboarding(event, context) {
@@ -275,15 +354,15 @@ export function runOnboarding(
       log.info('onboarding skipped', { triggerSource: event.triggerSource });
       return 'skipped';
     }
-    // The failure queue's SDK loads while the actions run, so a failure finds it ready (first time only).
-    failureQueue?.prepare?.();
     const available = Math.max(0, context.deadline - Date.now());
-    // Even without a queue, the actions stop a margin before the core's own deadline, so a hanging action is
-    // this engine's logged failure, never the core's fault (which would fail the user's call).
+    // The queue's time is reserved first. Even without a queue, the actions stop a margin before the core's
+    // own deadline, so a hanging action is this engine's logged failure, never the core's fault (which would
+    // fail the user's call).
     const reserve = Math.max(
       QUEUE_MARGIN_MS,
-      failureQueue === undefined ? 0 : Math.min(settings.failureQueueReserveMs, Math.floor(available / 2)),
+      failureQueue === undefined ? 0 : settings.failureQueueReserveMs,
     );
+    if (failureQueue !== undefined && available - reserve < MIN_ACTIONS_MS) return queueFirst(event, context);
     const reports = await runActions(event, context, context.deadline - reserve);
     const failedActions = reports.flatMap((report) =>
       report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],

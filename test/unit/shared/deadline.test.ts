@@ -188,12 +188,20 @@ describe('Shared: coldStartAllowance (Cognito counts the init of a cold environm
     expect(allowance).toBe(412);
   });
 
-  it('takes at most half of the budget', () => {
+  it('takes an init of 3 s whole: a starved cold start must still answer inside the 5 s (issue 11)', () => {
+    // Act
+    const allowance = coldStartAllowance('on-demand', 3000, 5000);
+
+    // Assess
+    expect(allowance).toBe(3000);
+  });
+
+  it('leaves the invocation at least 1,000 ms however long the init took', () => {
     // Act
     const allowance = coldStartAllowance('on-demand', 60_000, 5000);
 
     // Assess
-    expect(allowance).toBe(2500);
+    expect(allowance).toBe(4000);
   });
 
   it.each([['provisioned-concurrency'], ['snap-start'], [undefined]])(

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, SignUpFault, SignUpUnavailableError } from '../../../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../../../shared/event-types.js';
@@ -97,7 +98,7 @@ describe('Rule: runOnboarding', () => {
     const { rule } = engine([first, second], {}, queue);
 
     // Act
-    await rule(postConfirmationEvent(), ruleContext(600));
+    await rule(postConfirmationEvent(), ruleContext(2000));
 
     // Assess
     expect(messages).toEqual([]);
@@ -200,7 +201,7 @@ describe('Rule: runOnboarding', () => {
 
     // Assess
     expect({ cause: error.cause, queued: messages.length }).toEqual({
-      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: true }),
+      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
       queued: 1,
     });
     expect(error.cause).toBeInstanceOf(OnboardingIncompleteError);
@@ -352,17 +353,142 @@ describe('Rule: runOnboarding', () => {
     ]);
   });
 
-  it('prepares the failure queue while the actions run, before any failure', async () => {
+  it('readies the failure queue at cold start, before any invocation (issue 11: no failure waits for its SDK)', () => {
     // Prepare
     const { queue } = memoryQueue();
     const prepare = vi.fn();
-    const { rule } = engine([recordingAction('writeProfile').action], {}, Object.assign(queue, { prepare }));
 
     // Act
-    await rule(postConfirmationEvent(), ruleContext());
+    engine([recordingAction('writeProfile').action], {}, Object.assign(queue, { prepare }));
 
     // Assess
     expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it('reserves the failure queue time before the actions start: a hanging action is cut off in time', async () => {
+    // Prepare: 1,500 ms of budget, 1,000 ms reserved for the queue (contract §6: Cognito waits 5 s)
+    let stoppedAfterMs = 0;
+    const started = Date.now();
+    const hangs: OnboardingAction = function hangs(_event, context) {
+      return new Promise((_, reject) => {
+        context.signal.addEventListener('abort', () => {
+          stoppedAfterMs = Date.now() - started;
+          reject(context.signal.reason);
+        });
+      });
+    };
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([hangs], { failureQueueReserveMs: 1000 }, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext(1500));
+
+    // Assess
+    expect({ stoppedEarly: stoppedAfterMs < 1000, queued: messages.length }).toEqual({
+      stoppedEarly: true,
+      queued: 1,
+    });
+  });
+
+  it('queues the event first, then runs the actions, when the reserve and 500 ms for the actions do not fit', async () => {
+    // Prepare: a cold start that left 1,200 ms, with 1,000 ms reserved for the queue
+    const order: string[] = [];
+    const queue: FailureQueue = async (message) => {
+      order.push(`queued ${message.failedActions.map((failed) => failed.errorName).join(',')}`);
+    };
+    const profile: OnboardingAction = async function writeProfile() {
+      order.push('writeProfile');
+      return 'done';
+    };
+    const { rule, logger } = engine([profile], { failureQueueReserveMs: 1000 }, queue);
+
+    // Act
+    const outcome = await rule(postConfirmationEvent(), ruleContext(1200));
+
+    // Assess
+    expect({ outcome, order }).toEqual({
+      outcome: 'pass',
+      order: ['queued NotAttemptedBeforeQueueing', 'writeProfile'],
+    });
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('sends at most one message for an invocation that queued first, even when an action then fails', async () => {
+    // Prepare
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([fails], { failureQueueReserveMs: 1000 }, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext(1200));
+
+    // Assess
+    expect(messages.map((message) => message.failedActions)).toEqual([
+      [{ action: 'fails', errorName: 'NotAttemptedBeforeQueueing' }],
+    ]);
+  });
+
+  it('logs a send the deadline cut off as unconfirmed, never as lost: the message may have reached the queue', async () => {
+    // Prepare: a queue that takes the message but answers too late
+    const slow: FailureQueue = () => new Promise(() => {});
+    const { rule, logger } = engine([fails], { failureQueueReserveMs: 300 }, slow);
+
+    // Act
+    const outcome = await rule(postConfirmationEvent(), ruleContext(1200));
+
+    // Assess
+    const messages = logger.error.mock.calls.map(([message]) => message);
+    expect({ outcome, lost: messages.some((m) => m.startsWith('onboarding lost')) }).toEqual({
+      outcome: 'pass',
+      lost: false,
+    });
+    expect(logger.error).toHaveBeenCalledWith(
+      'onboarding queue unconfirmed: the deadline came before the failure queue answered',
+      expect.objectContaining({ onboardingQueueUnconfirmed: 1 }),
+    );
+  });
+
+  it('reads an answer that arrived with its deadline due, rather than giving the send up (starved CPU)', async () => {
+    // Prepare: the queue's answer is a byte on a real loopback socket; just before the deadline the event
+    // loop is blocked (a process starved of CPU), so it wakes with the deadline timer and the answer both due.
+    const server = createServer((socket) => {
+      server.emit('accepted', socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const { queue: store, messages } = memoryQueue();
+    const answersAtTheDeadline: FailureQueue = (message, bounds) =>
+      new Promise((resolve, reject) => {
+        const client = connect(port, '127.0.0.1');
+        client.once('data', () => void store(message, bounds).then(resolve, reject));
+        server.once('accepted', (socket: Socket) => {
+          const wait = Math.max(0, bounds.deadline - Date.now());
+          // Blocked at the end of a loop turn (its check phase) until past the queue deadline (not the core's):
+          // the next turn starts with the timers.
+          setTimeout(
+            () => {
+              setImmediate(() => {
+                socket.write('ok');
+                const until = Date.now() + 60;
+                while (Date.now() < until) {
+                  // Busy: the CPU is taken.
+                }
+              });
+            },
+            Math.max(0, wait - 20),
+          );
+        });
+      });
+    const { rule, logger } = engine([fails], { failureQueueReserveMs: 400 }, answersAtTheDeadline);
+
+    // Act
+    await rule(postConfirmationEvent(), ruleContext(1200));
+    server.close();
+
+    // Assess
+    const queueErrors = logger.error.mock.calls
+      .map(([message]) => message)
+      .filter((message) => /^onboarding (lost|queue unconfirmed)/.test(message));
+    expect({ queued: messages.length, queueErrors }).toEqual({ queued: 1, queueErrors: [] });
   });
 
   it('names a lost onboarding by sub and event id, never by email', async () => {
