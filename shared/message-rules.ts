@@ -71,6 +71,13 @@ export function isLinkVerificationSource(source: string): source is LinkVerifica
 }
 
 /**
+ * Braces and their look-alikes (small, fullwidth and vertical presentation forms, which compatibility
+ * normalisation turns into braces). Cognito's placeholders are the only braces a message may carry, so
+ * template text and configuration may hold none (docs/cognito-contract.md §3a).
+ */
+export const BRACE_LIKE = /[{}\uFE37\uFE38\uFE5B\uFE5C\uFF5B\uFF5D]/u;
+
+/**
  * The sequences Cognito expands in a message it sends (docs/cognito-contract.md §3a): the code placeholder,
  * the user name placeholder and any link placeholder `{##<link text>##}`, plus the event's own spellings of
  * them (old samples send `####`). Counted left to right without overlap, as a replace-all finds them.

@@ -8,6 +8,7 @@ import { type Env, readChoice, readList, readString } from '../../shared/config.
 import { ConfigurationError } from '../../shared/errors.js';
 import type { CustomMessageEvent, CustomMessageResponse } from '../../shared/event-types.js';
 import {
+  BRACE_LIKE,
   checkMessageField,
   type EmailVerificationOption,
   isLinkVerificationSource,
@@ -113,9 +114,6 @@ function messagesOf(catalogue: MessageCatalogue): CompiledMessage[] {
   return Object.values(catalogue.locales).flatMap((locale) => Object.values(locale.messages));
 }
 
-// Braces and their look-alikes in configuration: Cognito would expand `{####}` or `{username}` in APP_NAME.
-const BRACES = /[{}\uFE37\uFE38\uFE5B\uFE5C\uFF5B\uFF5D]/u;
-
 function checkOptions(
   settings: typeof defaults & ComposeMessagesOptions,
 ): VerificationLinkSettings | undefined {
@@ -128,9 +126,9 @@ function checkOptions(
     throw new ConfigurationError('APP_NAME', `at most ${settings.maxValueLength} printable characters`);
   }
   if (settings.appName.trim() === '') throw new ConfigurationError('APP_NAME', 'a non-empty name');
-  if (BRACES.test(settings.appName))
+  if (BRACE_LIKE.test(settings.appName))
     throw new ConfigurationError('APP_NAME', "a name without braces (Cognito's)");
-  if (BRACES.test(settings.supportEmail)) {
+  if (BRACE_LIKE.test(settings.supportEmail)) {
     throw new ConfigurationError('SUPPORT_EMAIL', "an address without braces (Cognito's)");
   }
   if (settings.emailOption !== 'CONFIRM_WITH_CODE' && settings.emailOption !== 'CONFIRM_WITH_LINK') {

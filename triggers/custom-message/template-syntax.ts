@@ -3,7 +3,7 @@
  * `{{^name}}…{{/name}}` into {@link TemplatePart}s and refuses, with the template's name, everything Cognito
  * or a reader would trip over. Only scripts/compile-templates.ts and the tests import this module.
  */
-import { firstDisallowedCharacter } from '../../shared/message-rules.js';
+import { BRACE_LIKE, firstDisallowedCharacter } from '../../shared/message-rules.js';
 import type { TemplatePart } from './render-template.js';
 import {
   isTemplateVariable,
@@ -32,9 +32,6 @@ const TAG = /\{\{([#^/]?)([^{}]*)\}\}/g;
 // Cognito's own placeholder spellings: a template must use {{code}} / {{username}} / {{link}} instead,
 // because the real placeholder is whatever the event carries (contract §3, Request).
 const HARD_CODED_PLACEHOLDER = /\{#{2,}|\{username\}/;
-// Braces and their look-alikes (small, fullwidth and vertical presentation forms, which compatibility
-// normalisation turns into braces) are Cognito's: the only ones in a message come from its placeholders.
-const BRACES = /[{}\uFE37\uFE38\uFE5B\uFE5C\uFF5B\uFF5D]/u;
 // Controls other than line breaks and tabs, and format characters, never belong in template text.
 const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}]/u;
 // Section tags, which render no text of their own: what stands beside a variable is read through them.
@@ -57,7 +54,7 @@ function checkLiteral(template: string, scope: TemplateScope, text: string): voi
   if (text.includes('{{') || text.includes('}}')) {
     throw new TemplateError(template, 'has an unbalanced or malformed {{ tag }}');
   }
-  if (BRACES.test(text)) {
+  if (BRACE_LIKE.test(text)) {
     throw new TemplateError(
       template,
       "has a brace in its text; braces are reserved for Cognito's placeholders ({{code}}, {{username}}, {{cognitoLink}})",
