@@ -110,20 +110,6 @@ function parentOf(controller: Exclude<CpuController, { kind: 'none' }>): string 
 }
 
 /**
- * Makes every group this project makes yield, together, to the machine's other processes (`cpu.shares` on
- * v1, `cpu.weight` on v2, one eighth of a plain process's weight), or restores the default weight when
- * `yieldToOthers` is false. Many emulated instances over-commit a small machine; yielding keeps CPU for what
- * AWS runs elsewhere (the services the functions call, the test runner that plays Cognito) whenever they need
- * it, so a starved service does not pass for a slow function, and takes nothing when they are idle.
- */
-export function yieldAllGroups(controller: CpuController, yieldToOthers: boolean): void {
-  if (controller.kind === 'none') throw new Error(`No CPU controller: ${controller.reason}`);
-  const parent = parentOf(controller);
-  if (controller.kind === 'v1') writeFileSync(join(parent, 'cpu.shares'), yieldToOthers ? '128' : '1024');
-  else writeFileSync(join(parent, 'cpu.weight'), yieldToOthers ? '12' : '100');
-}
-
-/**
  * Creates a group holding `share` of one core under `controller`. `label` names it in the folder name.
  * @throws Error when the controller is `none` or the kernel refuses the group.
  */

@@ -28,6 +28,11 @@ export type RuleContext = {
   readonly signal: AbortSignal;
   /** The Lambda context, for request ids and remaining time. */
   readonly lambda: Context;
+  /**
+   * On the first invocation of a cold on-demand environment, how long its init took (already taken off the
+   * deadline); 0 otherwise. A long init means a starved CPU, so slow work ahead (shared/deadline.ts).
+   */
+  readonly coldStartMs?: number;
 };
 
 /**
@@ -246,7 +251,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
       ) - initMs;
     const progress: { running?: string } = {};
     const bounded = boundedSignal(undefined, Math.max(1, deadline - Date.now()));
-    const context: RuleContext = { deadline, signal: bounded.signal, lambda };
+    const context: RuleContext = { deadline, signal: bounded.signal, lambda, coldStartMs: initMs };
     try {
       // One event-loop turn late (shared/deadline.ts): on a starved CPU, rules that have finished are not
       // reported as a fault because the deadline's timer ran first.

@@ -17,8 +17,9 @@
  * - The failure queue's time is reserved before any action starts: the actions share the invocation deadline
  *   less that reserve, so a hanging or CPU-starved action is cut off in time for the event to be queued and
  *   the reply to reach Cognito within 5 s. When even the reserve and a minimum for the actions do not fit
- *   (a cold start that used most of Cognito's wait), the event is queued first and the actions run after, in
- *   what is left. The queue is readied at cold start, so no failure waits for its SDK to load.
+ *   (a cold start that used most of Cognito's wait), or when a cold start's init took longer than the time
+ *   the actions would get (a starved CPU), the event is queued first and the actions run after, in what is
+ *   left. The queue is readied at cold start, so no failure waits for its SDK to load.
  * - One invocation sends at most one message (the queue's client does not retry). `onboarding lost` is
  *   logged only when the message certainly did not reach the queue (no queue, a refused or failed request);
  *   a send that the deadline cut off before SQS answered may have reached it, and is logged as
@@ -324,10 +325,23 @@ export function runOnboarding(
   }
 
   /** The actions, after their event was queued: a cold start left too little time to run them first. */
-  async function queueFirst(event: PostConfirmationEvent, context: RuleContext): Promise<'pass'> {
+  async function queueFirst(
+    event: PostConfirmationEvent,
+    context: RuleContext,
+    actionsNeedMs: number,
+  ): Promise<'pass'> {
     const eventId = eventIdOf(event);
     const pending = actions.map(({ name }) => ({ action: name, errorName: NOT_ATTEMPTED }));
     const queued = await enqueue(event, context, pending, eventId);
+    // Loading an SDK is synchronous work no deadline can interrupt: actions that cannot finish in what is
+    // left would only hold the reply past Cognito's wait. The replay runs them.
+    if (context.deadline - QUEUE_MARGIN_MS - Date.now() < actionsNeedMs) {
+      log.warn('onboarding deferred to the failure queue: too little time left to run the actions', {
+        eventId,
+        queued,
+      });
+      return 'pass';
+    }
     const reports = await runActions(event, context, context.deadline - QUEUE_MARGIN_MS);
     const failedActions = reports.flatMap((report) =>
       report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
@@ -362,7 +376,12 @@ export function runOnboarding(
       QUEUE_MARGIN_MS,
       failureQueue === undefined ? 0 : settings.failureQueueReserveMs,
     );
-    if (failureQueue !== undefined && available - reserve < MIN_ACTIONS_MS) return queueFirst(event, context);
+    // A cold start whose init took longer than the actions would get ran on a CPU too starved for them to
+    // finish in time (loading their SDKs alone takes a few times the init): queue first, then try them.
+    const actionsNeedMs = Math.max(MIN_ACTIONS_MS, context.coldStartMs ?? 0);
+    if (failureQueue !== undefined && available - reserve < actionsNeedMs) {
+      return queueFirst(event, context, actionsNeedMs);
+    }
     const reports = await runActions(event, context, context.deadline - reserve);
     const failedActions = reports.flatMap((report) =>
       report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],

@@ -268,7 +268,7 @@ describe('Rule: runOnboarding', () => {
     };
     const { queue } = memoryQueue();
     const { rule } = engine([waits], { failureQueueReserveMs: 200 }, queue);
-    const context = ruleContext(600);
+    const context = ruleContext(1200);
 
     // Act
     await rule(postConfirmationEvent(), context);
@@ -411,6 +411,45 @@ describe('Rule: runOnboarding', () => {
       order: ['queued NotAttemptedBeforeQueueing', 'writeProfile'],
     });
     expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('queues first and leaves the actions to the replay when a cold start took longer than the actions would get', async () => {
+    // Prepare: a starved CPU: init took 3,000 ms, and 1,700 ms are left of which 1,500 are the queue's
+    const { queue, messages } = memoryQueue();
+    const profile = recordingAction('writeProfile');
+    const { rule, logger } = engine([profile.action], { failureQueueReserveMs: 1500 }, queue);
+    const context = { ...ruleContext(1700), coldStartMs: 3000 };
+
+    // Act
+    const outcome = await rule(postConfirmationEvent(), context);
+
+    // Assess: loading the actions' SDKs would hold the reply past Cognito's wait (issue 11)
+    expect({
+      outcome,
+      queued: messages.map((message) => message.failedActions),
+      ran: profile.calls.length,
+    }).toEqual({
+      outcome: 'pass',
+      queued: [[{ action: 'writeProfile', errorName: 'NotAttemptedBeforeQueueing' }]],
+      ran: 0,
+    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'onboarding deferred to the failure queue: too little time left to run the actions',
+      expect.objectContaining({ queued: 'queued' }),
+    );
+  });
+
+  it('runs the actions first after a quick cold start', async () => {
+    // Prepare: init took 400 ms (a whole vCPU), 4,300 ms are left
+    const { queue, messages } = memoryQueue();
+    const profile = recordingAction('writeProfile');
+    const { rule } = engine([profile.action], {}, queue);
+
+    // Act
+    await rule(postConfirmationEvent(), { ...ruleContext(4300), coldStartMs: 400 });
+
+    // Assess
+    expect({ queued: messages.length, ran: profile.calls.length }).toEqual({ queued: 0, ran: 1 });
   });
 
   it('sends at most one message for an invocation that queued first, even when an action then fails', async () => {
