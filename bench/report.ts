@@ -34,6 +34,8 @@ export type RunInfo = {
   durationS: number;
   /** `name@version` of the packages that decide bundle size and init cost. */
   packages: string[];
+  /** The source measured (`commit abc1234 with uncommitted changes`), when known. */
+  source?: string;
 };
 
 const NONE = '—';
@@ -153,10 +155,11 @@ it), so the SDK baselines' bundle size leaves the SDK out while their cold start
 The Tracer is off (no \`AWS_EXECUTION_ENV\`), so X-Ray's per-call cost is
 not here, and the AWS SDK's warning about Node versions before 22 is switched off (Lambda runs nodejs22.x).
 In Lambda the absolute numbers differ (a microVM, the runtime's own bootstrap, arm64, and CPU in proportion
-to memory: 1,769 MB is one vCPU); what this report is for is the comparison between rows.`;
+to memory: 1,769 MB is one vCPU); what these tables are for is the comparison between rows. The section
+"Cold start at Lambda's CPU shares" below measures under each memory size's share of a core.`;
 
-/** The whole `bench/results.md`. */
-export function renderReport(info: RunInfo, tables: string): string {
+/** The whole report: header, how to read it, the whole-core tables, then any further `##` sections. */
+export function renderReport(info: RunInfo, tables: string, sections: readonly string[] = []): string {
   return [
     '# Benchmark results',
     '',
@@ -165,6 +168,7 @@ export function renderReport(info: RunInfo, tables: string): string {
     `- Node.js ${info.node}, ${info.cpu} × ${info.cores} cores`,
     `- cold: ${info.runs} runs per candidate; warm: ${info.warmup} warm-up + ${info.invocations} timed invocations`,
     `- ${info.packages.join(', ')}`,
+    ...(info.source === undefined ? [] : [`- source: ${info.source}`]),
     '',
     HOW_TO_READ,
     '',
@@ -172,5 +176,6 @@ export function renderReport(info: RunInfo, tables: string): string {
     '',
     tables,
     '',
+    ...sections.flatMap((section) => [section.trimEnd(), '']),
   ].join('\n');
 }

@@ -1,14 +1,19 @@
 /**
- * `npm run bench -- [--quick] [--runs N] [--invocations N] [--only <id>]... [--out <file>]`
+ * `npm run bench -- [--quick] [--runs N] [--invocations N] [--only <id>]... [--memory <MB>]... [--share-runs N]
+ * [--skip-shares] [--out <file>]`
  *
  * Builds every candidate of `bench/candidates.ts` with the esbuild options of `template.yaml`, measures cold
- * starts (fresh processes, interleaved), warm latency (one process) and footprint, and prints a markdown
- * report that it also writes to `bench/results.md`. Exit 2 on a bad command line, 1 on a failed run.
+ * starts (fresh processes, interleaved), warm latency (one process) and footprint on a whole core, then cold
+ * starts at Lambda's CPU share of each memory size (bench/shares.ts), and prints a markdown report; it writes
+ * a file only when given `--out`. Exit 2 on a bad command line, 1 on a failed run (in CI, also when the CPU
+ * shares cannot be measured).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stop as stopEsbuild } from 'esbuild';
+import { detectCpuController } from '../harness/cpu-share.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { loadTemplate } from '../harness/template.js';
 import { CANDIDATES, REFERENCE, selectCandidates } from './candidates.js';
@@ -16,6 +21,9 @@ import { type ColdSample, coldRounds, warmRun } from './measure.js';
 import { BenchUsageError, parseBenchOptions, USAGE } from './options.js';
 import { prepareCandidates } from './prepare.js';
 import { type CandidateResult, renderReport, renderTables } from './report.js';
+import { renderSharesSection } from './share-report.js';
+import { shareRows } from './share-scenarios.js';
+import { measureShares, type SharesResult, sharesUnavailableReason } from './shares.js';
 import { summarize } from './stats.js';
 
 /** The packages whose versions decide bundle size and init cost, as `name@version`. */
@@ -55,6 +63,34 @@ function summarizeCold(samples: readonly ColdSample[]): CandidateResult['cold'] 
   };
 }
 
+/** The commit measured, and whether the working tree differed from it (read only: no lock, no index refresh). */
+function sourceState(): string | undefined {
+  const git = (args: string[]) =>
+    spawnSync('git', ['--no-optional-locks', ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return undefined;
+  const changes = git(['status', '--porcelain', '--untracked-files=no']);
+  const dirty = changes.status === 0 && changes.stdout.trim() !== '';
+  return `commit ${head.stdout.trim()}${dirty ? ' with uncommitted changes' : ''}`;
+}
+
+/**
+ * Whether the CPU shares section can run, decided before anything is measured: `undefined` when it can or is
+ * not wanted, else why not. In CI (`CI=true`) that is a failure, not a skip.
+ */
+function sharesSkipReason(skip: boolean): string | undefined {
+  if (skip) return undefined;
+  const reason = sharesUnavailableReason(detectCpuController(), shareRows());
+  if (reason === undefined) return undefined;
+  if (process.env.CI === 'true') throw new Error(`shares: required in CI, but ${reason}`);
+  console.warn(`SKIPPED shares: ${reason}`);
+  return reason;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseBenchOptions(argv);
   if (options.help) {
@@ -62,6 +98,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
+  // The bench's own SDK clients (setting the loopback servers up) would print Node 20's support notice.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const skipReason = sharesSkipReason(options.skipShares);
   const template = loadTemplate();
   const candidates = selectCandidates(CANDIDATES, options.only);
   // Under the project, like dist/: the bundles leave @aws-sdk/* external and resolve it from node_modules.
@@ -94,7 +133,26 @@ async function main(argv: readonly string[]): Promise<number> {
       };
     });
 
+    let shares: SharesResult | undefined;
+    if (skipReason !== undefined) shares = { kind: 'skipped', reason: skipReason };
+    else if (!options.skipShares) {
+      shares = await measureShares({
+        template,
+        memorySizes: options.memory,
+        runs: options.shareRuns,
+        cores: cpus().length,
+        scratchDir: scratch,
+        log: (line) => console.error(`bench: ${line}`),
+      });
+      await stopEsbuild();
+      if (shares.kind === 'skipped') {
+        if (process.env.CI === 'true') throw new Error(`shares: required in CI, but ${shares.reason}`);
+        console.warn(`SKIPPED shares: ${shares.reason}`);
+      }
+    }
+
     const cpu = cpus();
+    const source = sourceState();
     const report = renderReport(
       {
         date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -107,14 +165,18 @@ async function main(argv: readonly string[]): Promise<number> {
         command: ['npm run bench', ...(argv.length === 0 ? [] : ['--', ...argv])].join(' '),
         durationS: (performance.now() - started) / 1000,
         packages: MEASURED_PACKAGES.map(installedVersion),
+        ...(source === undefined ? {} : { source }),
       },
       renderTables(results, REFERENCE),
+      shares === undefined ? [] : [renderSharesSection(shares)],
     );
-    const out = options.out === undefined ? join(PROJECT_ROOT, 'bench', 'results.md') : resolve(options.out);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, report);
     console.log(report);
-    console.error(`bench: report written to ${relative(process.cwd(), out) || out}`);
+    if (options.out !== undefined) {
+      const out = resolve(options.out);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, report);
+      console.error(`bench: report written to ${relative(process.cwd(), out) || out}`);
+    }
     return 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -9,6 +9,7 @@ export type Summary = {
   p25: number;
   p50: number;
   p75: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -46,7 +47,7 @@ export function mean(samples: readonly number[]): number {
   return sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
 }
 
-/** Count, extremes, quartiles, p99 and mean of the samples, sorting once. */
+/** Count, extremes, quartiles, p95, p99 and mean of the samples, sorting once. */
 export function summarize(samples: readonly number[]): Summary {
   const sorted = sortedCopy(samples);
   return {
@@ -55,6 +56,7 @@ export function summarize(samples: readonly number[]): Summary {
     p25: percentileOfSorted(sorted, 25),
     p50: percentileOfSorted(sorted, 50),
     p75: percentileOfSorted(sorted, 75),
+    p95: percentileOfSorted(sorted, 95),
     p99: percentileOfSorted(sorted, 99),
     max: percentileOfSorted(sorted, 100),
     mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,

@@ -129,4 +129,34 @@ describe('Bench: renderReport', () => {
       '- esbuild@0.28.2',
     ]);
   });
+
+  it('names the source measured and appends further sections after the tables', () => {
+    // Prepare
+    const info = {
+      date: '2026-01-02T03:04:05Z',
+      node: 'v20.0.0',
+      cpu: 'Test CPU',
+      cores: 2,
+      runs: 15,
+      invocations: 2000,
+      warmup: 200,
+      command: 'npm run bench',
+      durationS: 42,
+      packages: ['esbuild@0.28.2'],
+      source: 'commit abc1234 with uncommitted changes',
+    };
+
+    // Act
+    const report = renderReport(info, 'TABLES', ['## Shares\n\nSKIPPED shares: no controller\n']);
+
+    // Assess
+    const lines = report.split('\n');
+    expect({
+      source: lines[7],
+      after: lines.slice(lines.indexOf('TABLES') + 1),
+    }).toEqual({
+      source: '- source: commit abc1234 with uncommitted changes',
+      after: ['', '## Shares', '', 'SKIPPED shares: no controller', ''],
+    });
+  });
 });

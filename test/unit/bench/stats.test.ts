@@ -120,7 +120,7 @@ describe('Bench: mean', () => {
 });
 
 describe('Bench: summarize', () => {
-  it('gives count, extremes, quartiles, p99 and mean', () => {
+  it('gives count, extremes, quartiles, p95, p99 and mean', () => {
     // Prepare
     const samples = Array.from({ length: 101 }, (_, index) => 101 - index);
 
@@ -128,6 +128,16 @@ describe('Bench: summarize', () => {
     const summary = summarize(samples);
 
     // Assess
-    expect(summary).toEqual({ count: 101, min: 1, p25: 26, p50: 51, p75: 76, p99: 100, max: 101, mean: 51 });
+    expect(summary).toEqual({
+      count: 101,
+      min: 1,
+      p25: 26,
+      p50: 51,
+      p75: 76,
+      p95: 96,
+      p99: 100,
+      max: 101,
+      mean: 51,
+    });
   });
 });
