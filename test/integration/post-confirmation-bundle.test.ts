@@ -36,7 +36,7 @@ import { type CognitoLocalServer, startCognitoLocalServer } from '../support/cog
 import { type DynaliteServer, startDynaliteServer } from '../support/dynalite-server.js';
 import { startHangingServer } from '../support/hanging-server.js';
 import { describeWithMoto, type MotoServer, startMotoServer } from '../support/moto-server.js';
-import { createOnboardingBus, type OnboardingBus } from '../support/onboarding-bus.js';
+import { type OnboardingBus, prepareOnboarding } from '../support/onboarding-bus.js';
 
 const FUNCTION = 'PostConfirmationFunction';
 const BUS = 'sign-up-events';
@@ -117,10 +117,10 @@ describeWithMoto('Trigger: post-confirmation built bundle against cognito-local,
     spec = functionByLogicalId(loadTemplate(), FUNCTION);
     const [built] = await buildFunctions({ functions: [FUNCTION], outDir });
     bundlePath = built?.bundlePath ?? '';
-    pool = await cognito.createPool();
-    await cognito.createGroups(pool.poolId, ['users', 'beta', 'newsletter', 'admins']);
-    await dynalite.createTable(TABLE, 'sub');
-    bus = await createOnboardingBus(moto.endpoint, BUS);
+    ({ pool, bus } = await prepareOnboarding(
+      { cognito, dynalite, moto },
+      { groups: ['users', 'beta', 'newsletter', 'admins'], table: TABLE, bus: BUS },
+    ));
   }, 120_000);
 
   afterAll(async () => {

@@ -42,7 +42,7 @@ import { type CognitoLocalServer, startCognitoLocalServer } from '../support/cog
 import { type DynaliteServer, startDynaliteServer } from '../support/dynalite-server.js';
 import { type HangingServer, startHangingServer } from '../support/hanging-server.js';
 import { describeWithMoto, type MotoServer, startMotoServer } from '../support/moto-server.js';
-import { createOnboardingBus, type OnboardingBus } from '../support/onboarding-bus.js';
+import { type OnboardingBus, prepareOnboarding } from '../support/onboarding-bus.js';
 
 const SUITE = 'Starved CPU: cold bundles at Lambda CPU share';
 const BURST = 20;
@@ -163,10 +163,10 @@ function linesMatching(results: readonly InvocationResult[], text: string): numb
         bundlePath: built.bundlePath,
       });
     }
-    pool = await cognito.createPool();
-    await cognito.createGroups(pool.poolId, [GROUP]);
-    await dynalite.createTable(TABLE, 'sub');
-    bus = await createOnboardingBus(moto.endpoint, BUS);
+    ({ pool, bus } = await prepareOnboarding(
+      { cognito, dynalite, moto },
+      { groups: [GROUP], table: TABLE, bus: BUS },
+    ));
   }, 120_000);
 
   afterAll(async () => {

@@ -15,6 +15,9 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { CognitoLocalServer } from './cognito-local-server.js';
+import type { DynaliteServer } from './dynalite-server.js';
+import type { MotoServer } from './moto-server.js';
 
 /** What {@link createOnboardingBus} made. */
 export type OnboardingBus = {
@@ -87,4 +90,25 @@ export async function createOnboardingBus(endpoint: string, bus: string): Promis
     },
     close: () => sqs.destroy(),
   };
+}
+
+/** What {@link prepareOnboarding} made on the servers: a pool with its groups, and the bus and queues. */
+export type PreparedOnboarding = { pool: { poolId: string; clientId: string }; bus: OnboardingBus };
+
+/**
+ * Everything post confirmation's actions write to, on local servers: a cognito-local pool with `groups`, the
+ * dynalite profile table `table` (keyed by `sub`), and the moto bus `bus` with its queues.
+ */
+export async function prepareOnboarding(
+  servers: {
+    cognito: Pick<CognitoLocalServer, 'createPool' | 'createGroups'>;
+    dynalite: Pick<DynaliteServer, 'createTable'>;
+    moto: Pick<MotoServer, 'endpoint'>;
+  },
+  names: { groups: readonly string[]; table: string; bus: string },
+): Promise<PreparedOnboarding> {
+  const pool = await servers.cognito.createPool();
+  await servers.cognito.createGroups(pool.poolId, [...names.groups]);
+  await servers.dynalite.createTable(names.table, 'sub');
+  return { pool, bus: await createOnboardingBus(servers.moto.endpoint, names.bus) };
 }
