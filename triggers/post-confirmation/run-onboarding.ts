@@ -284,8 +284,8 @@ export function runOnboarding(
     const deadline = context.deadline - QUEUE_MARGIN_MS;
     const bounded = deadlineSignal(context.signal, deadline);
     try {
-      // The queue is bounded by the signal (the SDK aborts its request); awaiting the send itself, never a
-      // separate timer, means an answer that arrived is never reported as a failure.
+      // Bounded by the signal, which aborts one event-loop turn after the deadline (the SDK then aborts its
+      // request): an answer that has arrived by then is read, not reported as a failure.
       await untilAborted(
         failureQueue(
           {
@@ -339,7 +339,12 @@ export function runOnboarding(
       log.warn('onboarding deferred to the failure queue: too little time left to run the actions', {
         eventId,
         queued,
+        strict: settings.strict,
       });
+      // Strict mode fails the call when onboarding is not done, and deferred is not done.
+      if (settings.strict) {
+        throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(pending, queued) });
+      }
       return 'pass';
     }
     const reports = await runActions(event, context, context.deadline - QUEUE_MARGIN_MS);

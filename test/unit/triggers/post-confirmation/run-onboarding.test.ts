@@ -439,6 +439,24 @@ describe('Rule: runOnboarding', () => {
     );
   });
 
+  it('fails the call in strict mode when it defers the actions, after queueing the event', async () => {
+    // Prepare
+    const { queue, messages } = memoryQueue();
+    const { rule } = engine([recordingAction('writeProfile').action], { strict: true }, queue);
+
+    // Act
+    const error = (await rejectionOf(() =>
+      rule(postConfirmationEvent(), { ...ruleContext(1700), coldStartMs: 3000 }),
+    )) as Error;
+
+    // Assess
+    expect({ name: error.name, cause: error.cause, queued: messages.length }).toEqual({
+      name: 'SignUpUnavailableError',
+      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
+      queued: 1,
+    });
+  });
+
   it('runs the actions first after a quick cold start', async () => {
     // Prepare: init took 400 ms (a whole vCPU), 4,300 ms are left
     const { queue, messages } = memoryQueue();
