@@ -269,6 +269,22 @@ export function runOnboarding(
     return { ...event, request: { ...event.request, clientMetadata: kept } };
   }
 
+  /** The actions that failed, as the log line and the failure message name them. */
+  function failedOf(reports: readonly ActionReport[]): FailedAction[] {
+    return reports.flatMap((report) =>
+      report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
+    );
+  }
+
+  /** Logs an incomplete onboarding; in strict mode, fails the call with it as the cause. */
+  function incomplete(eventId: string | null, failedActions: FailedAction[], queued: QueueOutcome): 'pass' {
+    log.warn('onboarding incomplete', { eventId, failedActions, queued, strict: settings.strict });
+    if (settings.strict) {
+      throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(failedActions, queued) });
+    }
+    return 'pass';
+  }
+
   async function enqueue(
     event: PostConfirmationEvent,
     context: RuleContext,
@@ -348,22 +364,14 @@ export function runOnboarding(
       return 'pass';
     }
     const reports = await runActions(event, context, context.deadline - QUEUE_MARGIN_MS);
-    const failedActions = reports.flatMap((report) =>
-      report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
-    );
+    const failedActions = failedOf(reports);
     log.info('onboarding', {
       triggerSource: event.triggerSource,
       actions: reports,
       onboardingActionFailures: failedActions.length,
       queuedFirst: queued,
     });
-    if (failedActions.length > 0) {
-      log.warn('onboarding incomplete', { eventId, failedActions, queued, strict: settings.strict });
-      if (settings.strict) {
-        throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(failedActions, queued) });
-      }
-    }
-    return 'pass';
+    return failedActions.length === 0 ? 'pass' : incomplete(eventId, failedActions, queued);
   }
 
   return async function runOnboarding(event, context) {
@@ -388,9 +396,7 @@ export function runOnboarding(
       return queueFirst(event, context, actionsNeedMs);
     }
     const reports = await runActions(event, context, context.deadline - reserve);
-    const failedActions = reports.flatMap((report) =>
-      report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
-    );
+    const failedActions = failedOf(reports);
     const eventId = eventIdOf(event);
     log.info('onboarding', {
       triggerSource: event.triggerSource,
@@ -399,17 +405,7 @@ export function runOnboarding(
     });
     if (failedActions.length === 0) return 'pass';
 
-    const queued = await enqueue(event, context, failedActions, eventId);
-    log.warn('onboarding incomplete', {
-      eventId,
-      failedActions,
-      queued,
-      strict: settings.strict,
-    });
-    if (settings.strict) {
-      throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(failedActions, queued) });
-    }
-    return 'pass';
+    return incomplete(eventId, failedActions, await enqueue(event, context, failedActions, eventId));
   };
 }
 

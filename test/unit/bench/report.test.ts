@@ -99,21 +99,24 @@ describe('Bench: renderTables', () => {
   });
 });
 
+/** The run every renderReport test describes. */
+const runInfo = {
+  date: '2026-01-02T03:04:05Z',
+  node: 'v20.0.0',
+  cpu: 'Test CPU',
+  cores: 2,
+  runs: 15,
+  invocations: 2000,
+  warmup: 200,
+  command: 'npm run bench',
+  durationS: 42,
+  packages: ['esbuild@0.28.2'],
+};
+
 describe('Bench: renderReport', () => {
   it('states the command, machine and counts above the tables', () => {
     // Prepare
-    const info = {
-      date: '2026-01-02T03:04:05Z',
-      node: 'v20.0.0',
-      cpu: 'Test CPU',
-      cores: 2,
-      runs: 15,
-      invocations: 2000,
-      warmup: 200,
-      command: 'npm run bench',
-      durationS: 42,
-      packages: ['esbuild@0.28.2'],
-    };
+    const info = runInfo;
 
     // Act
     const report = renderReport(info, 'TABLES');
@@ -132,19 +135,7 @@ describe('Bench: renderReport', () => {
 
   it('names the source measured and appends further sections after the tables', () => {
     // Prepare
-    const info = {
-      date: '2026-01-02T03:04:05Z',
-      node: 'v20.0.0',
-      cpu: 'Test CPU',
-      cores: 2,
-      runs: 15,
-      invocations: 2000,
-      warmup: 200,
-      command: 'npm run bench',
-      durationS: 42,
-      packages: ['esbuild@0.28.2'],
-      source: 'commit abc1234 with uncommitted changes',
-    };
+    const info = { ...runInfo, source: 'commit abc1234 with uncommitted changes' };
 
     // Act
     const report = renderReport(info, 'TABLES', ['## Shares\n\nSKIPPED shares: no controller\n']);
