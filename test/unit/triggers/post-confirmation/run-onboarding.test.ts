@@ -98,7 +98,7 @@ describe('Rule: runOnboarding', () => {
     const { rule } = engine([first, second], {}, queue);
 
     // Act
-    await rule(postConfirmationEvent(), ruleContext(2000));
+    await rule(postConfirmationEvent(), ruleContext());
 
     // Assess
     expect(messages).toEqual([]);
@@ -366,7 +366,8 @@ describe('Rule: runOnboarding', () => {
   });
 
   it('reserves the failure queue time before the actions start: a hanging action is cut off in time', async () => {
-    // Prepare: 1,500 ms of budget, 1,000 ms reserved for the queue (contract §6: Cognito waits 5 s)
+    // Prepare: 1,700 ms of budget, 1,000 ms reserved for the queue (contract §6: Cognito waits 5 s), which leaves
+    // the actions more than their 500 ms minimum: the normal path, not queue-first
     let stoppedAfterMs = 0;
     const started = Date.now();
     const hangs: OnboardingAction = function hangs(_event, context) {
@@ -381,7 +382,7 @@ describe('Rule: runOnboarding', () => {
     const { rule } = engine([hangs], { failureQueueReserveMs: 1000 }, queue);
 
     // Act
-    await rule(postConfirmationEvent(), ruleContext(1500));
+    await rule(postConfirmationEvent(), ruleContext(1700));
 
     // Assess
     expect({ stoppedEarly: stoppedAfterMs < 1000, queued: messages.length }).toEqual({
