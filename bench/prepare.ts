@@ -7,8 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildFunctions, esbuildOptionsFor } from '../harness/build-functions.js';
+import { applyEnvVars } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { applyEnvVars, functionByLogicalId, type TemplateModel } from '../harness/template.js';
+import { functionByLogicalId, type TemplateModel } from '../harness/template.js';
 import type { Candidate } from './candidates.js';
 
 /** A candidate ready to run. The `node -e 0` reference has no bundle. */

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CpuController, detectCpuController, MEMORY_PER_VCPU_MB } from '../harness/cpu-share.js';
+import { applyEnvVars } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { applyEnvVars, functionByLogicalId, type TemplateModel } from '../harness/template.js';
+import { functionByLogicalId, type TemplateModel } from '../harness/template.js';
 import { type BudgetTask, runWithinBudget } from './cpu-budget.js';
 import {
   type LoopbackEffects,

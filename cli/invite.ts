@@ -2,11 +2,13 @@
  * `npm run --silent invite -- --email <e> --ttl <duration> [--claim k=v]... [--secret <s>]`
  *
  * Mints a signed invite (shared/invite.ts) and prints only the token on stdout, so
- * `TOKEN=$(npm run --silent invite -- …)` works. Bad arguments exit 2 with the reason on stderr.
+ * `TOKEN=$(npm run --silent invite -- …)` works. Bad arguments exit 2 with the reason and the usage on stderr.
  */
-import { parseArgs } from 'node:util';
 import { createInvite, InviteLimits } from '../shared/invite.js';
+import { OptionsError } from '../shared/options.js';
 import { parseSecretList } from '../shared/secret.js';
+import { parseCommandLine, UsageError } from './command-line.js';
+import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run --silent invite -- --email <address> (--ttl <duration> | --expires <date>) [options]
 
@@ -22,14 +24,6 @@ Options:
                         variable INVITE_SECRET (the first entry when it lists several). Prefer the variable:
                         a command-line argument lands in shell history and process lists.
   -h, --help            show this help`;
-
-/** A wrong argument: exit 2 with this message. */
-class UsageError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -81,11 +75,18 @@ function secretFrom(option: string | undefined): string {
   }
 }
 
-function main(argv: readonly string[]): number {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
+/** createInvite's refusals (an OptionsError: an address that is not one, a short secret) are usage errors. */
+function mint(options: Parameters<typeof createInvite>[0]): string {
+  try {
+    return createInvite(options);
+  } catch (error) {
+    if (error instanceof OptionsError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine({
     options: {
       email: { type: 'string' },
       ttl: { type: 'string' },
@@ -93,14 +94,12 @@ function main(argv: readonly string[]): number {
       'issued-at': { type: 'string' },
       claim: { type: 'string', multiple: true, default: [] },
       secret: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}"`);
   if (values.email === undefined) throw new UsageError('--email is required');
   if ((values.ttl === undefined) === (values.expires === undefined)) {
     throw new UsageError('Give exactly one of --ttl or --expires');
@@ -112,7 +111,7 @@ function main(argv: readonly string[]): number {
       : Math.floor(parseDate('--expires', values.expires ?? '').getTime() / 1000) -
         Math.floor(now.getTime() / 1000);
   if (ttlSeconds < 1) throw new UsageError('--expires must be after the issue time');
-  const token = createInvite({
+  const token = mint({
     email: values.email,
     ttlSeconds,
     claims: parseClaims(values.claim),
@@ -123,12 +122,4 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  // parseArgs reports unknown or malformed options as a TypeError with a code; createInvite as a TypeError.
-  const usage = error instanceof UsageError || error instanceof TypeError;
-  console.error(`invite: ${error instanceof Error ? error.message : String(error)}`);
-  if (usage) console.error('Run with --help for usage.');
-  process.exitCode = usage ? 2 : 1;
-}
+runMain(main, { errorPrefix: 'invite: ', errorExitCode: 1, usage: USAGE });

@@ -4,16 +4,18 @@
  * Behaves like `sam local invoke` without Docker: reads template.yaml (handler, environment with parameter
  * defaults, the env-vars override, timeout), builds and runs the function's bundle, prints the response JSON
  * on stdout (logs go to stderr) and exits 0; on a handler error prints `{"errorType", "errorMessage"}` and
- * exits 1. With `--cognito` it prints what the Cognito API caller would see instead.
+ * exits 1. With `--cognito` it prints what the Cognito API caller would see instead. A wrong command line
+ * exits 2 with the usage; an `--env-vars` block that names no function of the template is a warning on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildFunctions } from '../harness/build-functions.js';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
 import { simulateCognitoCall } from '../harness/cognito-simulator.js';
+import { applyEnvVars, envVarsWarnings } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { applyEnvVars, functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run --silent invoke -- <LogicalId> [-e <event.json>|-] [--env-vars <env.json>] [--cognito]
@@ -33,14 +35,13 @@ function readEvent(source: string | undefined): unknown {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+  const { values, positionals } = parseCommandLine({
     options: {
       event: { type: 'string', short: 'e' },
       'env-vars': { type: 'string', short: 'n' },
       cognito: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
+    positionals: true,
   });
   if (values.help) {
     console.log(USAGE);
@@ -49,14 +50,14 @@ async function main(): Promise<number> {
   const template = loadTemplate();
   const [logicalId] = positionals;
   if (logicalId === undefined || positionals.length > 1) {
-    console.error(
-      `Name exactly one function: ${template.functions.map((spec) => spec.logicalId).join(', ')}\n\n${USAGE}`,
+    throw new UsageError(
+      `name exactly one function: ${template.functions.map((spec) => spec.logicalId).join(', ')}`,
     );
-    return 2;
   }
   const spec = functionByLogicalId(template, logicalId);
   const event = readEvent(values.event);
   const envVars = values['env-vars'] === undefined ? undefined : readJsonFile(resolve(values['env-vars']));
+  for (const warning of envVarsWarnings(template, envVars)) console.warn(warning);
   const [built] = await buildFunctions({ functions: [spec.logicalId] });
   if (built === undefined) throw new Error(`${spec.logicalId} was not built`);
   const invoker = bundleInvoker({
@@ -95,4 +96,4 @@ async function main(): Promise<number> {
   }
 }
 
-runMain(main);
+runMain(main, { usage: USAGE });

@@ -19,18 +19,27 @@
  * without a failure queue (a failed replay keeps its message instead of adding a copy). It gets the caller's
  * AWS credentials, Region and `AWS_ENDPOINT_URL*` variables. A message whose replay fails stays in the queue
  * and becomes visible again after its visibility timeout. Last line: `N replayed, N failed`; exit 1 on failure.
+ * A failed message's line gives the real cause: the errors the function logged (its own thrown error is strict
+ * mode's generic SIGNUP_UNAVAILABLE), or the error that stopped the replay with its `cause` chain.
+ *
+ * A missing option, or one of the wrong shape (a `--queue-url` that is not an SQS queue URL), exits 2 naming
+ * it, before any file is read or any AWS credential looked up. An `--env-vars` block that names no function
+ * of the template is a warning on stderr.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildFunctions } from '../harness/build-functions.js';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
+import { applyEnvVars, envVarsWarnings } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { applyEnvVars, functionByLogicalId, loadTemplate } from '../harness/template.js';
+import { functionByLogicalId, loadTemplate } from '../harness/template.js';
 import { isObject } from '../shared/parse-event.js';
 import { lazySqsClient, loadSqsSdk } from '../shared/sqs-client.js';
 import { parseFailureMessage } from '../triggers/post-confirmation/failure-queue.js';
 import { onboardingFromEnv } from '../triggers/post-confirmation/onboarding-from-env.js';
+import { parseCommandLine, UsageError } from './command-line.js';
+import { describeError, describeLoggedErrors } from './describe-error.js';
 import { runMain } from './run-main.js';
+import { checkEndpointUrl, checkQueueUrl } from './sqs-urls.js';
 
 const USAGE = `Usage: npm run replay:failures -- (--queue-url <url> | --file <messages.json>) [options]
 
@@ -76,6 +85,15 @@ function messagesFromFile(path: string): QueuedMessage[] {
   });
 }
 
+/**
+ * Why a replay failed: the errors the function logged (its thrown error is the generic SIGNUP_UNAVAILABLE of
+ * strict mode; the actions' own errors are in its logs), else the error it threw.
+ */
+function failureOf(errorType: string, errorMessage: string, logs: readonly string[]): string {
+  const logged = describeLoggedErrors(logs);
+  return logged.length > 0 ? logged.join('; ') : `${errorType}: ${errorMessage}`;
+}
+
 function passedThroughEnvironment(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
@@ -85,7 +103,7 @@ function passedThroughEnvironment(): Record<string, string> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       'queue-url': { type: 'string' },
       file: { type: 'string' },
@@ -93,30 +111,35 @@ async function main(): Promise<number> {
       max: { type: 'string', default: '100' },
       'endpoint-url': { type: 'string' },
       'allow-incomplete': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const queueUrl = values['queue-url'];
+  // Every option is checked here, before the SQS client (and so the credential chain) is ever used.
+  if (values['queue-url'] === undefined && values.file === undefined) {
+    throw new UsageError('missing --queue-url or --file');
+  }
+  if (values['env-vars'] === undefined) throw new UsageError('missing --env-vars');
+  const queueUrl =
+    values['queue-url'] === undefined ? undefined : checkQueueUrl('--queue-url', values['queue-url']);
+  const endpointUrl =
+    values['endpoint-url'] === undefined
+      ? undefined
+      : checkEndpointUrl('--endpoint-url', values['endpoint-url']);
   const max = Number(values.max);
-  if (
-    (queueUrl === undefined && values.file === undefined) ||
-    values['env-vars'] === undefined ||
-    !Number.isSafeInteger(max) ||
-    max < 1
-  ) {
-    console.error(USAGE);
-    return 2;
+  if (!/^\d+$/.test(values.max) || !Number.isSafeInteger(max) || max < 1) {
+    throw new UsageError(
+      `--max must be a whole number of messages, at least 1, not ${JSON.stringify(values.max)}`,
+    );
   }
   const sqs = lazySqsClient(
     {
       requestTimeoutMs: 10_000,
       connectionTimeoutMs: 3000,
       maxAttempts: 3,
-      ...(values['endpoint-url'] === undefined ? {} : { endpoint: values['endpoint-url'] }),
+      ...(endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     },
     // A command-line tool is not inside Cognito's 5 s.
     { maxTimeoutMs: 30_000, maxAttempts: 5 },
@@ -153,8 +176,10 @@ async function main(): Promise<number> {
   }
 
   // Build and check the configuration first: received messages stay hidden only for their visibility timeout.
-  const spec = functionByLogicalId(loadTemplate(), FUNCTION);
+  const template = loadTemplate();
+  const spec = functionByLogicalId(template, FUNCTION);
   const envVars = readJsonFile(resolve(values['env-vars']));
+  for (const warning of envVarsWarnings(template, envVars)) console.warn(warning);
   const [built] = await buildFunctions({ functions: [FUNCTION] });
   if (built === undefined) throw new Error(`${FUNCTION} was not built`);
   const environment: Record<string, string> = {
@@ -217,9 +242,12 @@ async function main(): Promise<number> {
           );
           continue;
         }
-        outcome = result.kind === 'threw' ? `${result.errorType}: ${result.errorMessage}` : 'timed out';
+        outcome =
+          result.kind === 'threw'
+            ? failureOf(result.errorType, result.errorMessage, result.logs)
+            : [`timed out after ${spec.timeoutSeconds} s`, ...describeLoggedErrors(result.logs)].join('; ');
       } catch (error) {
-        outcome = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        outcome = describeError(error);
       }
       failed += 1;
       console.log(`FAILED  ${message.label}: ${outcome} (kept)`);
@@ -231,4 +259,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-runMain(main);
+runMain(main, { usage: USAGE, describeError });

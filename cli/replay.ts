@@ -9,13 +9,23 @@
  * A fixture whose expectation says what live service answer its outcome rested on (`needs`, written by
  * `npm start -- --record` when no offline replay reproduces the outcome) is skipped, and says so, unless
  * `--all`.
+ *
+ * A wrong command line exits 2 with the usage; a block of the `--env-vars` file that names no function of the
+ * template is a warning on stderr.
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CognitoOutcome } from '../harness/cognito-outcome.js';
+import { envVarsWarnings } from '../harness/env-vars.js';
 import { expectationPathOf, findEventFiles, readJsonFile } from '../harness/fixtures.js';
-import { PROJECT_ROOT } from '../harness/paths.js';
-import { createReplayer, type FixtureResult, type ReplayMode } from '../harness/replay.js';
+import { fromProjectRoot, PROJECT_ROOT } from '../harness/paths.js';
+import {
+  createReplayer,
+  DEFAULT_REPLAY_ENV_VARS,
+  type FixtureResult,
+  type ReplayMode,
+} from '../harness/replay.js';
+import { loadTemplate } from '../harness/template.js';
+import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run replay -- [files or folders ...] [options]
@@ -73,8 +83,7 @@ function progress(done: number, total: number): void {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+  const { values, positionals } = parseCommandLine({
     options: {
       mode: { type: 'string', default: 'bundle' },
       'env-vars': { type: 'string' },
@@ -82,16 +91,15 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
+    positionals: true,
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   if (values.mode !== 'bundle' && values.mode !== 'in-process') {
-    console.error(`--mode must be "bundle" or "in-process", not "${values.mode}"\n\n${USAGE}`);
-    return 2;
+    throw new UsageError(`--mode must be "bundle" or "in-process", not "${values.mode}"`);
   }
   const found = findEventFiles(positionals.length === 0 ? [`${PROJECT_ROOT}/events`] : positionals);
   if (found.length === 0) {
@@ -106,6 +114,9 @@ async function main(): Promise<number> {
       });
   const files = found.filter((file) => !skipped.some((skip) => skip.file === file));
   const mode = values.mode as ReplayMode;
+  // The file every fixture replays under unless its expectation names its own (those are not checked here).
+  const envVarsFile = fromProjectRoot(values['env-vars'] ?? DEFAULT_REPLAY_ENV_VARS);
+  for (const warning of envVarsWarnings(loadTemplate(), readJsonFile(envVarsFile))) console.warn(warning);
   const replayer = createReplayer({
     mode,
     ...(values['env-vars'] === undefined ? {} : { envVarsPath: values['env-vars'] }),
@@ -169,4 +180,4 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-runMain(main);
+runMain(main, { usage: USAGE });

@@ -4,16 +4,22 @@
  *
  * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C, SIGTERM or SIGHUP, which
  * stop every server and function process, also during the start. Exit 0 after such a stop, 1 when it cannot
- * start.
+ * start, 2 for a wrong command line (an unknown option, a port that is not one). An `--env-vars` block that
+ * names no function of the template is a warning on stderr.
  *
  * Ctrl-C in a terminal signals the whole process group, so this process gets SIGINT more than once (from the
  * terminal, and relayed by the `tsx` wrapper): the handlers stay registered (`process.on`) and ignore the
  * repeats. With no handler left, tsx's own would end the process mid-stop (exit 130).
  */
-import { parseArgs } from 'node:util';
+import { envVarsWarnings } from '../harness/env-vars.js';
+import { readJsonFile } from '../harness/fixtures.js';
+import { fromProjectRoot } from '../harness/paths.js';
+import { loadTemplate } from '../harness/template.js';
 import { readyBanner } from '../local/banner.js';
+import { DEFAULT_PIPELINE_ENV_VARS } from '../local/defaults.js';
 import { InvalidOptionError, StartAbortedError } from '../local/errors.js';
-import { type Pipeline, startPipeline } from '../local/pipeline.js';
+import type { Pipeline } from '../local/pipeline.js';
+import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -39,11 +45,28 @@ Options:
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+// startPipeline's default template, taken like its own from the project root (local/pipeline.ts).
+const TEMPLATE = 'template.yaml';
+
+/**
+ * The env-vars warnings for the file the pipeline will read. A file or template that cannot be read gives
+ * none: startPipeline reports that itself, as the reason the start failed.
+ */
+function envVarsWarningsOf(envVarsFile: string | undefined): string[] {
+  try {
+    const envVars = readJsonFile(fromProjectRoot(envVarsFile ?? DEFAULT_PIPELINE_ENV_VARS));
+    return envVarsWarnings(loadTemplate(fromProjectRoot(TEMPLATE)), envVars);
+  } catch {
+    return [];
+  }
+}
+
 function portOf(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
   if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidOptionError(option, value, 'a port number (0-65535)');
+    const invalid = new InvalidOptionError(option, value, 'a port number (0-65535)');
+    throw new UsageError(invalid.message, { cause: invalid });
   }
   return port;
 }
@@ -71,7 +94,7 @@ function firstStopSignal(): Promise<NodeJS.Signals> {
 async function main(): Promise<number> {
   // The provisioning SDK clients would warn about this machine's Node.js version at every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       'state-file': { type: 'string' },
       'data-dir': { type: 'string' },
@@ -83,13 +106,13 @@ async function main(): Promise<number> {
       'lambda-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  for (const warning of envVarsWarningsOf(values['env-vars'])) console.warn(warning);
   const ports = {
     cognito: portOf('cognito-port', values['cognito-port']),
     lambda: portOf('lambda-port', values['lambda-port']),
@@ -99,6 +122,8 @@ async function main(): Promise<number> {
   const stopSignal = firstStopSignal();
   const abort = new AbortController();
   void stopSignal.then((signal) => abort.abort(signal));
+  // Loaded only now: `--help` and a wrong command line answer without loading the servers and functions.
+  const { startPipeline } = await import('../local/pipeline.js');
   let pipeline: Pipeline;
   try {
     pipeline = await startPipeline({
@@ -134,4 +159,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runMain(main, { errorPrefix: 'npm start failed: ', errorExitCode: 1 });
+runMain(main, { errorPrefix: 'npm start failed: ', errorExitCode: 1, usage: USAGE });

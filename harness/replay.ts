@@ -20,6 +20,7 @@ import {
   simulateCognitoCall,
   triggerOfEvent,
 } from './cognito-simulator.js';
+import { applyEnvVars } from './env-vars.js';
 import { FixtureError } from './errors.js';
 import {
   envVarsPathOf,
@@ -32,7 +33,7 @@ import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
 import { fromProjectRoot } from './paths.js';
-import { applyEnvVars, type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
+import { type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
 
 /** In this process (fast) or as the built bundle in a child process (parity with `sam local invoke`). */
 export type ReplayMode = 'in-process' | 'bundle';
@@ -68,9 +69,12 @@ export type FixtureResult = {
   logs: string[];
 };
 
+/** The env-vars file events replay with unless told otherwise (relative to the project root). */
+export const DEFAULT_REPLAY_ENV_VARS = 'events/env.json';
+
 const defaults = {
   mode: 'in-process' as ReplayMode,
-  envVarsPath: 'events/env.json',
+  envVarsPath: DEFAULT_REPLAY_ENV_VARS,
   distDir: 'dist',
 };
 

@@ -4,8 +4,9 @@
  * the local services instead of AWS.
  */
 import { join } from 'node:path';
+import { applyEnvVars } from '../harness/env-vars.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
-import { applyEnvVars, type FunctionSpec, type TemplateModel } from '../harness/template.js';
+import type { FunctionSpec, TemplateModel } from '../harness/template.js';
 import { isObject } from '../shared/parse-event.js';
 import { rawEnvironmentOf, type TableResource } from './template-resources.js';
 

@@ -5,13 +5,15 @@
  * and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
  * fails the build, naming the file and the rule.
  *
- * Usage: `npx tsx scripts/compile-templates.ts` writes the module; `--check` only exits 1 when it is stale.
+ * Usage: `npm run templates` writes the module; `--check` only exits 1 when it is stale. `--help` prints the
+ * usage; an unknown option or an argument is a usage error (exit 2).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { parseCommandLine } from '../cli/command-line.js';
 import { runMain } from '../cli/run-main.js';
 import type { CustomMessageTriggerSource } from '../shared/event-types.js';
 import { type LinkVerificationSource, linkVerificationSources } from '../shared/message-rules.js';
@@ -181,7 +183,22 @@ export function renderCatalogueModule(catalogue: MessageCatalogue): string {
   });
 }
 
+const USAGE = `Usage: npm run templates [-- --check]
+
+Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml and layout.html)
+into triggers/custom-message/templates/compiled.ts, checking every template; a broken one fails (exit 1),
+naming the file and the rule.
+
+Options:
+  --check      write nothing; exit 1 when compiled.ts is stale
+  -h, --help   show this help`;
+
 async function main(): Promise<number> {
+  const { values } = parseCommandLine({ options: { check: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const expected = renderCatalogueModule(readCatalogue());
   const current = (() => {
     try {
@@ -190,7 +207,7 @@ async function main(): Promise<number> {
       return '';
     }
   })();
-  if (process.argv.includes('--check')) {
+  if (values.check) {
     if (current === expected) return 0;
     console.error(
       `${relative(projectRoot, compiledModulePath)} is stale: run npx tsx scripts/compile-templates.ts`,
@@ -205,5 +222,5 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runMain(main, { errorPrefix: 'compile-templates: ', errorExitCode: 1 });
+  runMain(main, { errorPrefix: 'compile-templates: ', errorExitCode: 1, usage: USAGE });
 }

@@ -7,9 +7,11 @@
  *
  * Usage: `npm run lint:messages`. Exits 1 when anything fails; the last line is `N checked, N failed`. When
  * `APP_NAME` is set, the configuration in the environment (`APP_NAME`, `SUPPORT_EMAIL`, `CONFIRM_URL`,
- * `ALLOWED_REDIRECT_ORIGINS`, `DEFAULT_LOCALE`) is linted too, beside the built-in worst cases.
+ * `ALLOWED_REDIRECT_ORIGINS`, `DEFAULT_LOCALE`) is linted too, beside the built-in worst cases. `--help`
+ * prints the usage; any argument is a usage error (exit 2).
  */
 import { pathToFileURL } from 'node:url';
+import { parseCommandLine } from '../cli/command-line.js';
 import { runMain } from '../cli/run-main.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource } from '../shared/event-types.js';
 import {
@@ -325,7 +327,7 @@ function describeProblem(field: MessageField, problem: FieldProblem): string {
 /**
  * Renders every template × locale × source × configuration × input case × `linkParameter` shape through
  * composeMessages and checks each field. Never throws for a template problem: it is reported.
- * @throws ConfigurationError when a configuration is one the trigger itself would refuse at cold start.
+ * @throws OptionsError when a configuration is one the trigger itself would refuse at cold start.
  *
  * @example
  * const { failed, failures } = lintMessages();
@@ -409,7 +411,25 @@ export function formatFailure(failure: LintFailure): string {
   );
 }
 
+const USAGE = `Usage: npm run lint:messages
+
+Renders every custom message template x shipped locale x trigger source through the trigger's composer with
+worst-case inputs, and fails (exit 1) when a field comes out null or breaks one of Cognito's rules. Each
+failure names the locale, the source, the field, the input case and the rule; the last line is
+"N checked, N failed".
+
+When APP_NAME is set, the configuration in the environment (APP_NAME, SUPPORT_EMAIL, CONFIRM_URL,
+ALLOWED_REDIRECT_ORIGINS, DEFAULT_LOCALE) is linted too.
+
+Options:
+  -h, --help   show this help`;
+
 async function main(): Promise<number> {
+  const { values } = parseCommandLine({ options: {} });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const configurations = [...lintConfigurations];
   if ((process.env.APP_NAME ?? '').trim() !== '') {
     configurations.push({
@@ -426,5 +446,5 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runMain(main, { errorPrefix: 'lint-messages: ' });
+  runMain(main, { errorPrefix: 'lint-messages: ', usage: USAGE });
 }

@@ -4,11 +4,13 @@
  * Every card goes through `composeMessages`, the trigger's own runtime path, with realistic sample inputs, so
  * what the page shows is what Cognito would receive. Nothing is sent anywhere.
  *
- * Usage: `npm run preview` writes the page and prints its absolute path.
+ * Usage: `npm run preview` writes the page and prints its absolute path; `--help` prints the usage, and any
+ * argument is a usage error (exit 2).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseCommandLine } from '../cli/command-line.js';
 import { runMain } from '../cli/run-main.js';
 import { fromProjectRoot } from '../harness/paths.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource } from '../shared/event-types.js';
@@ -265,11 +267,25 @@ export function writePreview(): string {
   return previewFile;
 }
 
+const USAGE = `Usage: npm run preview
+
+Writes a static gallery of every custom message (dist/preview/index.html): one card per trigger source x
+shipped locale, composed by the trigger itself with sample inputs, and prints the page's absolute path.
+Nothing is sent anywhere.
+
+Options:
+  -h, --help   show this help`;
+
 async function main(): Promise<number> {
+  const { values } = parseCommandLine({ options: {} });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   console.log(writePreview());
   return 0;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runMain(main, { errorPrefix: 'preview: ', errorExitCode: 1 });
+  runMain(main, { errorPrefix: 'preview: ', errorExitCode: 1, usage: USAGE });
 }

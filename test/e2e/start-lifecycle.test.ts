@@ -232,7 +232,7 @@ describe('E2E: npm start state file and refusals', () => {
     expect(temporaryDataDirsIn(temporary)).toEqual([]);
   });
 
-  it('fails in one line on a port option that is not a port number', async () => {
+  it('refuses a port option that is not a port number as a usage error, naming it first', async () => {
     // Prepare
     const args = ['--cognito-port', 'abc'];
 
@@ -241,9 +241,9 @@ describe('E2E: npm start state file and refusals', () => {
     const code = await child.ended();
 
     // Assess
-    expect(code).toBe(1);
-    expect(child.output().trim()).toBe(
-      'npm start failed: --cognito-port must be a port number (0-65535), not "abc"',
-    );
+    expect(code).toBe(2);
+    const lines = child.output().trim().split('\n');
+    expect(lines[0]).toBe('--cognito-port must be a port number (0-65535), not "abc"');
+    expect(lines).toContain('Usage: npm start -- [options]');
   });
 });

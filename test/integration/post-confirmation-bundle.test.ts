@@ -20,15 +20,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildFunctions } from '../../harness/build-functions.js';
 import { bundleInvoker } from '../../harness/bundle-invoker.js';
 import { simulateCognitoCall } from '../../harness/cognito-simulator.js';
+import { applyEnvVars } from '../../harness/env-vars.js';
 import { readJsonFile } from '../../harness/fixtures.js';
 import type { InvocationResult, Invoker } from '../../harness/invocation.js';
 import { fromProjectRoot } from '../../harness/paths.js';
-import {
-  applyEnvVars,
-  type FunctionSpec,
-  functionByLogicalId,
-  loadTemplate,
-} from '../../harness/template.js';
+import { type FunctionSpec, functionByLogicalId, loadTemplate } from '../../harness/template.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import { userConfirmedEventId } from '../../triggers/post-confirmation/actions/publish-user-confirmed.js';
 import { parseFailureMessage } from '../../triggers/post-confirmation/failure-queue.js';

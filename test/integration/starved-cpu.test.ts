@@ -24,14 +24,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildFunctions } from '../../harness/build-functions.js';
 import { bundleInvoker } from '../../harness/bundle-invoker.js';
 import { type CpuController, cpuShareOf, detectCpuController } from '../../harness/cpu-share.js';
+import { applyEnvVars } from '../../harness/env-vars.js';
 import type { InvocationResult, Invoker } from '../../harness/invocation.js';
 import { fromProjectRoot } from '../../harness/paths.js';
-import {
-  applyEnvVars,
-  type FunctionSpec,
-  functionByLogicalId,
-  loadTemplate,
-} from '../../harness/template.js';
+import { type FunctionSpec, functionByLogicalId, loadTemplate } from '../../harness/template.js';
 import { COGNITO_TIMEOUT_MS } from '../../shared/deadline.js';
 import type { PostConfirmationEvent, PreSignUpEvent } from '../../shared/event-types.js';
 import { userConfirmedEventId } from '../../triggers/post-confirmation/actions/publish-user-confirmed.js';

@@ -131,7 +131,7 @@ describe('CLI: invite', () => {
       ['--email', 'jane@example.com', '--ttl', '1d', '--secret', SECRET, '--bogus'],
       '--bogus',
     ],
-    ['a stray argument', ['jane@example.com', '--ttl', '1d', '--secret', SECRET], 'Unexpected argument'],
+    ['a stray argument', ['jane@example.com', '--ttl', '1d', '--secret', SECRET], 'unexpected argument'],
   ])('exits 2 with nothing on stdout for %s', (_case, args, mentioned) => {
     // Prepare
     vi.stubEnv('INVITE_SECRET', '');

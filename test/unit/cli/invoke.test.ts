@@ -90,6 +90,42 @@ describe('CLI: invoke', () => {
     expect(JSON.parse(rejected.stdout)).toMatchObject({ errorType: 'SignUpUnavailableError' });
   });
 
+  it('warns once on stderr about an env-vars block that names no function of the template', () => {
+    // Prepare
+    const envFile = join(scratch, 'env.typo.json');
+    writeFileSync(
+      envFile,
+      JSON.stringify({ PreSignUpFunction: {}, PreSignupFunction: { UNKNOWN_TRIGGER_SOURCE: 'reject' } }),
+    );
+
+    // Act
+    const run = runCli('invoke', ['PreSignUpFunction', '-e', SIGN_UP, '--env-vars', envFile]);
+
+    // Assess
+    const warning = 'env-vars: block "PreSignupFunction" names no function of template.yaml; SAM ignores it';
+    expect({
+      status: run.status,
+      warnings: run.stderr.split('\n').filter((line) => line === warning),
+    }).toEqual({
+      status: 0,
+      warnings: [warning],
+    });
+  });
+
+  it('asks for exactly one function, naming them, and exits 2 without one', () => {
+    // Prepare
+    const args = ['-e', SIGN_UP];
+
+    // Act
+    const run = runCli('invoke', args);
+
+    // Assess
+    expect({ status: run.status, first: run.stderr.split('\n')[0] }).toEqual({
+      status: 2,
+      first: expect.stringMatching(/^name exactly one function: .*PreSignUpFunction/),
+    });
+  });
+
   it('names the known functions when the logical id is unknown', () => {
     // Prepare
     const args = ['NoSuchFunction', '-e', SIGN_UP];

@@ -94,6 +94,28 @@ describe('CLI: replay', () => {
     expect(run.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
   });
 
+  it('warns once on stderr about an env-vars block that names no function of the template', () => {
+    // Prepare
+    const dir = pairWith(() => {});
+    const envVars = JSON.parse(readFileSync('events/env.json', 'utf8')) as Record<string, unknown>;
+    const envFile = join(scratch, 'env.typo.json');
+    writeFileSync(envFile, JSON.stringify({ ...envVars, CustomMessagesFunction: { APP_NAME: 'Typo' } }));
+
+    // Act
+    const run = runCli('replay', [dir, '--mode', 'in-process', '--env-vars', envFile]);
+
+    // Assess
+    const warning =
+      'env-vars: block "CustomMessagesFunction" names no function of template.yaml; SAM ignores it';
+    expect({
+      status: run.status,
+      warnings: run.stderr.split('\n').filter((line) => line === warning),
+    }).toEqual({
+      status: 0,
+      warnings: [warning],
+    });
+  });
+
   it('refuses an unknown mode with exit status 2', () => {
     // Prepare
     const args = ['--mode', 'docker'];

@@ -9,9 +9,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The exit status and both streams of a finished CLI run. */
 export type CliRun = { status: number | null; stdout: string; stderr: string };
 
-/** Runs `cli/<name>.ts` with `args`, from the project root. */
+/**
+ * Runs `cli/<name>.ts` with `args`, from the project root; a name with a folder (`scripts/lint-messages`)
+ * runs `<name>.ts` instead.
+ */
 export function runCli(name: string, args: readonly string[], input?: string): CliRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `cli/${name}.ts`, ...args], {
+  const file = name.includes('/') ? `${name}.ts` : `cli/${name}.ts`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     input,

@@ -6,17 +6,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EnvVarsError, TemplateError } from '../../../harness/errors.js';
+import { TemplateError } from '../../../harness/errors.js';
+import { referencedLogicalIds } from '../../../harness/intrinsics.js';
 import {
-  applyEnvVars,
   DEFAULT_TEMPLATE_PATH,
   type FunctionSpec,
   functionByLogicalId,
   loadTemplate,
   mergeGlobals,
-  parseCloudFormationYaml,
   parseTemplate,
-  referencedLogicalIds,
 } from '../../../harness/template.js';
 import { runsHereOrSkips } from '../../support/ci.js';
 
@@ -79,52 +77,6 @@ function environmentOf(variables: Record<string, string>): FunctionSpec {
   const lines = Object.entries(variables).map(([name, value]) => `          ${name}: ${value}`);
   return specOf({ properties: `      Environment:\n        Variables:\n${lines.join('\n')}` });
 }
-
-describe('Harness: CloudFormation YAML', () => {
-  it('turns short-form intrinsics into their long form', () => {
-    // Prepare
-    const text = `
-A: !Ref Param
-B: !GetAtt Pool.Arn
-C: !Sub ['\${X}-\${AWS::Region}', { X: !Ref Param }]
-D: !If [Cond, !Equals [a, b], !Not [!Condition Other]]
-E: !Join { bad: shape }`;
-
-    // Act
-    const document = parseCloudFormationYaml(text, FAKE_PATH);
-
-    // Assess
-    expect(document).toEqual({
-      A: { Ref: 'Param' },
-      B: { 'Fn::GetAtt': ['Pool', 'Arn'] },
-      C: { 'Fn::Sub': ['${X}-${AWS::Region}', { X: { Ref: 'Param' } }] },
-      D: { 'Fn::If': ['Cond', { 'Fn::Equals': ['a', 'b'] }, { 'Fn::Not': [{ Condition: 'Other' }] }] },
-      E: { 'Fn::Join': { bad: 'shape' } },
-    });
-  });
-
-  it('keeps the attribute path after the first dot of a short-form GetAtt', () => {
-    // Prepare
-    const text = 'A: !GetAtt Table.StreamSpecification.StreamArn';
-
-    // Act
-    const document = parseCloudFormationYaml(text, FAKE_PATH);
-
-    // Assess
-    expect(document.A).toEqual({ 'Fn::GetAtt': ['Table', 'StreamSpecification.StreamArn'] });
-  });
-
-  it('reports invalid YAML as a TemplateError', () => {
-    // Prepare
-    const text = 'A: [unclosed';
-
-    // Act
-    const parse = () => parseCloudFormationYaml(text, FAKE_PATH);
-
-    // Assess
-    expect(parse).toThrow(TemplateError);
-  });
-});
 
 describe('Harness: template environment', () => {
   it('resolves a Ref to a parameter to its Default', () => {
@@ -453,133 +405,6 @@ describe('Harness: SAM Globals merge', () => {
   });
 });
 
-describe('Harness: referenced logical ids', () => {
-  it('collects Ref, GetAtt and Sub targets but not pseudo parameters, Sub variables or escapes', () => {
-    // Prepare
-    const value = {
-      a: { Ref: 'Pool' },
-      b: { 'Fn::GetAtt': ['Role', 'Arn'] },
-      c: { 'Fn::GetAtt': 'Table.Arn' },
-      d: { 'Fn::Sub': ['${Bucket.Arn}/${Own}/${AWS::Region}/${!Escaped}', { Own: { Ref: 'Topic' } }] },
-      e: { Ref: 'AWS::AccountId' },
-    };
-
-    // Act
-    const ids = referencedLogicalIds(value);
-
-    // Assess
-    expect([...ids].sort()).toEqual(['Bucket', 'Pool', 'Role', 'Table', 'Topic']);
-  });
-});
-
-describe('Harness: applyEnvVars', () => {
-  const spec = environmentOf({ LEVEL: '!Ref Level', MODE: 'strict', TABLE: '!Ref Table' });
-
-  it('returns the template environment when there is no env-vars file', () => {
-    // Prepare
-    const envVars = undefined;
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment).toEqual({ LEVEL: 'INFO', MODE: 'strict' });
-  });
-
-  it('applies Parameters to a declared variable', () => {
-    // Prepare
-    const envVars = { Parameters: { LEVEL: 'DEBUG' } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment.LEVEL).toBe('DEBUG');
-  });
-
-  it("lets the function's own block win over Parameters", () => {
-    // Prepare
-    const envVars = { Parameters: { LEVEL: 'DEBUG' }, SignUpFunction: { LEVEL: 'ERROR' } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment.LEVEL).toBe('ERROR');
-  });
-
-  it('ignores variables the template does not declare for the function', () => {
-    // Prepare
-    const envVars = { Parameters: { UNDECLARED: 'x' }, SignUpFunction: { ALSO_UNDECLARED: 'y' } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment).toEqual({ LEVEL: 'INFO', MODE: 'strict' });
-  });
-
-  it("ignores another function's block", () => {
-    // Prepare
-    const envVars = { OtherFunction: { MODE: 'lax' } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment.MODE).toBe('strict');
-  });
-
-  it('fills a declared variable the template could not resolve', () => {
-    // Prepare
-    const envVars = { SignUpFunction: { TABLE: 'users-local' } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment.TABLE).toBe('users-local');
-  });
-
-  it('turns number and boolean values into strings', () => {
-    // Prepare
-    const envVars = { Parameters: { LEVEL: 3, MODE: false } };
-
-    // Act
-    const environment = applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(environment).toMatchObject({ LEVEL: '3', MODE: 'false' });
-  });
-
-  it.each([
-    ['a file that is not an object', [], '(root)'],
-    ['a block that is not an object', { Parameters: 'LEVEL=DEBUG' }, 'Parameters'],
-    ['a value that is not a scalar', { SignUpFunction: { LEVEL: { nested: true } } }, 'SignUpFunction.LEVEL'],
-    ['a null value', { OtherFunction: { LEVEL: null } }, 'OtherFunction.LEVEL'],
-  ])('rejects %s, naming the key', (_case, envVars, key) => {
-    // Prepare
-    const input: unknown = envVars;
-
-    // Act
-    const apply = () => applyEnvVars(spec, input);
-
-    // Assess
-    expect(apply).toThrow(expect.objectContaining({ name: 'EnvVarsError', key }));
-  });
-
-  it('throws the EnvVarsError class', () => {
-    // Prepare
-    const envVars = { Parameters: 1 };
-
-    // Act
-    const apply = () => applyEnvVars(spec, envVars);
-
-    // Assess
-    expect(apply).toThrow(EnvVarsError);
-  });
-});
-
 // ---------------------------------------------------------------------------------------------------------
 // The project's own template.yaml and events/env.json
 
@@ -740,20 +565,6 @@ describe('Harness: template.yaml invariants', () => {
 
     // Assess
     expect(names.filter((name) => !declared.has(name))).toEqual([]);
-  });
-
-  it('names only template functions in events/env.json', () => {
-    // Prepare
-    const envVars = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-
-    // Act
-    const blocks = Object.keys(envVars).filter((block) => block !== 'Parameters');
-
-    // Assess
-    expect(blocks.filter((block) => !model.functions.some((spec) => spec.logicalId === block))).toEqual([]);
   });
 
   it.runIf(hasCfnLint)('passes cfn-lint with nothing to report', () => {
