@@ -3,9 +3,11 @@
  * function whose rules never call a service pays nothing at cold start), memoised per Region for the life of
  * the execution environment (warm invocations reuse its keep-alive connections), with explicit connection
  * and request timeouts and bounded retries. Every call is bounded twice: by these timeouts and by the
- * caller's `AbortSignal`, which fires at the invocation deadline (contract §6: Cognito waits 5 s).
+ * caller's `AbortSignal`, which fires at the invocation deadline (contract §6: Cognito waits 5 s). Each
+ * service's SDK module is loaded once, on first use, through load-external-module.ts ({@link awsService}).
  */
 import { ConfigurationError, SignUpFault } from './errors.js';
+import { loadExternalModule } from './load-external-module.js';
 
 /** Options of {@link lazyAwsClient}, the same for every service. */
 export type AwsClientOptions<Credentials = unknown> = {
@@ -115,6 +117,58 @@ export function lazyAwsClient<Client, Credentials>(
     }
     return client;
   };
+}
+
+/** One AWS service as the triggers use it: its SDK module, loaded once, and lazy clients of it. */
+export type AwsService<Sdk, Client, Credentials> = {
+  /** Loads the service's SDK module the first time it is needed, and gives the same module afterwards. */
+  loadSdk: () => Promise<Sdk>;
+  /**
+   * A memoised, lazily created client ({@link lazyAwsClient}): the service's defaults under `options`.
+   * `limits` widens the bounds for a command-line tool; a trigger keeps the default (Cognito's 5 s).
+   */
+  lazyClient: (
+    options?: AwsClientOptions<Credentials>,
+    limits?: AwsClientLimits,
+  ) => AwsClientProvider<Client>;
+};
+
+/**
+ * The SDK loader and the client factory of one service. `specifier` is loaded through load-external-module.ts
+ * on the first call of `loadSdk` (a client's first use included) and kept, a failed load included.
+ * `construct` builds a client from the loaded module.
+ *
+ * @example
+ * const sqs = awsService<SqsSdk, SQSClient, SQSClientConfig['credentials']>(
+ *   '@aws-sdk/client-sqs',
+ *   (sdk, config) => new sdk.SQSClient(config),
+ * );
+ * const client = await sqs.lazyClient({ requestTimeoutMs: 1000 })(); // SDK loaded and client built now
+ */
+export function awsService<Sdk, Client, Credentials>(
+  specifier: string,
+  construct: (sdk: Sdk, config: AwsClientConfig<Credentials>) => Client,
+  serviceDefaults: AwsClientOptions<Credentials> = {},
+): AwsService<Sdk, Client, Credentials> {
+  let sdk: Promise<Sdk> | undefined;
+
+  function loadSdk(): Promise<Sdk> {
+    sdk ??= loadExternalModule<Sdk>(specifier);
+    return sdk;
+  }
+
+  function lazyClient(
+    options: AwsClientOptions<Credentials> = {},
+    limits: AwsClientLimits = triggerClientLimits,
+  ): AwsClientProvider<Client> {
+    return lazyAwsClient(
+      { ...serviceDefaults, ...options },
+      async (config) => construct(await loadSdk(), config),
+      limits,
+    );
+  }
+
+  return { loadSdk, lazyClient };
 }
 
 function regionFor(preferred: string | undefined, configured: string | undefined): string {

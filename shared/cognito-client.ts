@@ -7,13 +7,7 @@ import type {
   CognitoIdentityProviderClientConfig,
   UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type AwsClientOptions,
-  type AwsClientProvider,
-  AwsRequestError,
-  lazyAwsClient,
-} from './aws-client.js';
-import { loadExternalModule } from './load-external-module.js';
+import { type AwsClientOptions, type AwsClientProvider, AwsRequestError, awsService } from './aws-client.js';
 
 /**
  * Gives the client for a Region (the event's `region`: the pool lives there). Tests inject `() => client`
@@ -24,22 +18,26 @@ export type CognitoClientProvider = AwsClientProvider<CognitoIdentityProviderCli
 /** The Cognito SDK module, loaded on first use. */
 export type CognitoSdk = typeof import('@aws-sdk/client-cognito-identity-provider');
 
-let sdk: Promise<CognitoSdk> | undefined;
+/**
+ * Options of {@link lazyCognitoClient}; `region` is used only when the event carries no well-formed Region.
+ */
+export type CognitoClientOptions = AwsClientOptions<CognitoIdentityProviderClientConfig['credentials']>;
+
+const cognito = awsService<
+  CognitoSdk,
+  CognitoIdentityProviderClient,
+  CognitoIdentityProviderClientConfig['credentials']
+>(
+  '@aws-sdk/client-cognito-identity-provider',
+  (sdk, config) => new sdk.CognitoIdentityProviderClient(config),
+);
 
 /**
  * Loads the Cognito SDK module the first time a rule needs it. A static import would evaluate the whole SDK
  * (about 75 ms measured by `npm run bench`) at every cold start, even for sign-ups that never call Cognito;
  * the module is left to the Lambda runtime (see load-external-module.ts).
  */
-export function loadCognitoSdk(): Promise<CognitoSdk> {
-  sdk ??= loadExternalModule<CognitoSdk>('@aws-sdk/client-cognito-identity-provider');
-  return sdk;
-}
-
-/**
- * Options of {@link lazyCognitoClient}; `region` is used only when the event carries no well-formed Region.
- */
-export type CognitoClientOptions = AwsClientOptions<CognitoIdentityProviderClientConfig['credentials']>;
+export const loadCognitoSdk: () => Promise<CognitoSdk> = cognito.loadSdk;
 
 /**
  * A memoised, lazily created {@link CognitoIdentityProviderClient}, one per Region.
@@ -48,12 +46,8 @@ export type CognitoClientOptions = AwsClientOptions<CognitoIdentityProviderClien
  * const cognito = lazyCognitoClient({ requestTimeoutMs: 1000 });
  * const client = await cognito(event.region); // built now, reused afterwards
  */
-export function lazyCognitoClient(options: CognitoClientOptions = {}): CognitoClientProvider {
-  return lazyAwsClient(options, async (config) => {
-    const { CognitoIdentityProviderClient } = await loadCognitoSdk();
-    return new CognitoIdentityProviderClient(config);
-  });
-}
+export const lazyCognitoClient: (options?: CognitoClientOptions) => CognitoClientProvider =
+  cognito.lazyClient;
 
 /** The one client every rule of a function shares, built on the first call that needs it. */
 export const defaultCognitoClient: CognitoClientProvider = lazyCognitoClient();

@@ -4,13 +4,7 @@
  * function's own (`AWS_REGION`), not the event's.
  */
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import {
-  type AwsClientOptions,
-  type AwsClientProvider,
-  AwsRequestError,
-  lazyAwsClient,
-} from './aws-client.js';
-import { loadExternalModule } from './load-external-module.js';
+import { type AwsClientOptions, type AwsClientProvider, AwsRequestError, awsService } from './aws-client.js';
 
 /** Gives the one DynamoDB client of the execution environment. Tests inject `() => client`. */
 export type DynamoDbClientProvider = AwsClientProvider<DynamoDBClient>;
@@ -18,16 +12,16 @@ export type DynamoDbClientProvider = AwsClientProvider<DynamoDBClient>;
 /** The DynamoDB SDK module, loaded on first use. */
 export type DynamoDbSdk = typeof import('@aws-sdk/client-dynamodb');
 
-let sdk: Promise<DynamoDbSdk> | undefined;
-
-/** Loads the DynamoDB SDK module the first time an action needs it (see load-external-module.ts). */
-export function loadDynamoDbSdk(): Promise<DynamoDbSdk> {
-  sdk ??= loadExternalModule<DynamoDbSdk>('@aws-sdk/client-dynamodb');
-  return sdk;
-}
-
 /** Options of {@link lazyDynamoDbClient}. */
 export type DynamoDbClientOptions = AwsClientOptions<DynamoDBClientConfig['credentials']>;
+
+const dynamoDb = awsService<DynamoDbSdk, DynamoDBClient, DynamoDBClientConfig['credentials']>(
+  '@aws-sdk/client-dynamodb',
+  (sdk, config) => new sdk.DynamoDBClient(config),
+);
+
+/** Loads the DynamoDB SDK module the first time an action needs it (see load-external-module.ts). */
+export const loadDynamoDbSdk: () => Promise<DynamoDbSdk> = dynamoDb.loadSdk;
 
 /**
  * A memoised, lazily created {@link DynamoDBClient}.
@@ -36,12 +30,8 @@ export type DynamoDbClientOptions = AwsClientOptions<DynamoDBClientConfig['crede
  * const dynamodb = lazyDynamoDbClient({ requestTimeoutMs: 1000 });
  * const client = await dynamodb(); // built now, reused afterwards
  */
-export function lazyDynamoDbClient(options: DynamoDbClientOptions = {}): DynamoDbClientProvider {
-  return lazyAwsClient(options, async (config) => {
-    const { DynamoDBClient } = await loadDynamoDbSdk();
-    return new DynamoDBClient(config);
-  });
-}
+export const lazyDynamoDbClient: (options?: DynamoDbClientOptions) => DynamoDbClientProvider =
+  dynamoDb.lazyClient;
 
 /** The one DynamoDB client a function shares, built on the first call that needs it. */
 export const defaultDynamoDbClient: DynamoDbClientProvider = lazyDynamoDbClient();

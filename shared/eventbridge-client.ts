@@ -3,13 +3,7 @@
  * client is (shared/aws-client.ts): a function whose configuration publishes nothing never loads the SDK.
  */
 import type { EventBridgeClient, EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-import {
-  type AwsClientOptions,
-  type AwsClientProvider,
-  AwsRequestError,
-  lazyAwsClient,
-} from './aws-client.js';
-import { loadExternalModule } from './load-external-module.js';
+import { type AwsClientOptions, type AwsClientProvider, AwsRequestError, awsService } from './aws-client.js';
 
 /** The EventBridge SDK module, loaded on first use. */
 export type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
@@ -17,16 +11,16 @@ export type EventBridgeSdk = typeof import('@aws-sdk/client-eventbridge');
 /** Gives the one client of the function (the bus's Region is the function's own). */
 export type EventBridgeClientProvider = AwsClientProvider<EventBridgeClient>;
 
-let sdk: Promise<EventBridgeSdk> | undefined;
-
-/** Loads the EventBridge SDK module the first time it is needed (see load-external-module.ts). */
-export function loadEventBridgeSdk(): Promise<EventBridgeSdk> {
-  sdk ??= loadExternalModule<EventBridgeSdk>('@aws-sdk/client-eventbridge');
-  return sdk;
-}
-
 /** Options of {@link lazyEventBridgeClient}. */
 export type EventBridgeClientOptions = AwsClientOptions<EventBridgeClientConfig['credentials']>;
+
+const eventBridge = awsService<EventBridgeSdk, EventBridgeClient, EventBridgeClientConfig['credentials']>(
+  '@aws-sdk/client-eventbridge',
+  (sdk, config) => new sdk.EventBridgeClient(config),
+);
+
+/** Loads the EventBridge SDK module the first time it is needed (see load-external-module.ts). */
+export const loadEventBridgeSdk: () => Promise<EventBridgeSdk> = eventBridge.loadSdk;
 
 /**
  * A memoised, lazily created {@link EventBridgeClient}.
@@ -35,12 +29,8 @@ export type EventBridgeClientOptions = AwsClientOptions<EventBridgeClientConfig[
  * const eventBridge = lazyEventBridgeClient({ requestTimeoutMs: 1000 });
  * const client = await eventBridge(); // built now, reused afterwards
  */
-export function lazyEventBridgeClient(options: EventBridgeClientOptions = {}): EventBridgeClientProvider {
-  return lazyAwsClient(options, async (config) => {
-    const { EventBridgeClient } = await loadEventBridgeSdk();
-    return new EventBridgeClient(config);
-  });
-}
+export const lazyEventBridgeClient: (options?: EventBridgeClientOptions) => EventBridgeClientProvider =
+  eventBridge.lazyClient;
 
 /** The one client of the function, built on the first publish. */
 export const defaultEventBridgeClient: EventBridgeClientProvider = lazyEventBridgeClient();

@@ -9,10 +9,8 @@ import {
   type AwsClientOptions,
   type AwsClientProvider,
   AwsRequestError,
-  lazyAwsClient,
-  triggerClientLimits,
+  awsService,
 } from './aws-client.js';
-import { loadExternalModule } from './load-external-module.js';
 
 /** The SQS SDK module, loaded on first use. */
 export type SqsSdk = typeof import('@aws-sdk/client-sqs');
@@ -20,19 +18,18 @@ export type SqsSdk = typeof import('@aws-sdk/client-sqs');
 /** Gives the one client of the process, building it on the first call. */
 export type SqsClientProvider = AwsClientProvider<SQSClient>;
 
-let sdk: Promise<SqsSdk> | undefined;
-
-/** Loads the SQS SDK module the first time it is needed (see load-external-module.ts). */
-export function loadSqsSdk(): Promise<SqsSdk> {
-  sdk ??= loadExternalModule<SqsSdk>('@aws-sdk/client-sqs');
-  return sdk;
-}
-
 /** Options of {@link lazySqsClient}. */
 export type SqsClientOptions = AwsClientOptions<SQSClientConfig['credentials']>;
 
-// The failure queue is the last thing an invocation does, in the time the engine kept back for it.
-const defaults = { connectionTimeoutMs: 500, requestTimeoutMs: 1000 };
+const sqs = awsService<SqsSdk, SQSClient, SQSClientConfig['credentials']>(
+  '@aws-sdk/client-sqs',
+  (sdk, config) => new sdk.SQSClient(config),
+  // The failure queue is the last thing an invocation does, in the time the engine kept back for it.
+  { connectionTimeoutMs: 500, requestTimeoutMs: 1000 },
+);
+
+/** Loads the SQS SDK module the first time it is needed (see load-external-module.ts). */
+export const loadSqsSdk: () => Promise<SqsSdk> = sqs.loadSdk;
 
 /**
  * A memoised, lazily created {@link SQSClient}. `limits` widens the bounds for a command-line tool (the
@@ -42,19 +39,8 @@ const defaults = { connectionTimeoutMs: 500, requestTimeoutMs: 1000 };
  * const sqs = lazySqsClient({ requestTimeoutMs: 800 });
  * const client = await sqs(); // built now, reused afterwards
  */
-export function lazySqsClient(
-  options: SqsClientOptions = {},
-  limits: AwsClientLimits = triggerClientLimits,
-): SqsClientProvider {
-  return lazyAwsClient(
-    { ...defaults, ...options },
-    async (config) => {
-      const { SQSClient } = await loadSqsSdk();
-      return new SQSClient(config);
-    },
-    limits,
-  );
-}
+export const lazySqsClient: (options?: SqsClientOptions, limits?: AwsClientLimits) => SqsClientProvider =
+  sqs.lazyClient;
 
 /** An SQS call failed or did not answer in time. Names the operation and the error class only. */
 export class SqsRequestError extends AwsRequestError {

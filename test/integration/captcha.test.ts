@@ -12,9 +12,11 @@ import { parsePreSignUpEvent } from '../../shared/parse-event.js';
 import {
   CaptchaFailedError,
   CaptchaMisconfiguredError,
-  type CaptchaProvider,
   CaptchaRequiredError,
   CaptchaUnavailableError,
+} from '../../triggers/pre-sign-up/captcha/errors.js';
+import type { CaptchaProvider } from '../../triggers/pre-sign-up/captcha/provider.js';
+import {
   type VerifyCaptchaOptions,
   verifyCaptcha,
   verifyCaptchaFromEnv,
@@ -421,7 +423,7 @@ const failOpenTable: readonly [string, Endpoint, Expected][] = [
   ['403 with a passing verdict', json(403, passing), alwaysClosed('request-refused', 403)],
   ['404', page(404), alwaysClosed('request-refused', 404)],
   ['405', page(405), alwaysClosed('request-refused', 405)],
-  // 408 fails closed: our 2 KB request cannot be slow to arrive (the policy in verify-captcha.ts says why).
+  // 408 fails closed: our 2 KB request cannot be slow to arrive (the policy in captcha/transport.ts says why).
   ['408', page(408), alwaysClosed('request-refused', 408)],
   ['413', page(413), alwaysClosed('request-refused', 413)],
   ['418', page(418), alwaysClosed('request-refused', 418)],
@@ -448,7 +450,7 @@ const failOpenTable: readonly [string, Endpoint, Expected][] = [
     alwaysClosed('protocol-error'),
   ],
   ['an unsolicited 101 Switching Protocols', raw(upgrade, 'hang'), alwaysClosed('protocol-error')],
-  // Cannot be told from a connection dropped before the answer (the policy in verify-captcha.ts).
+  // Cannot be told from a connection dropped before the answer (the policy in captcha/transport.ts).
   ['103 then a close', raw(earlyHints, 'close'), outage('network')],
   // Not HTTP at all.
   ['an SSH banner', raw('SSH-2.0-OpenSSH_9.6\r\n', 'close'), alwaysClosed('protocol-error')],

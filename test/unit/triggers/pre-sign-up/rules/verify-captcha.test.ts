@@ -5,10 +5,14 @@ import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
 import {
   CaptchaFailedError,
   CaptchaMisconfiguredError,
-  type CaptchaProvider,
   CaptchaRequiredError,
   CaptchaUnavailableError,
+} from '../../../../../triggers/pre-sign-up/captcha/errors.js';
+import {
+  type CaptchaProvider,
   captchaVerifyUrls,
+} from '../../../../../triggers/pre-sign-up/captcha/provider.js';
+import {
   type VerifyCaptchaDependencies,
   type VerifyCaptchaOptions,
   verifyCaptcha,
