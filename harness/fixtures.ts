@@ -1,6 +1,6 @@
 /**
  * The recorded-event library: finding event files, pairing each with its expectation, and the invariants
- * every pair keeps (STYLE "Fixtures").
+ * every pair keeps (docs/replay.md).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';

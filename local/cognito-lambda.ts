@@ -10,7 +10,7 @@ import {
   type SimulatedCall,
   simulateCognitoCall,
 } from '../harness/cognito-simulator.js';
-import type { TriggerName } from '../shared/trigger-source.js';
+import { TriggerName } from '../shared/trigger-source.js';
 import { type CognitoEvent, type CognitoLocalTriggerParams, cognitoEventOf } from './cognito-events.js';
 import { LambdaInvokeError, TriggerNotConfiguredError } from './errors.js';
 import { lambdaInvokeClient } from './lambda-invoke-client.js';
@@ -48,8 +48,6 @@ export type CognitoLocalLambda = {
   invoke(ctx: unknown, trigger: string, params: CognitoLocalTriggerParams): Promise<Record<string, unknown>>;
 };
 
-const SIGN_UP_TRIGGERS: readonly string[] = ['PreSignUp', 'CustomMessage', 'PostConfirmation'];
-
 /** What the custom message response becomes once Cognito chose, field by field, custom or default text. */
 function deliveredResponse(call: SimulatedCall): Record<string, unknown> {
   const outcome = call.cognito;
@@ -72,7 +70,7 @@ function deliveredResponse(call: SimulatedCall): Record<string, unknown> {
  */
 export function cognitoLambda(options: CognitoLambdaOptions): CognitoLocalLambda {
   const functionOf = (trigger: string) =>
-    SIGN_UP_TRIGGERS.includes(trigger) ? options.functions[trigger] : undefined;
+    Object.hasOwn(TriggerName, trigger) ? options.functions[trigger] : undefined;
 
   async function callFunction(
     trigger: TriggerName,

@@ -2,6 +2,7 @@
  * Errors of the local pipeline (`npm start`). They describe a setup problem (a missing build, a port in use,
  * a template the pipeline cannot provision from), so their messages say what to do about it.
  */
+import { TriggerName } from '../shared/trigger-source.js';
 
 /** Base class of every local pipeline error. */
 export class LocalPipelineError extends Error {
@@ -135,7 +136,7 @@ export class TriggerNotConfiguredError extends LocalPipelineError {
 
   public constructor(trigger: string, options?: ErrorOptions) {
     super(
-      `${trigger} trigger not configured: the local pool runs PreSignUp, CustomMessage and PostConfirmation`,
+      `${trigger} trigger not configured: the local pool runs ${Object.values(TriggerName).join(', ')}`,
       options,
     );
     this.name = 'TriggerNotConfiguredError';

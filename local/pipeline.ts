@@ -16,8 +16,10 @@ import { readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot } from '../harness/paths.js';
 import { loadTemplate, type TemplateModel } from '../harness/template.js';
 import { isObject } from '../shared/parse-event.js';
+import { addToGroups, addToGroupsFromEnv } from '../triggers/post-confirmation/actions/add-to-groups.js';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { DEFAULT_PIPELINE_ENV_VARS } from './defaults.js';
 import { type LocalDynamoDb, startDynalite } from './dynalite.js';
 import { BundleMissingError, StartAbortedError } from './errors.js';
 import { declaredLocalEnvironment, withLocalServices } from './function-environment.js';
@@ -78,7 +80,6 @@ export type Pipeline = {
   stop(): Promise<void>;
 };
 
-const DEFAULT_ENV_VARS = 'local/env.local.json';
 const HOST = '127.0.0.1';
 
 /** The options with their defaults, paths made absolute. */
@@ -113,7 +114,7 @@ function settingsOf(options: PipelineOptions): Settings {
     region: options.region ?? 'us-east-1',
     distDir: fromProjectRoot(options.distDir ?? 'dist'),
     templateFile: fromProjectRoot(options.templateFile ?? 'template.yaml'),
-    envVarsFile: fromProjectRoot(options.envVarsFile ?? DEFAULT_ENV_VARS),
+    envVarsFile: fromProjectRoot(options.envVarsFile ?? DEFAULT_PIPELINE_ENV_VARS),
     build: options.build ?? true,
     verbose: options.verbose ?? false,
     ports: options.ports ?? {},
@@ -128,14 +129,6 @@ function isInside(folder: string, path: string): boolean {
   return (
     fromFolder !== '' && fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder)
   );
-}
-
-/** A comma-separated list of the functions' environment as its items. */
-function listOf(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }
 
 /** The pool's own templates, which Cognito sends when the trigger leaves a field null. */
@@ -273,6 +266,18 @@ async function startServices(
   return { dynamodb, cognito, lambdaUrl, inbox };
 }
 
+function groupsToProvision(env: Readonly<Record<string, string>>): string[] {
+  try {
+    const options = addToGroupsFromEnv(env);
+    if (options === undefined) return [];
+    // The action's own checks (group names): a name it refuses is never provisioned.
+    addToGroups(options);
+    return [...options.defaultGroups, ...options.selfServiceGroups];
+  } catch {
+    return [];
+  }
+}
+
 /** Step 3: the pool, clients, groups and tables of the template (post confirmation's groups too). */
 function provision(
   settings: Settings,
@@ -285,10 +290,9 @@ function provision(
     dynamodbUrl: services.dynamodb.url,
     region: settings.region,
     resources: functions.resources,
-    groups: [
-      ...listOf(postConfirmationEnv.DEFAULT_GROUPS),
-      ...listOf(postConfirmationEnv.SELF_SERVICE_GROUPS),
-    ],
+    // The groups the action would add users to, read by the action's own reader (a bad value is the
+    // function's cold-start error, reported when it runs: nothing to provision for it here).
+    groups: groupsToProvision(postConfirmationEnv),
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * `--record <dir>`: every trigger call of the local pipeline becomes a fixture pair in the `events/` format
- * (STYLE "Fixtures"): `<dir>/<trigger>/<source>.<scenario>.json`, the event as Cognito sent it, and
+ * (docs/replay.md): `<dir>/<trigger>/<source>.<scenario>.json`, the event as Cognito sent it, and
  * `.expected.json`, what the API caller saw (harness/cognito-outcome.ts), with personal data replaced by
  * stable fake values (local/anonymize.ts).
  *
@@ -34,6 +34,7 @@ import { createReplayer, type Replayer } from '../harness/replay.js';
 import { readBoolean } from '../shared/config.js';
 import { readDomainEntries } from '../shared/email.js';
 import { parseSecretList } from '../shared/secret.js';
+import { SettingValue } from '../shared/settings.js';
 import {
   type Anonymizer,
   type AnonymizerOptions,
@@ -41,6 +42,7 @@ import {
   RECORDED_INVITE_SECRET,
 } from './anonymize.js';
 import type { TriggerCallReport } from './cognito-lambda.js';
+import { isSecretVariable, VARIABLES, variablesHolding } from './declared-settings.js';
 
 /** Options of {@link createRecorder}. */
 export type RecorderOptions = {
@@ -99,29 +101,8 @@ export type Recorder = {
 export const RECORDED_ENV_VARS_FILE = 'env.recorded.json';
 /** The same with the captcha check off (`env.<name>.json`: the replayer never takes it for an event). */
 export const RECORDED_CAPTCHA_OFF_FILE = 'env.recorded-captcha-off.json';
-/** The fake `CAPTCHA_SECRET` of a recording. */
-export const RECORDED_CAPTCHA_SECRET = 'recorded-fake-captcha-secret-not-for-production';
-/** Where the captcha rule of a recording asks: a loopback port nothing listens on (an outage, at once). */
-export const UNREACHABLE_VERIFY_URL = 'http://127.0.0.1:2/siteverify';
 
 const defaults = { now: (): Date => new Date(), check: true };
-
-// Variables whose value is, or locates, a secret: never a "configuration value" the anonymizer keeps.
-const SECRET_NAME = /SECRET|PASSWORD|TOKEN|KEY|_ARN$|_SSM_PARAMETER$/;
-// Post confirmation's actions and failure queue: each is off while its variable is empty.
-const POST_CONFIRMATION_WRITES = [
-  'DEFAULT_GROUPS',
-  'SELF_SERVICE_GROUPS',
-  'PROFILE_TABLE',
-  'EVENT_BUS_NAME',
-  'FAILURE_QUEUE_URL',
-];
-const DOMAIN_RULES = [
-  'BLOCKED_EMAIL_DOMAINS',
-  'ALLOWED_EMAIL_DOMAINS',
-  'AUTO_CONFIRM_DOMAINS',
-  'DISPOSABLE_EMAIL_ALLOW',
-];
 
 function listOf(value: string | undefined): string[] {
   return (value ?? '')
@@ -134,15 +115,49 @@ function isSet(env: Readonly<Record<string, string>>, name: string): boolean {
   return (env[name] ?? '') !== '';
 }
 
+// The recording's second env-vars file turns the captcha check off (a token the provider accepted during the
+// run cannot be accepted offline); which variable switches it is the captcha rule's own (verify-captcha.ts).
 function captchaOn(env: Readonly<Record<string, string>>): boolean {
   const provider = env.CAPTCHA_PROVIDER ?? '';
   return provider !== '' && provider !== 'none';
 }
 
+/** What one declared variable becomes offline, or `undefined` when it stays (shared/settings.ts). */
+type OfflineChange = { names: readonly string[]; value: (name: string) => string; says: string };
+
+/** The changes the declarations ask for, in declaration order, for a function's environment. */
+function offlineChangesFor(env: Readonly<Record<string, string>>): OfflineChange[] {
+  const changes: OfflineChange[] = [];
+  for (const variable of VARIABLES) {
+    const { secret, calls } = variable;
+    if (typeof secret === 'object') {
+      // The secret and where it may be stored instead: the recording holds the fake value, nothing else.
+      const locations = VARIABLES.filter(
+        (other) =>
+          other.owner === variable.owner &&
+          other.secret === true &&
+          other.name.startsWith(`${variable.name}_`),
+      ).map((other) => other.name);
+      const names = [variable.name, ...locations];
+      if (names.some((name) => isSet(env, name))) {
+        changes.push({
+          names,
+          value: (name) => (name === variable.name ? secret.fake : ''),
+          says: secret.says,
+        });
+      }
+    }
+    if (calls !== undefined && (calls.offline.when?.(env) ?? true)) {
+      changes.push({ names: [variable.name], value: () => calls.offline.value, says: calls.offline.says });
+    }
+  }
+  return changes;
+}
+
 /**
  * One function's settings made self-contained: fake secrets in place of the run's (and of secret-store
- * locations), and every setting that calls a live service off or unreachable. Only variables the
- * function declares are changed (SAM applies no others).
+ * locations), and every setting that calls a live service off or unreachable, as each rule and action
+ * declares (shared/settings.ts). Only variables the function declares are changed (SAM applies no others).
  *
  * @example
  * offlineEnvironment({ ALIAS_GUARD: 'list-users', INVITE_SECRET: 'real…' });
@@ -150,23 +165,11 @@ function captchaOn(env: Readonly<Record<string, string>>): boolean {
  */
 export function offlineEnvironment(env: Readonly<Record<string, string>>): Record<string, string> {
   const offline = { ...env };
-  const set = (name: string, value: string) => {
-    if (Object.hasOwn(offline, name)) offline[name] = value;
-  };
-  const sources = (prefix: string) => [prefix, `${prefix}_SSM_PARAMETER`, `${prefix}_ARN`];
-  for (const [prefix, fake] of [
-    ['INVITE_SECRET', RECORDED_INVITE_SECRET],
-    ['CAPTCHA_SECRET', RECORDED_CAPTCHA_SECRET],
-  ] as const) {
-    if (!sources(prefix).some((name) => isSet(env, name))) continue;
-    for (const name of sources(prefix)) set(name, '');
-    set(prefix, fake);
+  for (const change of offlineChangesFor(env)) {
+    for (const name of change.names) {
+      if (Object.hasOwn(offline, name)) offline[name] = change.value(name);
+    }
   }
-  // Offline, a captcha check reaches no provider (the default URL would be the real one on the internet).
-  if (captchaOn(env) || isSet(env, 'CAPTCHA_VERIFY_URL')) set('CAPTCHA_VERIFY_URL', UNREACHABLE_VERIFY_URL);
-  set('ALIAS_GUARD', 'off');
-  set('LINK_EXTERNAL_USERS', 'false');
-  for (const name of POST_CONFIRMATION_WRITES) set(name, '');
   return offline;
 }
 
@@ -175,19 +178,18 @@ function offlineChangesOf(env: Readonly<Record<string, string>>): string {
   const offline = offlineEnvironment(env);
   const changed = (name: string) => (env[name] ?? '') !== (offline[name] ?? '');
   const phrases = [
-    changed('INVITE_SECRET') ? 'a fake invite secret (invites re-signed with it)' : '',
-    changed('CAPTCHA_SECRET') ? 'a fake captcha secret' : '',
-    changed('CAPTCHA_VERIFY_URL') ? 'the captcha provider unreachable' : '',
-    changed('ALIAS_GUARD') ? 'the alias guard off' : '',
-    changed('LINK_EXTERNAL_USERS') ? 'account linking off' : '',
-    POST_CONFIRMATION_WRITES.some(changed) ? "post confirmation's group, profile and event writes off" : '',
-  ].filter((phrase) => phrase !== '');
+    ...new Set(
+      offlineChangesFor(env)
+        .filter((change) => change.names.some(changed))
+        .map((change) => change.says),
+    ),
+  ];
   if (phrases.length === 0) return '';
   const last = phrases.pop();
   return ` with ${phrases.length === 0 ? last : `${phrases.join(', ')} and ${last}`}`;
 }
 
-/** What the anonymizer needs to know of the run's configuration (local/anonymize.ts). */
+/** What the anonymizer needs to know of the run's configuration (local/anonymize.ts), from the declarations. */
 function anonymizerOptionsOf(
   environments: Readonly<Record<string, Record<string, string>>>,
   now: () => Date,
@@ -201,38 +203,39 @@ function anonymizerOptionsOf(
       return fallback;
     }
   };
-  const inviteSecrets = envs.flatMap((env) =>
-    isSet(env, 'INVITE_SECRET') ? tolerant(() => parseSecretList(env.INVITE_SECRET ?? ''), []) : [],
-  );
+  const valuesOf = <T>(
+    kind: SettingValue,
+    read: (env: Readonly<Record<string, string>>, name: string) => T[],
+  ) =>
+    envs.flatMap((env) =>
+      variablesHolding(kind).flatMap((name) => (isSet(env, name) ? tolerant(() => read(env, name), []) : [])),
+    );
   const attributePatterns: Record<string, RegExp> = {};
-  for (const env of envs) {
-    const patterns = tolerant(() => JSON.parse(env.ATTRIBUTE_PATTERNS || '{}') as unknown, {});
+  for (const source of valuesOf(SettingValue.AttributePatterns, (env, name) => [env[name] ?? ''])) {
+    const patterns = tolerant(() => JSON.parse(source) as unknown, {});
     if (typeof patterns !== 'object' || patterns === null) continue;
-    for (const [name, source] of Object.entries(patterns)) {
-      const pattern =
-        typeof source === 'string' ? tolerant(() => new RegExp(source, 'u'), undefined) : undefined;
+    for (const [name, text] of Object.entries(patterns)) {
+      const pattern = typeof text === 'string' ? tolerant(() => new RegExp(text, 'u'), undefined) : undefined;
       if (pattern !== undefined)
         Object.defineProperty(attributePatterns, name, { value: pattern, enumerable: true });
     }
   }
   return {
-    inviteSecrets,
+    inviteSecrets: valuesOf(SettingValue.InviteSecrets, (env, name) => [...parseSecretList(env[name] ?? '')]),
     resignSecret: RECORDED_INVITE_SECRET,
     now,
-    domainRules: envs.flatMap((env) =>
-      DOMAIN_RULES.flatMap((name) => tolerant(() => readDomainEntries(env, name), [])),
-    ),
-    keepDisposableDomains: envs.some((env) =>
-      tolerant(() => readBoolean(env, 'BLOCK_DISPOSABLE_EMAILS', false), false),
-    ),
-    allowedRedirectOrigins: envs.flatMap((env) => listOf(env.ALLOWED_REDIRECT_ORIGINS)),
+    domainRules: valuesOf(SettingValue.EmailDomains, (env, name) => [...readDomainEntries(env, name)]),
+    keepDisposableDomains: valuesOf(SettingValue.BlocksDisposableEmails, (env, name) => [
+      readBoolean(env, name, false),
+    ]).includes(true),
+    allowedRedirectOrigins: valuesOf(SettingValue.RedirectOrigins, (env, name) => listOf(env[name])),
     attributePatterns,
     configurationValues: envs.flatMap((env) =>
       Object.entries(env)
-        .filter(([name]) => !SECRET_NAME.test(name))
+        .filter(([name]) => !isSecretVariable(name))
         .flatMap(([, value]) => [value, ...listOf(value)]),
     ),
-    identityProviders: envs.flatMap((env) => listOf(env.TRUSTED_EMAIL_PROVIDERS)),
+    identityProviders: valuesOf(SettingValue.IdentityProviders, (env, name) => listOf(env[name])),
   };
 }
 

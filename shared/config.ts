@@ -1,8 +1,11 @@
 /**
  * Environment-variable readers. Each reads one variable once, at cold start, and throws a
- * {@link ConfigurationError} that names the variable and the expected format; never a per-user rejection.
+ * {@link ConfigurationError} that names the variable and the expected format when the value cannot even be
+ * read (`"abc"` for a number, `"yes"` for a boolean); never a per-user rejection. What a readable value must
+ * be beyond that (a range, a domain, a group name) is its factory's to check (shared/options.ts).
  */
 import { ConfigurationError } from './errors.js';
+import { checkWhole, wholeRangeText } from './options.js';
 
 /** The environment a trigger reads; `process.env` in Lambda, a plain object in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,6 +37,22 @@ export function readChoice<const T extends string>(
   throw new ConfigurationError(name, `one of ${values.map((v) => `"${v}"`).join(', ')}`);
 }
 
+function wholeNumberOf(value: string): number {
+  return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+/**
+ * A whole number (decimal digits, an optional minus sign); unset or empty means `fallback`. Only the format
+ * is read here: the range is the factory's to check, once (shared/options.ts `checkWhole`).
+ */
+export function readWholeNumber(env: Env, name: string, fallback: number): number {
+  const value = rawOf(env, name);
+  if (value === undefined) return fallback;
+  const number = wholeNumberOf(value);
+  if (!Number.isSafeInteger(number)) throw new ConfigurationError(name, 'a whole number');
+  return number;
+}
+
 /** A whole number in `[min, max]`; unset or empty means `fallback`. */
 export function readInteger(
   env: Env,
@@ -43,36 +62,24 @@ export function readInteger(
 ): number {
   const value = rawOf(env, name);
   if (value === undefined) return fallback;
-  const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < bounds.min || number > bounds.max) {
-    throw new ConfigurationError(name, `a whole number from ${bounds.min} to ${bounds.max}`);
+  try {
+    return checkWhole(name, wholeNumberOf(value), bounds);
+  } catch (error) {
+    throw new ConfigurationError(name, wholeRangeText(bounds), { cause: error });
   }
-  return number;
 }
 
-/** A comma-separated list: items trimmed, empty items dropped, each checked by `item` if given. */
-export function readList(
-  env: Env,
-  name: string,
-  item?: { pattern: RegExp; description: string },
-): readonly string[] {
-  if (item !== undefined && (item.pattern.global || item.pattern.sticky)) {
-    throw new TypeError(`The item pattern of ${name} must not use the g or y flag`);
-  }
+/**
+ * A comma-separated list: items trimmed, empty items dropped. The items are not checked here: that is the
+ * factory's job, once (shared/options.ts).
+ */
+export function readList(env: Env, name: string): readonly string[] {
   const value = rawOf(env, name);
   if (value === undefined) return [];
-  const items = value
+  return value
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '');
-  if (item !== undefined) {
-    for (const entry of items) {
-      if (!item.pattern.test(entry)) {
-        throw new ConfigurationError(name, `a comma-separated list of ${item.description}`);
-      }
-    }
-  }
-  return items;
 }
 
 /** A string, or `fallback` when unset or empty. */

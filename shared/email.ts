@@ -5,6 +5,7 @@
 import { domainToASCII } from 'node:url';
 import { type Env, readList } from './config.js';
 import { ConfigurationError } from './errors.js';
+import { OptionsError } from './options.js';
 
 /** RFC 5321 bounds: 254 characters in all, 64 in the local part, 63 per DNS label. */
 export const EmailLimits = { maxLength: 254, maxLocalLength: 64, maxLabelLength: 63 } as const;
@@ -87,14 +88,13 @@ const ENTRY_DESCRIPTION = 'domains (example.com) or sub-domain wildcards (*.exam
 /**
  * Normalises configured domain entries (`Example.COM.` -> `example.com`, `*.Bücher.example` ->
  * `*.xn--bcher-kva.example`). `example.com` matches that domain only, `*.example.com` its sub-domains only.
- * @throws TypeError naming `option` for an entry that is not one.
+ * @throws OptionsError naming `option` for an entry that is not one.
  */
 export function domainEntriesOf(entries: unknown, option: string): readonly string[] {
-  if (!Array.isArray(entries)) throw new TypeError(`${option} must be an array of ${ENTRY_DESCRIPTION}`);
-  return entries.map((entry: unknown, index) => {
+  if (!Array.isArray(entries)) throw new OptionsError(option, `a list of ${ENTRY_DESCRIPTION}`);
+  return entries.map((entry: unknown) => {
     const normalized = typeof entry === 'string' ? normalizeDomainEntry(entry) : undefined;
-    if (normalized === undefined)
-      throw new TypeError(`${option}[${index}] is not one of ${ENTRY_DESCRIPTION}`);
+    if (normalized === undefined) throw new OptionsError(option, `a list of ${ENTRY_DESCRIPTION}`);
     return normalized;
   });
 }
@@ -104,12 +104,12 @@ export function domainEntriesOf(entries: unknown, option: string): readonly stri
  * @throws ConfigurationError naming the variable.
  */
 export function readDomainEntries(env: Env, name: string): readonly string[] {
-  return readList(env, name).map((entry) => {
-    const normalized = normalizeDomainEntry(entry);
-    if (normalized === undefined)
-      throw new ConfigurationError(name, `a comma-separated list of ${ENTRY_DESCRIPTION}`);
-    return normalized;
-  });
+  try {
+    return domainEntriesOf(readList(env, name), name);
+  } catch (error) {
+    if (error instanceof OptionsError) throw new ConfigurationError(name, error.expected, { cause: error });
+    throw error;
+  }
 }
 
 /**

@@ -1,34 +1,29 @@
 /**
- * The two families of errors (STYLE "Errors: two families").
+ * The two families of errors (docs/contributing.md, "Errors, options and logs").
  *
  * - A **rejection** is a decision about a user. Its `message` reaches the end user through Cognito
  *   (`PreSignUp failed with error <message>.`), so it is always `"<CODE>: <fixed user-safe sentence>"`.
  * - A **fault** is bad configuration, an outage or a bug. It is logged with its cause; the caller only
- *   ever sees {@link SignUpUnavailableError}.
+ *   ever sees {@link SignUpUnavailableError}, which only the core creates.
+ * Every code and its sentence are in shared/rejection-codes.ts.
  */
-
-/** Stable rejection codes shared by every trigger. Rules add their own beside them. */
-export const RejectionCode = {
-  MetadataInvalid: 'METADATA_INVALID',
-  SignUpUnavailable: 'SIGNUP_UNAVAILABLE',
-} as const;
-
-/** A machine-readable rejection code: upper case, digits and underscores. */
-export type RejectionCodeValue = string;
-
-const CODE_PATTERN = /^[A-Z][A-Z0-9_]{1,63}$/;
+import { isRejectionCode, type RejectionCode, Rejections } from './rejection-codes.js';
 
 /**
  * Base class of every rejection. `message` is `"<CODE>: <sentence>"`; details belong in fields and logs.
  */
 export class SignUpRejection extends Error {
   /** Stable machine-readable code, the part before the colon in `message`. */
-  public readonly code: string;
-  /** The user-safe sentence, without the code. */
+  public readonly code: Exclude<RejectionCode, 'SIGNUP_UNAVAILABLE'>;
+  /** The user-safe sentence, without the code: the registry's, never written twice. */
   public readonly sentence: string;
 
-  public constructor(code: string, sentence: string, options?: ErrorOptions) {
-    if (!CODE_PATTERN.test(code)) throw new TypeError(`Rejection code must match ${CODE_PATTERN}`);
+  public constructor(code: Exclude<RejectionCode, 'SIGNUP_UNAVAILABLE'>, options?: ErrorOptions) {
+    // A code is typed, but a rule written in JavaScript (or cast) could still pass an unregistered one.
+    if (!isRejectionCode(code) || (code as RejectionCode) === 'SIGNUP_UNAVAILABLE') {
+      throw new TypeError(`Rejection code must be one of shared/rejection-codes.ts (not ${String(code)})`);
+    }
+    const sentence = Rejections[code];
     super(`${code}: ${sentence}`, options);
     this.name = 'SignUpRejection';
     this.code = code;
@@ -55,7 +50,7 @@ export class MetadataInvalidError extends SignUpRejection {
     reason: string,
     options?: ErrorOptions,
   ) {
-    super(RejectionCode.MetadataInvalid, 'The sign-up request contains invalid data.', options);
+    super('METADATA_INVALID', options);
     this.name = 'MetadataInvalidError';
     this.source = source;
     this.key = key;
@@ -63,14 +58,19 @@ export class MetadataInvalidError extends SignUpRejection {
   }
 }
 
-/** What every fault turns into on its way to Cognito. */
-export class SignUpUnavailableError extends SignUpRejection {
+/**
+ * What every fault turns into on its way to Cognito: `SIGNUP_UNAVAILABLE` and a user-safe sentence, with
+ * the fault as `cause`. Not a rejection (no decision about the user was made), and only the core creates it
+ * (shared/handler-core.ts): a rule or action throws its fault, and the core logs it as one.
+ */
+export class SignUpUnavailableError extends Error {
+  /** Always `SIGNUP_UNAVAILABLE`. */
+  public readonly code = 'SIGNUP_UNAVAILABLE';
+  /** The user-safe sentence, without the code. */
+  public readonly sentence: string = Rejections.SIGNUP_UNAVAILABLE;
+
   public constructor(options?: ErrorOptions) {
-    super(
-      RejectionCode.SignUpUnavailable,
-      'Sign-up is temporarily unavailable. Please try again later.',
-      options,
-    );
+    super(`SIGNUP_UNAVAILABLE: ${Rejections.SIGNUP_UNAVAILABLE}`, options);
     this.name = 'SignUpUnavailableError';
   }
 }

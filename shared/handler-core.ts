@@ -13,8 +13,11 @@ import {
 } from './deadline.js';
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
+import { loggableError } from './log-error.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
+import { checkWhole } from './options.js';
 import { hasKnownTriggerSource } from './parse-event.js';
+import { declareSettings } from './settings.js';
 import type { TriggerName } from './trigger-source.js';
 
 /** What a rule says it did. `undefined` counts as `pass`. */
@@ -55,7 +58,7 @@ export type RuleReport = {
 /** How the invocation ended, as logged. */
 export type InvocationOutcome = 'default' | 'changed' | 'rejected' | 'fault' | 'passthrough';
 
-/** A Lambda handler typed with the project's own event types (STYLE: no `*Handler` from @types/aws-lambda). */
+/** A Lambda handler typed with the project's own event types (never `*Handler` from @types/aws-lambda: it adds a callback and an `any` result). */
 export type TriggerHandler<E extends SignUpTriggerEvent> = (event: unknown, context: Context) => Promise<E>;
 
 /** What a source nobody documented gets: Cognito's default behaviour, or a fault. */
@@ -100,17 +103,6 @@ function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
   return rule.name === '' ? `rule#${index}` : rule.name;
 }
 
-function errorSummary(error: unknown): Record<string, unknown> {
-  // Name and message of our own errors are PII-free by construction; the stack helps find the bug.
-  if (error instanceof SignUpFault || error instanceof SignUpRejection) {
-    return { name: error.name, message: error.message, stack: error.stack };
-  }
-  // A foreign message may quote its input (JSON.parse does), and the stack's first line repeats it: frames only.
-  return error instanceof Error
-    ? { name: error.name, stack: error.stack?.split('\n').slice(1).join('\n') }
-    : { name: typeof error };
-}
-
 /**
  * What goes back to Cognito: the event it sent, changed only inside `response` (contract §1). A parser
  * answers a test event in one of AWS's sample shapes through a normalised copy; the copy's response then goes
@@ -130,7 +122,7 @@ function replyOf<E extends SignUpTriggerEvent>(raw: unknown, event: E): E {
  * export const handler = createTriggerHandler({
  *   trigger: 'PreSignUp',
  *   parse: parsePreSignUpEvent,
- *   rules: [blockEmailDomains({ blocked: ['example.org'] })],
+ *   rules: [restrictEmailDomains({ blocked: ['example.org'] })],
  * });
  */
 export function createTriggerHandler<E extends SignUpTriggerEvent>(
@@ -142,9 +134,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     shadow: options.shadow ?? defaults.shadow,
     budgetMs: options.budgetMs ?? defaults.budgetMs,
   };
-  if (!Number.isSafeInteger(settings.budgetMs) || settings.budgetMs <= 0) {
-    throw new TypeError('budgetMs must be a positive whole number of milliseconds');
-  }
+  checkWhole('budgetMs', settings.budgetMs, { min: 1, max: Number.MAX_SAFE_INTEGER });
   const log = settings.logger ?? sharedLogger;
   // Whether the next invocation is the first of this execution environment.
   let coldStart = true;
@@ -174,12 +164,12 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
           // A shadowed rule never stops a sign-up: not by a rejection, and not by a fault either (a wrong
           // captcha secret, a secret store that is down), which is what a roll-out is there to find.
           // Nothing is granted by it: grants only follow proof, which a failing rule never records.
-          if (error instanceof SignUpRejection && !(error instanceof SignUpUnavailableError)) {
+          if (error instanceof SignUpRejection) {
             reports.push({ rule: name, outcome: 'would-reject', code: error.code, durationMs: elapsed() });
             log.warn(`would reject: ${error.code}`, { rule: name, code: error.code });
           } else {
             reports.push({ rule: name, outcome: 'would-fault', durationMs: elapsed() });
-            log.warn('shadowed rule fault', { rule: name, error: errorSummary(error) });
+            log.warn('shadowed rule fault', { rule: name, error: loggableError(error) });
           }
           continue;
         }
@@ -223,7 +213,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         throw error;
       }
       decide('fault', 'parse');
-      log.error('event rejected by the parser', { error: errorSummary(error) });
+      log.error('event rejected by the parser', { error: loggableError(error) });
       throw new SignUpUnavailableError({ cause: error });
     }
     if (!hasKnownTriggerSource(event)) {
@@ -269,7 +259,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
         throw error;
       }
       decide('fault', progress.running);
-      log.error('trigger fault', { error: errorSummary(error) });
+      log.error('trigger fault', { error: loggableError(error) });
       // A foreign error's message may quote user input: X-Ray gets our own faults whole, others by name only.
       tracer.addErrorAsMetadata(
         error instanceof SignUpFault ? error : new Error(error instanceof Error ? error.name : typeof error),
@@ -296,6 +286,12 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
     }
   };
 }
+
+/** What the core reads, in every function (shared/settings.ts). */
+export const coreSettings = declareSettings({
+  owner: 'core',
+  variables: [{ name: 'UNKNOWN_TRIGGER_SOURCE' }, { name: 'RULES_MODE' }, { name: 'SHADOW_RULES' }],
+});
 
 /** The core options every handler reads from its environment. */
 export type CoreOptions = { unknownSource: UnknownSourcePolicy; shadow: (ruleName: string) => boolean };
@@ -338,17 +334,6 @@ export function coreOptionsFromEnv(
 }
 
 /**
- * The rule (or action) built from `options`, or none when its configuration says it is off (`undefined`),
- * so a handler's rule list can be written as one ordered table.
- *
- * @example
- * rules: [...optionalRule(restrictEmailDomainsFromEnv(process.env), restrictEmailDomains)]
- */
-export function optionalRule<O, R>(options: O | undefined, factory: (options: O) => R): R[] {
-  return options === undefined ? [] : [factory(options)];
-}
-
-/**
  * Runs a handler's module-scope configuration. A bad setting still fails the cold start (every invocation
  * fails until it is fixed), but what reaches the Cognito caller is the user-safe `SIGNUP_UNAVAILABLE`
  * sentence; the variable and the expected format go to the log line `invalid configuration`.
@@ -360,7 +345,7 @@ export function configureAtColdStart<T>(configure: () => T): T {
   try {
     return configure();
   } catch (error) {
-    sharedLogger.error('invalid configuration: the function cannot start', { error: errorSummary(error) });
+    sharedLogger.error('invalid configuration: the function cannot start', { error: loggableError(error) });
     throw new SignUpUnavailableError({ cause: error });
   }
 }

@@ -7,11 +7,13 @@
  * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`, so any
  * spelling of the same address (case, IDN or punycode, trailing dot) verifies and no other address does.
  *
- * Dependency-free apart from `node:crypto` and `./email.js`: an app's backend can import this file alone.
- * Untrusted input never makes {@link verifyInvite} throw; only a bad secret (a programming error) does.
+ * Dependency-free apart from `node:crypto`, `./email.js` and `./options.js`: an app's backend can import this
+ * file alone. Untrusted input never makes {@link verifyInvite} throw; only a bad option (a programming error:
+ * a short secret, an odd clock skew) does, with an {@link OptionsError}.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { normalizeEmail } from './email.js';
+import { checkWhole, OptionsError } from './options.js';
 
 /** Bounds on tokens, secrets and claims. */
 export const InviteLimits = {
@@ -94,32 +96,34 @@ const CLAIM_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,31}$/;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 const PAYLOAD_KEYS = ['claims', 'email', 'exp', 'iat'];
 
-function checkSecret(secret: unknown, label: string): string {
-  if (typeof secret !== 'string' || Buffer.byteLength(secret, 'utf8') < InviteLimits.minSecretBytes) {
-    throw new TypeError(`${label} must be a string of at least ${InviteLimits.minSecretBytes} bytes`);
-  }
-  return secret;
+const SECRET_EXPECTED = `a string of at least ${InviteLimits.minSecretBytes} bytes`;
+
+function isSecret(secret: unknown): secret is string {
+  return typeof secret === 'string' && Buffer.byteLength(secret, 'utf8') >= InviteLimits.minSecretBytes;
 }
 
 function macOf(secret: string, payloadPart: string): Buffer {
   return createHmac('sha256', secret).update(`${VERSION}.${payloadPart}`).digest();
 }
 
-/** The claim problem, or `undefined` when `claims` is a flat, bounded string map. */
+/**
+ * What is wrong with `claims`, as what they must be (`a map of …`), or `undefined` when they are a flat,
+ * bounded string map.
+ */
 function claimsProblem(claims: unknown): string | undefined {
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return 'claims must be a map';
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return 'a map';
   const entries = Object.entries(claims);
-  if (entries.length > InviteLimits.maxClaims) return `at most ${InviteLimits.maxClaims} claims are allowed`;
+  if (entries.length > InviteLimits.maxClaims) return `a map of at most ${InviteLimits.maxClaims} claims`;
   for (const [key, value] of entries) {
     if (!CLAIM_KEY.test(key)) {
-      return `claim keys must match ${CLAIM_KEY} (a letter, then letters, digits, _ . : -)`;
+      return `a map whose claim keys match ${CLAIM_KEY} (a letter, then letters, digits, _ . : -)`;
     }
     if (
       typeof value !== 'string' ||
       value.length > InviteLimits.maxClaimValueLength ||
       CONTROL_CHARACTERS.test(value)
     ) {
-      return `claim values must be strings of at most ${InviteLimits.maxClaimValueLength} characters without control characters`;
+      return `a map whose claim values are strings of at most ${InviteLimits.maxClaimValueLength} characters without control characters`;
     }
   }
   return undefined;
@@ -132,7 +136,8 @@ function isUnixSeconds(value: unknown): value is number {
 /**
  * Mints an invite token for `email`, valid for `ttlSeconds`.
  *
- * @throws {TypeError} for an invalid address, lifetime, claim or secret, or a token over 1,024 characters.
+ * @throws OptionsError naming the option at fault (an invalid address, lifetime, claim or secret, or claims
+ * that would make the token longer than 1,024 characters); never quoting the secret.
  * @example
  * const token = createInvite({
  *   email: 'jane@example.com',
@@ -142,28 +147,30 @@ function isUnixSeconds(value: unknown): value is number {
  * });
  */
 export function createInvite(options: CreateInviteOptions): string {
-  const secret = checkSecret(options.secret, 'secret');
+  const { secret } = options;
+  if (!isSecret(secret)) throw new OptionsError('secret', SECRET_EXPECTED);
   const email = normalizeEmail(typeof options.email === 'string' ? options.email : '');
-  if (email === undefined) throw new TypeError('email must be a valid email address');
+  if (email === undefined) throw new OptionsError('email', 'a valid email address');
   const now = options.now ?? new Date();
   const iat = Math.floor(now.getTime() / 1000);
-  if (!isUnixSeconds(iat)) throw new TypeError('now must be a valid date after 1970');
-  if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
-    throw new TypeError('ttlSeconds must be a positive whole number');
+  if (!isUnixSeconds(iat)) throw new OptionsError('now', 'a valid date after 1970');
+  const ttlSeconds = checkWhole('ttlSeconds', options.ttlSeconds, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const exp = iat + ttlSeconds;
+  if (!isUnixSeconds(exp)) {
+    throw new OptionsError('ttlSeconds', 'a lifetime that ends before the year 10000');
   }
-  const exp = iat + options.ttlSeconds;
-  if (!isUnixSeconds(exp)) throw new TypeError('ttlSeconds must not expire the invite after the year 9999');
   const claims = { ...(options.claims ?? {}) };
   const problem = claimsProblem(claims);
-  if (problem !== undefined) throw new TypeError(problem);
+  if (problem !== undefined) throw new OptionsError('claims', problem);
   const payloadPart = Buffer.from(
     JSON.stringify({ email: email.address, exp, iat, claims }),
     'utf8',
   ).toString('base64url');
   const token = `${VERSION}.${payloadPart}.${macOf(secret, payloadPart).toString('base64url')}`;
   if (token.length > InviteLimits.maxTokenLength) {
-    throw new TypeError(
-      `The invite would be longer than ${InviteLimits.maxTokenLength} characters: fewer claims`,
+    throw new OptionsError(
+      'claims',
+      `fewer or shorter claims: the invite would be longer than ${InviteLimits.maxTokenLength} characters`,
     );
   }
   return token;
@@ -203,7 +210,8 @@ function parsePayload(
  * Checks an invite token against the address signing up. Never throws for any `token` or `email`: every
  * failure is a `{ ok: false, reason }` (see {@link InviteFailureReason} for the order of the checks).
  *
- * @throws {TypeError} only when `secrets` is empty or holds a secret shorter than 32 bytes.
+ * @throws OptionsError only for a bad option: `secrets` empty, too many, or holding a secret shorter than
+ * 32 bytes, or a clock skew outside 0–3,600 seconds.
  * @example
  * const result = verifyInvite(token, { email: 'Jane@Example.com', secrets: [current, previous] });
  * if (result.ok) grantGroup(result.claims.group);
@@ -211,15 +219,20 @@ function parsePayload(
 export function verifyInvite(token: unknown, options: VerifyInviteOptions): InviteVerification {
   const { secrets } = options;
   if (!Array.isArray(secrets) || secrets.length === 0 || secrets.length > InviteLimits.maxSecrets) {
-    throw new TypeError(`secrets must list 1 to ${InviteLimits.maxSecrets} secrets`);
+    throw new OptionsError('secrets', `a list of 1 to ${InviteLimits.maxSecrets} secrets`);
   }
-  secrets.forEach((secret, index) => {
-    checkSecret(secret, `secrets[${index}]`);
-  });
-  const skew = options.clockSkewSeconds ?? InviteLimits.defaultClockSkewSeconds;
-  if (!Number.isSafeInteger(skew) || skew < 0 || skew > 3600) {
-    throw new TypeError('clockSkewSeconds must be a whole number from 0 to 3600');
+  const short = secrets.findIndex((secret) => !isSecret(secret));
+  if (short !== -1) {
+    throw new OptionsError(
+      'secrets',
+      `a list of strings of at least ${InviteLimits.minSecretBytes} bytes (entry ${short + 1} is not one)`,
+    );
   }
+  const skew = checkWhole(
+    'clockSkewSeconds',
+    options.clockSkewSeconds ?? InviteLimits.defaultClockSkewSeconds,
+    { min: 0, max: 3600 },
+  );
 
   const fail = (reason: InviteFailureReason): InviteVerification => ({ ok: false, reason });
   if (typeof token !== 'string' || token.length > InviteLimits.maxTokenLength) return fail('malformed');

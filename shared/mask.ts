@@ -1,5 +1,5 @@
 /**
- * Masking for anything user-derived that has to reach a log line (STYLE "Logging and tracing").
+ * Masking for anything user-derived that has to reach a log line (docs/errors-and-logging.md, "Logging and data protection").
  */
 
 /** `alice@example.com` -> `a***@example.com`; anything that is not an address -> `***`. */

@@ -7,6 +7,7 @@
  * 2,048; ClientMetadata keys and values up to 131,072 characters each with no limit on the number of entries.
  */
 import { MetadataInvalidError, type MetadataSource } from './errors.js';
+import { checkWhole, OptionsError } from './options.js';
 import { jsonTypeOf } from './parse-event.js';
 
 /** A string field: bounded length, optionally a pattern or a closed list of values. */
@@ -64,23 +65,29 @@ const CONTROL_CHARACTERS = /(?![\t\n\r])\p{Cc}/u;
 // Service-model bound on a ValidationData name (AttributeType.Name): a longer declared key could never arrive.
 const VALIDATION_DATA_KEY_MAX = 32;
 
+/** Checks what a trigger declared (programmer-supplied, never the caller's): an {@link OptionsError} if bad. */
 function checkSchema(source: MetadataSource, schema: MetadataSchema, limits: MetadataLimits): void {
-  for (const bound of [limits.maxEntries, limits.maxTotalLength]) {
-    if (!Number.isSafeInteger(bound) || bound < 1)
-      throw new TypeError('Metadata limits must be positive whole numbers');
+  if (source !== 'clientMetadata' && source !== 'validationData') {
+    throw new OptionsError('source', '"clientMetadata" or "validationData"');
   }
+  const positive = { min: 1, max: Number.MAX_SAFE_INTEGER };
+  checkWhole('limits.maxEntries', limits.maxEntries, positive);
+  checkWhole('limits.maxTotalLength', limits.maxTotalLength, positive);
   for (const [key, field] of Object.entries(schema)) {
     if (source === 'validationData' && key.length > VALIDATION_DATA_KEY_MAX) {
-      throw new TypeError(`ValidationData key "${key}" is longer than ${VALIDATION_DATA_KEY_MAX} characters`);
+      throw new OptionsError(
+        'schema',
+        `ValidationData keys of at most ${VALIDATION_DATA_KEY_MAX} characters ("${key}" is longer)`,
+      );
     }
-    if (field.type === 'string' && !(Number.isSafeInteger(field.maxLength) && field.maxLength > 0)) {
-      throw new TypeError(`Metadata field "${key}" needs a positive maxLength`);
-    }
-    if (field.type === 'string' && (field.pattern?.global === true || field.pattern?.sticky === true)) {
-      throw new TypeError(`Metadata field "${key}" pattern must not use the g or y flag`);
+    if (field.type === 'string') {
+      checkWhole(`schema.${key}.maxLength`, field.maxLength, positive);
+      if (field.pattern?.global === true || field.pattern?.sticky === true) {
+        throw new OptionsError(`schema.${key}.pattern`, 'a regular expression without the g or y flag');
+      }
     }
     if (field.type === 'integer' && !(field.min <= field.max)) {
-      throw new TypeError(`Metadata field "${key}" needs min <= max`);
+      throw new OptionsError(`schema.${key}`, 'an integer field with min <= max');
     }
   }
 }
@@ -122,7 +129,8 @@ function readField(
 }
 
 /**
- * Builds a reader for one map. The schema is checked once, when the reader is built (cold start).
+ * Builds a reader for one map. The schema is checked once, when the reader is built (cold start): a bad one
+ * is an {@link OptionsError} naming the option (`schema.<key>.maxLength`, `limits.maxEntries`, …).
  *
  * @example
  * const readValidationData = createMetadataReader('validationData', {

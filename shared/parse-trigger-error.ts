@@ -1,9 +1,11 @@
 /**
- * Client-side decoder of trigger errors. Dependency-free on purpose: apps import this one file.
+ * Client-side decoder of trigger errors. It depends on nothing but the list of trigger names
+ * (shared/trigger-source.ts, itself dependency-free), so an app bundles two small files.
  *
  * Cognito wraps what a trigger throws as `"<Trigger> failed with error <message>."` (contract §1, "Errors
  * the API caller sees"), adding its own period after ours, so `"... is not allowed.."` is normal.
  */
+import { TriggerName } from './trigger-source.js';
 
 /** A decoded trigger rejection. */
 export type TriggerErrorInfo = {
@@ -15,18 +17,8 @@ export type TriggerErrorInfo = {
   message: string;
 };
 
-const TRIGGER_NAMES = [
-  'PreSignUp',
-  'CustomMessage',
-  'PostConfirmation',
-  'PreAuthentication',
-  'PostAuthentication',
-  'DefineAuthChallenge',
-  'CreateAuthChallenge',
-  'VerifyAuthChallengeResponse',
-  'PreTokenGeneration',
-  'UserMigration',
-];
+// Only this toolkit's triggers: their names come from the one list of triggers (shared/trigger-source.ts).
+const TRIGGER_NAMES = Object.values(TriggerName);
 
 const TRIGGER_ERROR = new RegExp(
   `^(?:[A-Za-z]+Exception: )?(${TRIGGER_NAMES.join('|')}) failed with error ([A-Z][A-Z0-9_]{1,63}): ([\\s\\S]*)$`,

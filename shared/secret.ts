@@ -13,11 +13,13 @@
  * Tests point them at a local server through the `endpoint` option (the SDK's own `AWS_ENDPOINT_URL_SSM` /
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER` variables work too, but the option is what this project documents).
  */
-import { type Env, readInteger, readString } from './config.js';
+import { type Env, readString, readWholeNumber } from './config.js';
 import { boundedSignal, withDeadline } from './deadline.js';
 import { ConfigurationError, DeadlineExceededError, SignUpFault } from './errors.js';
 import { loadExternalModule } from './load-external-module.js';
+import { loggableError } from './log-error.js';
 import { logger as sharedLogger } from './observability.js';
+import { checkWhole, configureFrom, OptionsError } from './options.js';
 
 /** Where a secret lives: exactly one of a literal value, an SSM parameter, or a Secrets Manager ARN. */
 export type SecretLocation = { value: string } | { ssmParameter: string } | { secretArn: string };
@@ -128,12 +130,6 @@ export function parseSecretList(raw: string, minBytes = 1): string[] {
   });
 }
 
-function checkWhole(name: string, value: number, min: number, max: number): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-}
-
 type Settings = typeof defaults & Omit<SecretSourceOptions, keyof typeof defaults>;
 
 /** Fetches the raw stored value once. */
@@ -218,23 +214,20 @@ function secretsManagerFetcher(arn: string, settings: Settings): Fetcher {
   };
 }
 
-function errorSummary(error: unknown): { name: string; message?: string } {
-  if (!(error instanceof Error)) return { name: typeof error };
-  // Our own parse errors and the SDK's never quote the secret; the message is trimmed all the same.
-  return { name: error.name, message: error.message.slice(0, 200) };
-}
-
 /** The options merged over the defaults, each checked. */
 function settingsOf(options: SecretSourceOptions): Settings {
   const settings: Settings = { ...defaults, ...options };
-  checkWhole('cacheSeconds', settings.cacheSeconds, 0, SecretLimits.maxCacheSeconds);
-  checkWhole('retrySeconds', settings.retrySeconds, 0, SecretLimits.maxCacheSeconds);
-  checkWhole('minBytes', settings.minBytes, 1, SecretLimits.maxSecretLength);
-  checkWhole('requestTimeoutMs', settings.requestTimeoutMs, 1, 4000);
-  checkWhole('connectionTimeoutMs', settings.connectionTimeoutMs, 1, 4000);
-  checkWhole('maxAttempts', settings.maxAttempts, 1, 3);
-  if (settings.endpoint !== undefined && !/^https?:\/\/[^\s/]+(?:\/\S*)?$/.test(settings.endpoint)) {
-    throw new TypeError('endpoint must be an http(s) URL');
+  checkWhole('cacheSeconds', settings.cacheSeconds, { min: 0, max: SecretLimits.maxCacheSeconds });
+  checkWhole('retrySeconds', settings.retrySeconds, { min: 0, max: SecretLimits.maxCacheSeconds });
+  checkWhole('minBytes', settings.minBytes, { min: 1, max: SecretLimits.maxSecretLength });
+  checkWhole('requestTimeoutMs', settings.requestTimeoutMs, { min: 1, max: 4000 });
+  checkWhole('connectionTimeoutMs', settings.connectionTimeoutMs, { min: 1, max: 4000 });
+  checkWhole('maxAttempts', settings.maxAttempts, { min: 1, max: 3 });
+  if (
+    settings.endpoint !== undefined &&
+    (typeof settings.endpoint !== 'string' || !/^https?:\/\/[^\s/]+(?:\/\S*)?$/.test(settings.endpoint))
+  ) {
+    throw new OptionsError('endpoint', 'an http(s) URL');
   }
   return settings;
 }
@@ -243,7 +236,8 @@ function settingsOf(options: SecretSourceOptions): Settings {
  * A secret source for one location, validated once (at cold start). A literal value is parsed here; the
  * stores are read on the first {@link SecretSource.get}.
  *
- * @throws {TypeError} for an invalid location, value or option.
+ * @throws OptionsError naming the location key (`value`, `ssmParameter`, `secretArn`) or the option at fault;
+ * never quoting a secret.
  * @example
  * const inviteSecrets = createSecretSource({ ssmParameter: '/cognito/invite-secret' }, { cacheSeconds: 300 });
  * const secrets = await inviteSecrets.get(context.deadline, context.signal); // current first
@@ -254,11 +248,20 @@ export function createSecretSource(
 ): SecretSource {
   const settings = settingsOf(options);
   const kinds = Object.keys(location).filter((key) => ['value', 'ssmParameter', 'secretArn'].includes(key));
-  if (kinds.length !== 1) throw new TypeError('Give exactly one of value, ssmParameter or secretArn');
+  if (kinds.length !== 1) {
+    throw new OptionsError('location', 'exactly one of value, ssmParameter or secretArn');
+  }
 
   if ('value' in location) {
-    if (typeof location.value !== 'string') throw new TypeError('value must be a string');
-    const secrets = parseSecretList(location.value, settings.minBytes);
+    const expected = `a secret of at least ${settings.minBytes} bytes, or a JSON array or newline-separated list of them`;
+    if (typeof location.value !== 'string') throw new OptionsError('value', expected);
+    let secrets: string[];
+    try {
+      secrets = parseSecretList(location.value, settings.minBytes);
+    } catch (error) {
+      // The parse error names what is wrong (never the secret): kept as the cause.
+      throw new OptionsError('value', expected, { cause: error });
+    }
     return {
       kind: 'value',
       get: async () => [...secrets],
@@ -270,14 +273,14 @@ export function createSecretSource(
   let fetchValue: Fetcher;
   if ('ssmParameter' in location) {
     if (typeof location.ssmParameter !== 'string' || !SSM_PARAMETER.test(location.ssmParameter)) {
-      throw new TypeError('ssmParameter must be an SSM parameter name or ARN');
+      throw new OptionsError('ssmParameter', 'an SSM parameter name or ARN');
     }
     kind = 'ssm';
     where = location.ssmParameter;
     fetchValue = ssmFetcher(where, settings);
   } else {
     if (typeof location.secretArn !== 'string' || !SECRET_ARN.test(location.secretArn)) {
-      throw new TypeError('secretArn must be a Secrets Manager secret ARN');
+      throw new OptionsError('secretArn', 'a Secrets Manager secret ARN');
     }
     kind = 'secrets-manager';
     where = location.secretArn;
@@ -321,7 +324,7 @@ export function createSecretSource(
           source: kind,
           location: where,
           retryInSeconds: settings.retrySeconds,
-          error: errorSummary(error),
+          error: loggableError(error),
         });
         return [...cache.secrets];
       }
@@ -332,9 +335,10 @@ export function createSecretSource(
 /**
  * The secret source configured by `<PREFIX>`, `<PREFIX>_SSM_PARAMETER` or `<PREFIX>_ARN` (exactly one of
  * them, or none: `undefined`), cached for `<PREFIX>_CACHE_SECONDS` (default 300, 0–86,400).
- * Used with `INVITE_SECRET` and `CAPTCHA_SECRET`.
+ * Used with `INVITE_SECRET` and `CAPTCHA_SECRET`. The values are checked by {@link createSecretSource}.
  *
- * @throws {ConfigurationError} naming the variable at fault.
+ * @throws {ConfigurationError} naming the variable at fault; an {@link OptionsError} for a bad `options`
+ * (the caller's bug, not the environment's).
  * @example
  * const inviteSecrets = secretSourceFromEnv(process.env, 'INVITE_SECRET', { minBytes: 32 });
  */
@@ -343,7 +347,7 @@ export function secretSourceFromEnv(
   prefix: string,
   options: Omit<SecretSourceOptions, 'cacheSeconds'> = {},
 ): SecretSource | undefined {
-  if (!/^[A-Z][A-Z0-9_]*$/.test(prefix)) throw new TypeError('prefix must be an environment variable name');
+  if (!/^[A-Z][A-Z0-9_]*$/.test(prefix)) throw new OptionsError('prefix', 'an environment variable name');
   const names = { value: prefix, ssmParameter: `${prefix}_SSM_PARAMETER`, secretArn: `${prefix}_ARN` };
   const set = (Object.keys(names) as (keyof typeof names)[]).filter(
     (key) => readString(env, names[key], '') !== '',
@@ -356,25 +360,19 @@ export function secretSourceFromEnv(
   }
   const [key] = set;
   if (key === undefined) return undefined;
-  const cacheSeconds = readInteger(
-    env,
-    `${prefix}_CACHE_SECONDS`,
-    { min: 0, max: SecretLimits.maxCacheSeconds },
-    defaults.cacheSeconds,
-  );
+  const cacheVariable = `${prefix}_CACHE_SECONDS`;
+  const cacheSeconds = readWholeNumber(env, cacheVariable, defaults.cacheSeconds);
   const raw = readString(env, names[key], '');
   const location: SecretLocation =
     key === 'value' ? { value: raw } : key === 'ssmParameter' ? { ssmParameter: raw } : { secretArn: raw };
-  const expected = {
-    value: `a secret of at least ${options.minBytes ?? defaults.minBytes} bytes, or a JSON array or newline-separated list of them`,
-    ssmParameter: 'an SSM parameter name or ARN',
-    secretArn: 'a Secrets Manager secret ARN',
+  // The location and the cache time come from the environment: their options errors name the variable. Any
+  // other options error is the caller's bug and stays one.
+  const declaration = {
+    owner: prefix,
+    variables: [
+      { name: names[key], option: key },
+      { name: cacheVariable, option: 'cacheSeconds' },
+    ],
   };
-  // A bad option is the caller's bug (TypeError); only a bad location is the variable's fault.
-  settingsOf({ ...options, cacheSeconds });
-  try {
-    return createSecretSource(location, { ...options, cacheSeconds });
-  } catch (error) {
-    throw new ConfigurationError(names[key], expected[key], { cause: error });
-  }
+  return configureFrom(declaration, () => createSecretSource(location, { ...options, cacheSeconds }));
 }

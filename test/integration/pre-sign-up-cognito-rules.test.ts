@@ -20,7 +20,7 @@ import { cognitoClientFor, useCognitoIdpServer } from '../support/cognito-test-c
 import { everythingLogged, spyLogger } from '../support/logger-spies.js';
 import { describeWithMoto } from '../support/moto-server.js';
 
-// Stands in for rule 4 (requireInvite): a valid invite for the test address was presented.
+// Stands in for rule 5 (requireInvite): a valid invite for the test address was presented.
 const inviteAccepted: Rule<PreSignUpEvent> = function inviteAccepted(event) {
   if (event.triggerSource !== 'PreSignUp_SignUp') return 'skipped';
   recordEmailProof(event, { kind: 'invite', email: testEmail, claims: {} });

@@ -5,7 +5,6 @@
  * never fail the user's API call (contract §3, Constraints item 3).
  */
 import { type Env, readChoice, readList, readString } from '../../shared/config.js';
-import { ConfigurationError } from '../../shared/errors.js';
 import type { CustomMessageEvent, CustomMessageResponse } from '../../shared/event-types.js';
 import {
   BRACE_LIKE,
@@ -15,6 +14,7 @@ import {
   type MessageBreach,
   type MessageField,
 } from '../../shared/message-rules.js';
+import { checkWhole, OptionsError } from '../../shared/options.js';
 import type { WithheldReason } from './caller-text.js';
 import type { CompiledMessage, MessageCatalogue } from './message-catalogue.js';
 import { type LocaleSource, negotiateLocale } from './negotiate-locale.js';
@@ -114,62 +114,66 @@ function messagesOf(catalogue: MessageCatalogue): CompiledMessage[] {
   return Object.values(catalogue.locales).flatMap((locale) => Object.values(locale.messages));
 }
 
+const allFields: readonly string[] = defaults.fields;
+
 function checkOptions(
   settings: typeof defaults & ComposeMessagesOptions,
 ): VerificationLinkSettings | undefined {
-  const { catalogue } = settings;
+  const { catalogue, appName } = settings;
+  const maxValueLength = checkWhole('maxValueLength', settings.maxValueLength, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  });
   if (!Object.hasOwn(catalogue.locales, settings.defaultLocale)) {
     const shipped = Object.keys(catalogue.locales).join(', ');
-    throw new ConfigurationError('DEFAULT_LOCALE', `one of the shipped locales (${shipped})`);
+    throw new OptionsError('defaultLocale', `one of the shipped locales (${shipped})`);
   }
-  if (sanitizeUserValue(settings.appName, settings.maxValueLength) !== settings.appName.trim()) {
-    throw new ConfigurationError('APP_NAME', `at most ${settings.maxValueLength} printable characters`);
+  if (typeof appName !== 'string' || appName.trim() === '') {
+    throw new OptionsError('appName', 'a non-empty name (the name users know the app by)');
   }
-  if (settings.appName.trim() === '') throw new ConfigurationError('APP_NAME', 'a non-empty name');
-  if (BRACE_LIKE.test(settings.appName))
-    throw new ConfigurationError('APP_NAME', "a name without braces (Cognito's)");
-  if (BRACE_LIKE.test(settings.supportEmail)) {
-    throw new ConfigurationError('SUPPORT_EMAIL', "an address without braces (Cognito's)");
+  if (sanitizeUserValue(appName, maxValueLength) !== appName.trim()) {
+    throw new OptionsError('appName', `at most ${maxValueLength} printable characters`);
+  }
+  if (BRACE_LIKE.test(appName)) throw new OptionsError('appName', "a name without braces (Cognito's)");
+  if (typeof settings.supportEmail !== 'string' || BRACE_LIKE.test(settings.supportEmail)) {
+    throw new OptionsError('supportEmail', "an address without braces (Cognito's)");
   }
   if (settings.emailOption !== 'CONFIRM_WITH_CODE' && settings.emailOption !== 'CONFIRM_WITH_LINK') {
-    throw new ConfigurationError('EMAIL_VERIFICATION_OPTION', 'CONFIRM_WITH_CODE or CONFIRM_WITH_LINK');
+    throw new OptionsError('emailOption', 'CONFIRM_WITH_CODE or CONFIRM_WITH_LINK');
   }
   // Cognito counts UTF-16 units: 64 emoji are 128 of them, enough to push a subject past 140.
-  if (settings.appName.trim().length > settings.maxValueLength) {
-    throw new ConfigurationError('APP_NAME', `at most ${settings.maxValueLength} characters (UTF-16 units)`);
+  if (appName.trim().length > maxValueLength) {
+    throw new OptionsError('appName', `at most ${maxValueLength} characters (UTF-16 units)`);
   }
-  if (!Number.isSafeInteger(settings.maxValueLength) || settings.maxValueLength < 1) {
-    throw new TypeError('maxValueLength must be a positive whole number');
+  if (!Array.isArray(settings.fields) || !settings.fields.every((field) => allFields.includes(field))) {
+    throw new OptionsError('fields', `a list of ${allFields.join(', ')}`);
   }
   let allowedOrigins: ReadonlySet<string>;
   try {
     allowedOrigins = parseAllowedOrigins(settings.allowedRedirectOrigins);
   } catch (cause) {
-    throw new ConfigurationError('ALLOWED_REDIRECT_ORIGINS', 'a comma-separated list of https origins', {
-      cause,
-    });
+    throw new OptionsError('allowedRedirectOrigins', 'a list of https origins', { cause });
   }
   if (settings.confirmUrl === undefined) {
     const linked = messagesOf(catalogue).some((message) =>
       Object.values(message).some((parts) => requiresVariable(parts, 'link')),
     );
-    if (linked)
-      throw new ConfigurationError(
-        'CONFIRM_URL',
-        'set: a template uses {{link}} outside a {{#link}} section',
-      );
+    if (linked) {
+      throw new OptionsError('confirmUrl', 'set: a template uses {{link}} outside a {{#link}} section');
+    }
     return undefined;
   }
   try {
     return { confirmUrl: parseConfirmUrl(settings.confirmUrl), allowedOrigins };
   } catch (cause) {
-    throw new ConfigurationError('CONFIRM_URL', 'an https URL without credentials or fragment', { cause });
+    throw new OptionsError('confirmUrl', 'an https URL without credentials or fragment', { cause });
   }
 }
 
 /**
- * Builds the composer. Options are checked once, here (cold start), with a {@link ConfigurationError} naming
- * the variable; the returned function never throws for anything an event or a caller can send.
+ * Builds the composer. Options are checked once, here (cold start), with an {@link OptionsError} naming the
+ * option (renderMessagesSettings maps it to its variable); the returned function never throws for anything an
+ * event or a caller can send.
  *
  * @example
  * const composeMessage = composeMessages({ appName: 'Example', confirmUrl: 'https://app.example.com/confirm' });
@@ -256,16 +260,15 @@ export function composeMessages(
 }
 
 /**
- * Options of {@link composeMessages} from `APP_NAME`, `SUPPORT_EMAIL`, `DEFAULT_LOCALE`, `CONFIRM_URL` and
- * `ALLOWED_REDIRECT_ORIGINS` (comma-separated). The values are checked by {@link composeMessages}.
- * @throws ConfigurationError when `APP_NAME` is unset.
+ * Options of {@link composeMessages} from `APP_NAME`, `SUPPORT_EMAIL`, `DEFAULT_LOCALE`, `CONFIRM_URL`,
+ * `ALLOWED_REDIRECT_ORIGINS` (comma-separated) and `EMAIL_VERIFICATION_OPTION`. The values are checked by
+ * {@link composeMessages} (an unset `APP_NAME` included).
+ * @throws ConfigurationError naming `EMAIL_VERIFICATION_OPTION` when it is not one of its choices.
  */
 export function composeMessagesOptionsFromEnv(env: Env): ComposeMessagesOptions {
-  const appName = readString(env, 'APP_NAME', '');
-  if (appName === '') throw new ConfigurationError('APP_NAME', 'set to the name users know the app by');
   const confirmUrl = readString(env, 'CONFIRM_URL', '');
   return {
-    appName,
+    appName: readString(env, 'APP_NAME', ''),
     supportEmail: readString(env, 'SUPPORT_EMAIL', ''),
     defaultLocale: readString(env, 'DEFAULT_LOCALE', defaults.defaultLocale),
     allowedRedirectOrigins: readList(env, 'ALLOWED_REDIRECT_ORIGINS'),

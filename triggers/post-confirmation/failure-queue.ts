@@ -14,9 +14,11 @@
 import { AwsRequestError } from '../../shared/aws-client.js';
 import { type Env, readString } from '../../shared/config.js';
 import { withDeadline } from '../../shared/deadline.js';
-import { ConfigurationError, DeadlineExceededError, SignUpFault } from '../../shared/errors.js';
+import { DeadlineExceededError, SignUpFault } from '../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
+import { checkWhole, OptionsError } from '../../shared/options.js';
 import { jsonTypeOf } from '../../shared/parse-event.js';
+import { declareSettings } from '../../shared/settings.js';
 import {
   lazySqsClient,
   loadSqsSdk,
@@ -148,10 +150,14 @@ export function sqsFailureQueue(
   dependencies: SqsFailureQueueDependencies = { sqs: failureQueueSqsClient },
 ): FailureQueue {
   const settings = { ...defaults, ...options };
-  if (!QUEUE_URL.test(settings.queueUrl)) throw new TypeError('queueUrl must be an SQS queue URL');
-  if (!Number.isSafeInteger(settings.maxMessageBytes) || settings.maxMessageBytes < 1024) {
-    throw new TypeError('maxMessageBytes must be a whole number of at least 1024');
+  if (typeof settings.queueUrl !== 'string' || !QUEUE_URL.test(settings.queueUrl)) {
+    throw new OptionsError(
+      'queueUrl',
+      'an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
+    );
   }
+  checkWhole('maxMessageBytes', settings.maxMessageBytes, { min: 1024, max: Number.MAX_SAFE_INTEGER });
+  if (typeof dependencies.sqs !== 'function') throw new OptionsError('dependencies.sqs', 'a function');
 
   async function send(body: string, message: FailureMessage, signal: AbortSignal): Promise<void> {
     const [client, { SendMessageCommand }] = await Promise.all([dependencies.sqs(), loadSqsSdk()]);
@@ -201,17 +207,13 @@ export function sqsFailureQueue(
   return sendToFailureQueue;
 }
 
-/** The options of {@link sqsFailureQueue}, or `undefined` when `FAILURE_QUEUE_URL` is unset. */
+/**
+ * The options of {@link sqsFailureQueue} (`FAILURE_QUEUE_URL`, checked by the factory), or `undefined` when
+ * `FAILURE_QUEUE_URL` is unset: no failure queue.
+ */
 export function sqsFailureQueueFromEnv(env: Env): SqsFailureQueueOptions | undefined {
   const queueUrl = readString(env, 'FAILURE_QUEUE_URL', '');
-  if (queueUrl === '') return undefined;
-  if (!QUEUE_URL.test(queueUrl)) {
-    throw new ConfigurationError(
-      'FAILURE_QUEUE_URL',
-      'an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
-    );
-  }
-  return { queueUrl };
+  return queueUrl === '' ? undefined : { queueUrl };
 }
 
 /** A message body that is not a failure message this version wrote. */
@@ -250,3 +252,15 @@ export function parseFailureMessage(body: string): FailureMessage {
   }
   return parsed as FailureMessage;
 }
+
+/** What {@link sqsFailureQueue} reads (shared/settings.ts). */
+export const sqsFailureQueueSettings = declareSettings({
+  owner: 'sqsFailureQueue',
+  variables: [
+    {
+      name: 'FAILURE_QUEUE_URL',
+      option: 'queueUrl',
+      calls: { service: 'sqs', offline: { value: '', says: 'the failure queue off' } },
+    },
+  ],
+});

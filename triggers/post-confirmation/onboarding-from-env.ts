@@ -3,12 +3,30 @@
  * wires, and what the replay tool checks a failure message against before it replays it.
  */
 import type { Env } from '../../shared/config.js';
-import { optionalRule } from '../../shared/handler-core.js';
-import { addToGroups, addToGroupsFromEnv, GROUPS_METADATA_KEY } from './actions/add-to-groups.js';
-import { publishUserConfirmed, publishUserConfirmedFromEnv } from './actions/publish-user-confirmed.js';
-import { profileMetadataFields, writeProfile, writeProfileFromEnv } from './actions/write-profile.js';
-import { type FailureQueue, sqsFailureQueue, sqsFailureQueueFromEnv } from './failure-queue.js';
+import { optionalRule } from '../../shared/options.js';
+import type { SettingsDeclaration } from '../../shared/settings.js';
+import { addToGroups, addToGroupsFromEnv, addToGroupsSettings } from './actions/add-to-groups.js';
+import {
+  publishUserConfirmed,
+  publishUserConfirmedFromEnv,
+  publishUserConfirmedSettings,
+} from './actions/publish-user-confirmed.js';
+import { writeProfile, writeProfileFromEnv, writeProfileSettings } from './actions/write-profile.js';
+import {
+  type FailureQueue,
+  sqsFailureQueue,
+  sqsFailureQueueFromEnv,
+  sqsFailureQueueSettings,
+} from './failure-queue.js';
 import type { OnboardingAction } from './onboarding-action.js';
+
+/** What the actions and the failure queue read, in the order {@link onboardingFromEnv} builds them. */
+export const onboardingSettings: readonly SettingsDeclaration[] = [
+  addToGroupsSettings,
+  writeProfileSettings,
+  publishUserConfirmedSettings,
+  sqsFailureQueueSettings,
+];
 
 /** What {@link onboardingFromEnv} builds. */
 export type Onboarding = {
@@ -26,18 +44,28 @@ export type Onboarding = {
  * @throws ConfigurationError naming the variable.
  */
 export function onboardingFromEnv(env: Env): Onboarding {
-  const groups = addToGroupsFromEnv(env);
-  const profile = writeProfileFromEnv(env);
   // The actions run concurrently and none depends on another.
-  const actions: OnboardingAction[] = [
-    ...optionalRule(groups, (options) => addToGroups(options)),
-    ...optionalRule(profile, (options) => writeProfile(options)),
-    ...optionalRule(publishUserConfirmedFromEnv(env), (options) => publishUserConfirmed(options)),
+  const enabled: Array<{ action: OnboardingAction; settings: SettingsDeclaration }> = [
+    ...optionalRule(addToGroupsSettings, addToGroupsFromEnv(env), (options) => ({
+      action: addToGroups(options),
+      settings: addToGroupsSettings,
+    })),
+    ...optionalRule(writeProfileSettings, writeProfileFromEnv(env), (options) => ({
+      action: writeProfile(options),
+      settings: writeProfileSettings,
+    })),
+    ...optionalRule(publishUserConfirmedSettings, publishUserConfirmedFromEnv(env), (options) => ({
+      action: publishUserConfirmed(options),
+      settings: publishUserConfirmedSettings,
+    })),
   ];
-  const metadataKeys = [
-    ...(groups === undefined ? [] : [GROUPS_METADATA_KEY]),
-    ...(profile === undefined ? [] : Object.keys(profileMetadataFields)),
-  ];
-  const [failureQueue] = optionalRule(sqsFailureQueueFromEnv(env), (options) => sqsFailureQueue(options));
+  const actions: OnboardingAction[] = enabled.map(({ action }) => action);
+  // A failure message keeps exactly the ClientMetadata keys the enabled actions declare they read.
+  const metadataKeys = enabled.flatMap(({ settings }) =>
+    (settings.clientMetadata ?? []).map(({ key }) => key),
+  );
+  const [failureQueue] = optionalRule(sqsFailureQueueSettings, sqsFailureQueueFromEnv(env), (options) =>
+    sqsFailureQueue(options),
+  );
   return failureQueue === undefined ? { actions, metadataKeys } : { actions, failureQueue, metadataKeys };
 }

@@ -27,15 +27,13 @@
  */
 import { type Env, readBoolean } from '../../shared/config.js';
 import { setTimeoutAfterDueIo } from '../../shared/deadline.js';
-import {
-  DeadlineExceededError,
-  SignUpFault,
-  SignUpRejection,
-  SignUpUnavailableError,
-} from '../../shared/errors.js';
+import { DeadlineExceededError, SignUpFault } from '../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import type { Rule, RuleContext } from '../../shared/handler-core.js';
+import { loggableError } from '../../shared/log-error.js';
 import { logger as sharedLogger } from '../../shared/observability.js';
+import { checkWhole, OptionsError } from '../../shared/options.js';
+import { declareSettings, SettingValue } from '../../shared/settings.js';
 import { TriggerSource } from '../../shared/trigger-source.js';
 import { userConfirmedEventId } from './actions/publish-user-confirmed.js';
 import {
@@ -76,7 +74,7 @@ export type RunOnboardingDependencies = {
 /** Where the event went: the queue took it, the deadline cut the send off before SQS answered, or lost. */
 export type QueueOutcome = 'queued' | 'unconfirmed' | 'lost';
 
-/** Some actions did not complete; the cause of the `SIGNUP_UNAVAILABLE` thrown in strict mode. */
+/** Some actions did not complete. Thrown in strict mode: the core logs it as a fault and answers `SIGNUP_UNAVAILABLE`. */
 export class OnboardingIncompleteError extends SignUpFault {
   public readonly failedActions: readonly FailedAction[];
   /** Whether the event reached the failure queue. */
@@ -112,18 +110,6 @@ type ActionReport = {
 
 function errorNameOf(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
-}
-
-function errorDetails(error: unknown): Record<string, unknown> {
-  // Our own faults' messages are PII-free by construction; a foreign message may quote its input, but a
-  // Node.js error code (`MODULE_NOT_FOUND`, `ECONNREFUSED`) never does, and says what went wrong.
-  if (error instanceof SignUpFault || error instanceof SignUpRejection) {
-    return { name: error.name, message: error.message };
-  }
-  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)
-    ? { name: errorNameOf(error), code }
-    : { name: errorNameOf(error) };
 }
 
 function subOf(event: PostConfirmationEvent): string | null {
@@ -181,22 +167,21 @@ export function runOnboarding(
   dependencies: RunOnboardingDependencies,
 ): Rule<PostConfirmationEvent> {
   const settings = { ...defaults, ...options };
-  if (
-    !Number.isSafeInteger(settings.failureQueueReserveMs) ||
-    settings.failureQueueReserveMs < 0 ||
-    settings.failureQueueReserveMs > 4000
-  ) {
-    throw new TypeError('failureQueueReserveMs must be a whole number of milliseconds from 0 to 4000');
-  }
+  const failureQueueReserveMs = checkWhole('failureQueueReserveMs', settings.failureQueueReserveMs, {
+    min: 0,
+    max: 4000,
+  });
   if (!Array.isArray(dependencies.actions) || !dependencies.actions.every((a) => typeof a === 'function')) {
-    throw new TypeError('dependencies.actions must be a list of functions');
+    throw new OptionsError('dependencies.actions', 'a list of functions');
   }
   const actions = dependencies.actions.map((action, index) => ({
     action,
     name: action.name === '' ? `action#${index}` : action.name,
   }));
   const names = actions.map((entry) => entry.name);
-  if (new Set(names).size !== names.length) throw new TypeError('Two onboarding actions share one name');
+  if (new Set(names).size !== names.length) {
+    throw new OptionsError('dependencies.actions', 'a list of functions with distinct names');
+  }
   const { failureQueue } = dependencies;
   // Readied at cold start (the SDK loaded and the client built), so a failure never waits for it: on a
   // starved CPU, loading the SDK during the invocation took most of the time reserved for the send.
@@ -244,7 +229,7 @@ export function runOnboarding(
               durationMs: durationMs(),
             };
           } catch (error) {
-            log.error('onboarding action failed', { action: name, error: errorDetails(error) });
+            log.error('onboarding action failed', { action: name, error: loggableError(error) });
             return {
               action: name,
               outcome: 'failed',
@@ -280,7 +265,7 @@ export function runOnboarding(
   function incomplete(eventId: string | null, failedActions: FailedAction[], queued: QueueOutcome): 'pass' {
     log.warn('onboarding incomplete', { eventId, failedActions, queued, strict: settings.strict });
     if (settings.strict) {
-      throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(failedActions, queued) });
+      throw new OnboardingIncompleteError(failedActions, queued);
     }
     return 'pass';
   }
@@ -325,14 +310,14 @@ export function runOnboarding(
         log.error('onboarding queue unconfirmed: the deadline came before the failure queue answered', {
           ...user,
           onboardingQueueUnconfirmed: 1,
-          error: errorDetails(error),
+          error: loggableError(error),
         });
         return 'unconfirmed';
       }
       log.error('onboarding lost: the failure queue refused the event', {
         ...user,
         onboardingLost: 1,
-        error: errorDetails(error),
+        error: loggableError(error),
       });
       return 'lost';
     } finally {
@@ -359,7 +344,7 @@ export function runOnboarding(
       });
       // Strict mode fails the call when onboarding is not done, and deferred is not done.
       if (settings.strict) {
-        throw new SignUpUnavailableError({ cause: new OnboardingIncompleteError(pending, queued) });
+        throw new OnboardingIncompleteError(pending, queued);
       }
       return 'pass';
     }
@@ -385,10 +370,7 @@ export function runOnboarding(
     // The queue's time is reserved first. Even without a queue, the actions stop a margin before the core's
     // own deadline, so a hanging action is this engine's logged failure, never the core's fault (which would
     // fail the user's call).
-    const reserve = Math.max(
-      QUEUE_MARGIN_MS,
-      failureQueue === undefined ? 0 : settings.failureQueueReserveMs,
-    );
+    const reserve = Math.max(QUEUE_MARGIN_MS, failureQueue === undefined ? 0 : failureQueueReserveMs);
     // A cold start whose init took longer than the actions would get ran on a CPU too starved for them to
     // finish in time (loading their SDKs alone takes a few times the init): queue first, then try them.
     const actionsNeedMs = Math.max(MIN_ACTIONS_MS, context.coldStartMs ?? 0);
@@ -410,8 +392,9 @@ export function runOnboarding(
 }
 
 /**
- * The options of {@link runOnboarding} from the environment: `ONBOARD_ON_PASSWORD_RESET` and
- * `POST_CONFIRMATION_STRICT` (`true` / `false`, both default `false`).
+ * The options of {@link runOnboarding} from the environment (the engine is always on; with no action enabled
+ * it skips): `ONBOARD_ON_PASSWORD_RESET` and `POST_CONFIRMATION_STRICT` (`true` / `false`, both default
+ * `false`).
  */
 export function runOnboardingFromEnv(env: Env): RunOnboardingOptions {
   return {
@@ -419,3 +402,12 @@ export function runOnboardingFromEnv(env: Env): RunOnboardingOptions {
     strict: readBoolean(env, 'POST_CONFIRMATION_STRICT', false),
   };
 }
+
+/** What {@link runOnboarding} reads (shared/settings.ts). */
+export const runOnboardingSettings = declareSettings({
+  owner: 'runOnboarding',
+  variables: [
+    { name: 'ONBOARD_ON_PASSWORD_RESET', option: 'onPasswordReset', value: SettingValue.Boolean },
+    { name: 'POST_CONFIRMATION_STRICT', option: 'strict', value: SettingValue.Boolean },
+  ],
+});

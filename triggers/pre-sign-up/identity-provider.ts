@@ -7,6 +7,7 @@ import { type Env, readList } from '../../shared/config.js';
 import { normalizeEmail } from '../../shared/email.js';
 import { ConfigurationError } from '../../shared/errors.js';
 import type { PreSignUpEvent } from '../../shared/event-types.js';
+import { OptionsError } from '../../shared/options.js';
 import { TriggerSource } from '../../shared/trigger-source.js';
 import type { EmailProof } from './proof.js';
 
@@ -19,22 +20,29 @@ const PROVIDER_NAME_MAX = 32;
 // A subject is the rest of a user name (UsernameType: at most 128 characters, no spaces or controls).
 const SUBJECT = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
+const PROVIDERS_EXPECTED = 'a list of identity provider names (1–32 characters, not Cognito)';
+
 /**
- * Checks and de-duplicates trusted provider names (case-insensitively). `Cognito` is refused: it names the
- * pool's own users, never an identity provider.
+ * Checks and de-duplicates trusted provider names (case-insensitively), the `trustedEmailProviders` option
+ * of the rules that read them. `Cognito` is refused: it names the pool's own users, never an identity
+ * provider.
  *
- * @throws TypeError naming the first invalid entry's position.
+ * @throws OptionsError naming `trustedEmailProviders` and the first invalid entry's position.
  */
 export function checkTrustedProviders(names: readonly string[]): readonly string[] {
+  if (!Array.isArray(names)) throw new OptionsError('trustedEmailProviders', PROVIDERS_EXPECTED);
   const seen = new Map<string, string>();
-  names.forEach((name, index) => {
+  names.forEach((name: unknown, index) => {
     if (
       typeof name !== 'string' ||
       name.length > PROVIDER_NAME_MAX ||
       !PROVIDER_NAME.test(name) ||
       name.toLowerCase() === 'cognito'
     ) {
-      throw new TypeError(`Trusted provider #${index + 1} is not an identity provider name`);
+      throw new OptionsError(
+        'trustedEmailProviders',
+        `${PROVIDERS_EXPECTED} (entry ${index + 1} is not one)`,
+      );
     }
     if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
   });
@@ -44,6 +52,11 @@ export function checkTrustedProviders(names: readonly string[]): readonly string
 /**
  * `TRUSTED_EMAIL_PROVIDERS`: provider names as configured in the pool (`Google,SignInWithApple` when unset;
  * `none` trusts no provider).
+ *
+ * Unlike other readers this one checks the names too (with the factories' own check): two rules read the
+ * variable, and only decideConfirmation's settings declaration may map it (each variable is declared once),
+ * so a bad name is named here, whichever rule is built first.
+ * @throws ConfigurationError naming `TRUSTED_EMAIL_PROVIDERS`.
  */
 export function trustedEmailProvidersFromEnv(env: Env): readonly string[] {
   const names = readList(env, 'TRUSTED_EMAIL_PROVIDERS');
@@ -52,11 +65,8 @@ export function trustedEmailProvidersFromEnv(env: Env): readonly string[] {
   try {
     return checkTrustedProviders(names);
   } catch (error) {
-    throw new ConfigurationError(
-      'TRUSTED_EMAIL_PROVIDERS',
-      'a comma-separated list of identity provider names (1–32 characters, not Cognito), or none',
-      { cause: error },
-    );
+    if (!(error instanceof OptionsError)) throw error;
+    throw new ConfigurationError('TRUSTED_EMAIL_PROVIDERS', `${error.expected}, or none`, { cause: error });
   }
 }
 

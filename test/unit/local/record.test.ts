@@ -10,21 +10,24 @@ import { loadTemplate } from '../../../harness/template.js';
 import { RECORDED_INVITE_SECRET } from '../../../local/anonymize.js';
 import type { CognitoEvent } from '../../../local/cognito-events.js';
 import type { TriggerCallReport } from '../../../local/cognito-lambda.js';
+import { offlineValueOf } from '../../../local/declared-settings.js';
 import { declaredLocalEnvironment } from '../../../local/function-environment.js';
 import {
   createRecorder,
   offlineEnvironment,
   RECORDED_CAPTCHA_OFF_FILE,
-  RECORDED_CAPTCHA_SECRET,
   RECORDED_ENV_VARS_FILE,
   type RecordedFixture,
   scenarioOf,
-  UNREACHABLE_VERIFY_URL,
 } from '../../../local/record.js';
 import { templateResourcesOf } from '../../../local/template-resources.js';
 import { createInvite } from '../../../shared/invite.js';
 import type { TriggerName } from '../../../shared/trigger-source.js';
 import { type CaptchaServer, startCaptchaServer } from '../../support/captcha-server.js';
+
+// What the captcha rule declares a recording holds (triggers/pre-sign-up/rules/verify-captcha.ts).
+const RECORDED_CAPTCHA_SECRET = offlineValueOf('CAPTCHA_SECRET');
+const UNREACHABLE_VERIFY_URL = offlineValueOf('CAPTCHA_VERIFY_URL');
 
 const LIVE_INVITE_SECRET = 'live-invite-secret-of-this-run-not-for-production';
 const LIVE_CAPTCHA_SECRET = 'live-captcha-secret-of-this-run';

@@ -18,6 +18,7 @@ import {
   type Rule,
   type RuleContext,
 } from '../../../shared/handler-core.js';
+import { OptionsError } from '../../../shared/options.js';
 import { parsePreSignUpEvent } from '../../../shared/parse-event.js';
 import { NO_TRIGGER_SOURCE } from '../../../shared/trigger-source.js';
 import {
@@ -28,7 +29,7 @@ import {
   withValueAt,
 } from '../../support/builders.js';
 import { everythingLogged, spyLogger } from '../../support/logger-spies.js';
-import { rejectionOf } from '../../support/outcomes.js';
+import { errorOf, rejectionOf } from '../../support/outcomes.js';
 
 type Options = Partial<CreateTriggerHandlerOptions<PreSignUpEvent>>;
 
@@ -71,7 +72,7 @@ const autoConfirms: Rule<PreSignUpEvent> = function autoConfirms(event) {
 };
 const rejects: Rule<PreSignUpEvent> = function rejects(event) {
   if (event.request.userAttributes.email !== undefined) {
-    throw new SignUpRejection('EMAIL_DOMAIN_BLOCKED', 'Sign-up with this email domain is not allowed.');
+    throw new SignUpRejection('EMAIL_DOMAIN_BLOCKED');
   }
   return 'pass';
 };
@@ -172,7 +173,7 @@ describe('Shared: createTriggerHandler (outcomes)', () => {
 
   it('passes the very rejection instance a rule threw', async () => {
     // Prepare
-    const thrown = new SignUpRejection('INVITE_REQUIRED', 'Invitations only.');
+    const thrown = new SignUpRejection('INVITE_REQUIRED');
     const throwsIt: Rule<PreSignUpEvent> = function throwsIt() {
       throw thrown;
     };
@@ -636,20 +637,21 @@ describe('Shared: createTriggerHandler (deadline, contract §6)', () => {
     expect(decisionLines(logger)[0]).toMatchObject({ outcome: 'fault', decidedBy: 'hangs' });
   });
 
-  // Regression: options are not validated at construction (STYLE, Middy model). A fractional
+  // Regression: options are not validated at construction (the Middy model: checked once, at construction). A fractional
   // budget reaches AbortSignal.timeout, whose RangeError escapes the fault handling untranslated.
   it.each([
     ['a fraction', 50.5],
     ['NaN', Number.NaN],
+    ['zero', 0],
   ])('refuses a budgetMs of %s when the handler is built', (_label, budgetMs) => {
     // Prepare
     const build = () => preSignUpHandler([passes], { budgetMs });
 
     // Act
-    const act = () => build();
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error).toMatchObject({ option: 'budgetMs', expected: 'a positive whole number' });
   });
 });
 

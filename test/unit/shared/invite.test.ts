@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeEmail } from '../../../shared/email.js';
 import { createInvite, InviteLimits, verifyInvite } from '../../../shared/invite.js';
+import { OptionsError } from '../../../shared/options.js';
+import { errorOf } from '../../support/outcomes.js';
 
 const SECRET = 'test-invite-secret-0123456789abcdef-0123';
 const OLD_SECRET = 'retired-invite-secret-0123456789abcdef-01';
@@ -63,28 +65,46 @@ describe('Shared: createInvite', () => {
   });
 
   it.each([
-    ['a secret shorter than 32 bytes', { secret: 'x'.repeat(31) }],
-    ['an address that is not one', { email: 'not-an-address' }],
-    ['a zero lifetime', { ttlSeconds: 0 }],
-    ['a fractional lifetime', { ttlSeconds: 1.5 }],
-    ['an expiry after the year 9999', { ttlSeconds: InviteLimits.maxExpiry }],
-    ['a claim key starting with an underscore', { claims: { __proto__x: 'a' } }],
-    ['a claim value with a control character', { claims: { group: 'a\u0000b' } }],
-    ['a claim value over 256 characters', { claims: { group: 'g'.repeat(257) } }],
-    ['more than 16 claims', { claims: Object.fromEntries([...Array(17).keys()].map((i) => [`k${i}`, 'v'])) }],
+    ['a secret shorter than 32 bytes', { secret: 'x'.repeat(31) }, 'secret'],
+    ['an address that is not one', { email: 'not-an-address' }, 'email'],
+    ['an invalid issue time', { now: new Date(Number.NaN) }, 'now'],
+    ['a zero lifetime', { ttlSeconds: 0 }, 'ttlSeconds'],
+    ['a fractional lifetime', { ttlSeconds: 1.5 }, 'ttlSeconds'],
+    ['an expiry after the year 9999', { ttlSeconds: InviteLimits.maxExpiry }, 'ttlSeconds'],
+    ['a claim key starting with an underscore', { claims: { __proto__x: 'a' } }, 'claims'],
+    ['a claim value with a control character', { claims: { group: 'a\u0000b' } }, 'claims'],
+    ['a claim value over 256 characters', { claims: { group: 'g'.repeat(257) } }, 'claims'],
+    [
+      'more than 16 claims',
+      { claims: Object.fromEntries([...Array(17).keys()].map((i) => [`k${i}`, 'v'])) },
+      'claims',
+    ],
     [
       'a token over 1,024 characters',
       { claims: Object.fromEntries([...Array(4).keys()].map((i) => [`k${i}`, 'v'.repeat(200)])) },
+      'claims',
     ],
-  ])('refuses %s with a TypeError', (_case, overrides) => {
+  ])('refuses %s with an OptionsError naming the option', (_case, overrides, option) => {
     // Prepare
     const mint = () => invite(overrides);
 
     // Act
-    const act = () => mint();
+    const error = errorOf(OptionsError, mint);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe(option);
+  });
+
+  it('never quotes the secret it refuses', () => {
+    // Prepare
+    const secret = 'short-secret-value';
+
+    // Act
+    const error = errorOf(OptionsError, () => invite({ secret }));
+
+    // Assess
+    expect(error.message).not.toContain(secret);
+    expect(error.expected).toBe('a string of at least 32 bytes');
   });
 
   it('counts a multi-byte secret by its UTF-8 bytes', () => {
@@ -367,27 +387,29 @@ describe('Shared: verifyInvite', () => {
     ['no secrets', []],
     ['a short secret', ['short']],
     ['more than ten secrets', Array(11).fill(SECRET)],
-  ])('throws a TypeError when given %s (a configuration bug, not a user error)', (_case, secrets) => {
+  ])('throws an OptionsError when given %s (a configuration bug, not a user error)', (_case, secrets) => {
     // Prepare
     const token = invite();
 
     // Act
-    const act = () => verifyInvite(token, { email: 'jane@example.com', secrets });
+    const error = errorOf(OptionsError, () => verifyInvite(token, { email: 'jane@example.com', secrets }));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe('secrets');
+    expect(error.message).not.toContain('short');
   });
 
-  it('throws a TypeError for a clock skew over an hour', () => {
+  it('throws an OptionsError for a clock skew over an hour', () => {
     // Prepare
     const token = invite();
 
     // Act
-    const act = () =>
-      verifyInvite(token, { email: 'jane@example.com', secrets: [SECRET], clockSkewSeconds: 3601 });
+    const error = errorOf(OptionsError, () =>
+      verifyInvite(token, { email: 'jane@example.com', secrets: [SECRET], clockSkewSeconds: 3601 }),
+    );
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error).toMatchObject({ option: 'clockSkewSeconds', expected: 'a whole number from 0 to 3600' });
   });
 });
 

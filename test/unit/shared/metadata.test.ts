@@ -6,6 +6,7 @@ import {
   defaultMetadataLimits,
   type MetadataSchema,
 } from '../../../shared/metadata.js';
+import { OptionsError } from '../../../shared/options.js';
 import { anyText, prototypeKeys } from '../../support/arbitraries.js';
 import { errorOf } from '../../support/outcomes.js';
 
@@ -372,20 +373,49 @@ describe('Shared: createMetadataReader (refusals)', () => {
 
 describe('Shared: createMetadataReader (schema checks at construction)', () => {
   it.each([
-    ['a zero maxLength', { a: { type: 'string', maxLength: 0 } }],
-    ['a fractional maxLength', { a: { type: 'string', maxLength: 1.5 } }],
-    ['an infinite maxLength', { a: { type: 'string', maxLength: Number.POSITIVE_INFINITY } }],
-    ['min above max', { a: { type: 'integer', min: 5, max: 4 } }],
-    ['a NaN bound', { a: { type: 'integer', min: Number.NaN, max: 4 } }],
-  ] as const)('refuses a schema with %s', (_label, fields) => {
+    ['a zero maxLength', { a: { type: 'string', maxLength: 0 } }, 'schema.a.maxLength'],
+    ['a fractional maxLength', { a: { type: 'string', maxLength: 1.5 } }, 'schema.a.maxLength'],
+    [
+      'an infinite maxLength',
+      { a: { type: 'string', maxLength: Number.POSITIVE_INFINITY } },
+      'schema.a.maxLength',
+    ],
+    ['min above max', { a: { type: 'integer', min: 5, max: 4 } }, 'schema.a'],
+    ['a NaN bound', { a: { type: 'integer', min: Number.NaN, max: 4 } }, 'schema.a'],
+  ] as const)('refuses a schema with %s, with an OptionsError naming the field', (_label, fields, option) => {
     // Prepare
     const build = () => createMetadataReader('clientMetadata', fields);
 
     // Act
-    const act = () => build();
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe(option);
+  });
+
+  it.each([
+    ['maxEntries', { maxEntries: 0, maxTotalLength: 100 }],
+    ['maxTotalLength', { maxEntries: 10, maxTotalLength: 2.5 }],
+  ])('refuses limits with a bad %s, with an OptionsError', (name, limits) => {
+    // Prepare
+    const build = () => createMetadataReader('clientMetadata', {}, limits);
+
+    // Act
+    const error = errorOf(OptionsError, build);
+
+    // Assess
+    expect(error).toMatchObject({ option: `limits.${name}`, expected: 'a positive whole number' });
+  });
+
+  it('refuses a ValidationData key longer than Cognito allows, with an OptionsError', () => {
+    // Prepare
+    const fields = { ['k'.repeat(33)]: { type: 'boolean' } } as const;
+
+    // Act
+    const error = errorOf(OptionsError, () => createMetadataReader('validationData', fields));
+
+    // Assess
+    expect(error.option).toBe('schema');
   });
 
   // Regression: a pattern with the g or y flag keeps lastIndex between calls, so one reader (built
@@ -401,10 +431,10 @@ describe('Shared: createMetadataReader (schema checks at construction)', () => {
         createMetadataReader('clientMetadata', { invite: { type: 'string', maxLength: 10, pattern } });
 
       // Act
-      const act = () => build();
+      const error = errorOf(OptionsError, build);
 
       // Assess
-      expect(act).toThrow(TypeError);
+      expect(error.option).toBe('schema.invite.pattern');
     },
   );
 });

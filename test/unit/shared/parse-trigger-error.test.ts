@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SignUpRejection, SignUpUnavailableError } from '../../../shared/errors.js';
 import { parseTriggerError } from '../../../shared/parse-trigger-error.js';
+import { type RejectionCode, Rejections } from '../../../shared/rejection-codes.js';
 
 /** What Cognito makes of a trigger's error message (contract §1, "Your function throws"). */
 function asCognitoSaysIt(trigger: string, thrownMessage: string): string {
@@ -153,15 +154,31 @@ describe('Shared: parseTriggerError', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
-  it("gives back code and sentence of any rejection, through Cognito's wrapping", () => {
+  it("gives back code and sentence of any text in the rejection format, through Cognito's wrapping", () => {
     // Prepare
     const sentence = fc.string({ unit: 'binary', maxLength: 1000 });
 
     // Act
     const property = fc.property(trigger, code, sentence, (name, rejectionCode, text) => {
-      const thrown = new SignUpRejection(rejectionCode, text);
-      const info = parseTriggerError(asCognitoSaysIt(name, thrown.message));
+      const info = parseTriggerError(asCognitoSaysIt(name, `${rejectionCode}: ${text}`));
       expect(info).toEqual({ trigger: name, code: rejectionCode, message: text });
+    });
+
+    // Assess
+    expect(() => fc.assert(property)).not.toThrow();
+  });
+
+  it('gives back code and sentence of every rejection the toolkit throws', () => {
+    // Prepare
+    const registered = fc.constantFrom(
+      ...(Object.keys(Rejections) as RejectionCode[]).filter((key) => key !== 'SIGNUP_UNAVAILABLE'),
+    );
+
+    // Act
+    const property = fc.property(trigger, registered, (name, rejectionCode) => {
+      const thrown = new SignUpRejection(rejectionCode as Exclude<RejectionCode, 'SIGNUP_UNAVAILABLE'>);
+      const info = parseTriggerError(asCognitoSaysIt(name, thrown.message));
+      expect(info).toEqual({ trigger: name, code: rejectionCode, message: Rejections[rejectionCode] });
     });
 
     // Assess

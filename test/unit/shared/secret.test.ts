@@ -3,6 +3,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../../shared/errors.js';
+import { OptionsError } from '../../../shared/options.js';
 import {
   createSecretSource,
   parseSecretList,
@@ -112,50 +113,59 @@ describe('Shared: createSecretSource (value)', () => {
     expect(secrets).toEqual([SECRET]);
   });
 
-  it('refuses a value shorter than minBytes at construction', () => {
+  it('refuses a value shorter than minBytes at construction, without quoting it', () => {
     // Prepare
     const location = { value: 'short' };
 
     // Act
-    const act = () => createSecretSource(location, { minBytes: 32 });
+    const error = errorOf(OptionsError, () => createSecretSource(location, { minBytes: 32 }));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe('value');
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).not.toContain('short');
   });
 
   it.each([
-    ['two locations', { value: SECRET, secretArn: ARN }],
-    ['no location', {}],
-    ['an SSM name with spaces', { ssmParameter: '/my secret' }],
-    ['a secret name instead of an ARN', { secretArn: 'invite' }],
-    ['an ARN of another service', { secretArn: `arn:aws:ssm:us-east-1:${MOTO_ACCOUNT_ID}:parameter/x` }],
-  ])('refuses %s at construction', (_case, location) => {
+    ['two locations', { value: SECRET, secretArn: ARN }, 'location'],
+    ['no location', {}, 'location'],
+    ['an SSM name with spaces', { ssmParameter: '/my secret' }, 'ssmParameter'],
+    ['a secret name instead of an ARN', { secretArn: 'invite' }, 'secretArn'],
+    [
+      'an ARN of another service',
+      { secretArn: `arn:aws:ssm:us-east-1:${MOTO_ACCOUNT_ID}:parameter/x` },
+      'secretArn',
+    ],
+  ])('refuses %s at construction with an OptionsError', (_case, location, option) => {
     // Prepare
     const build = () => createSecretSource(location as never);
 
     // Act
-    const act = () => build();
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe(option);
   });
 
   it.each([
     ['cacheSeconds', { cacheSeconds: -1 }],
     ['cacheSeconds', { cacheSeconds: 86_401 }],
+    ['retrySeconds', { retrySeconds: 0.5 }],
+    ['minBytes', { minBytes: 0 }],
     ['requestTimeoutMs', { requestTimeoutMs: 0 }],
     ['requestTimeoutMs', { requestTimeoutMs: 5000 }],
+    ['connectionTimeoutMs', { connectionTimeoutMs: 4001 }],
     ['maxAttempts', { maxAttempts: 4 }],
     ['endpoint', { endpoint: 'ftp://127.0.0.1' }],
-  ])('refuses an out-of-range %s at construction', (_name, options) => {
+  ])('refuses an out-of-range %s at construction with an OptionsError', (option, options) => {
     // Prepare
     const build = () => createSecretSource({ ssmParameter: '/invite' }, options);
 
     // Act
-    const act = () => build();
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe(option);
   });
 });
 
@@ -212,6 +222,7 @@ describe('Shared: secretSourceFromEnv', () => {
     ['INVITE_SECRET_SSM_PARAMETER', { INVITE_SECRET_SSM_PARAMETER: 'has spaces' }],
     ['INVITE_SECRET_ARN', { INVITE_SECRET_ARN: 'invite' }],
     ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: 'soon' }],
+    ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: '86401' }],
   ])('names %s when its value is unusable', (variable, env) => {
     // Prepare (nothing beyond the environment)
 
@@ -224,6 +235,42 @@ describe('Shared: secretSourceFromEnv', () => {
     expect(thrown).toBeInstanceOf(ConfigurationError);
     expect(thrown).toMatchObject({ variable });
     expect(thrown.message).not.toContain('too-short');
+  });
+
+  it('says the range of <PREFIX>_CACHE_SECONDS, as the factory checks it', () => {
+    // Prepare
+    const env = { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: '-1' };
+
+    // Act
+    const thrown = errorOf(ConfigurationError, () => secretSourceFromEnv(env, 'INVITE_SECRET'));
+
+    // Assess
+    expect(thrown).toMatchObject({
+      variable: 'INVITE_SECRET_CACHE_SECONDS',
+      expected: 'a whole number from 0 to 86400',
+    });
+  });
+
+  it('keeps a bad option of the caller an OptionsError: the environment is not at fault', () => {
+    // Prepare
+    const env = { INVITE_SECRET: SECRET };
+
+    // Act
+    const thrown = errorOf(OptionsError, () => secretSourceFromEnv(env, 'INVITE_SECRET', { maxAttempts: 9 }));
+
+    // Assess
+    expect(thrown.option).toBe('maxAttempts');
+  });
+
+  it('refuses a prefix that is not a variable name with an OptionsError', () => {
+    // Prepare
+    const env = {};
+
+    // Act
+    const thrown = errorOf(OptionsError, () => secretSourceFromEnv(env, 'invite secret'));
+
+    // Assess
+    expect(thrown.option).toBe('prefix');
   });
 });
 

@@ -7,8 +7,10 @@
 import { type Env, readChoice } from '../../../shared/config.js';
 import type { CustomMessageEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
+import { loggableError } from '../../../shared/log-error.js';
 import type { MessageField } from '../../../shared/message-rules.js';
 import { logger as sharedLogger } from '../../../shared/observability.js';
+import { CallerValue, declareSettings, SettingValue } from '../../../shared/settings.js';
 import {
   type ComposeMessagesOptions,
   composeMessages,
@@ -47,7 +49,7 @@ export function renderMessages(options: RenderMessagesOptions): Rule<CustomMessa
       return Object.values(response).some((value) => value !== null) ? 'changed' : 'pass';
     } catch (error) {
       log.error('custom message failed: Cognito sends its default messages', {
-        error: error instanceof Error ? { name: error.name } : { name: typeof error },
+        error: loggableError(error),
       });
       return 'pass';
     }
@@ -65,3 +67,25 @@ export function renderMessagesFromEnv(env: Env): RenderMessagesOptions {
     account === 'DEVELOPER' ? ['emailSubject', 'emailMessage', 'smsMessage'] : ['smsMessage'];
   return { ...composeMessagesOptionsFromEnv(env), fields };
 }
+
+/** What {@link renderMessages} reads (shared/settings.ts). */
+export const renderMessagesSettings = declareSettings({
+  owner: 'renderMessages',
+  variables: [
+    { name: 'APP_NAME', option: 'appName' },
+    { name: 'SUPPORT_EMAIL', option: 'supportEmail' },
+    { name: 'DEFAULT_LOCALE', option: 'defaultLocale' },
+    { name: 'CONFIRM_URL', option: 'confirmUrl' },
+    {
+      name: 'ALLOWED_REDIRECT_ORIGINS',
+      option: 'allowedRedirectOrigins',
+      value: SettingValue.RedirectOrigins,
+    },
+    { name: 'EMAIL_SENDING_ACCOUNT', option: 'fields' },
+    { name: 'EMAIL_VERIFICATION_OPTION', option: 'emailOption' },
+  ],
+  clientMetadata: [
+    { key: 'locale', value: CallerValue.Locale },
+    { key: 'redirectUri', value: CallerValue.RedirectUri },
+  ],
+});

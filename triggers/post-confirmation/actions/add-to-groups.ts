@@ -18,12 +18,14 @@ import {
   defaultCognitoClient,
   loadCognitoSdk,
 } from '../../../shared/cognito-client.js';
-import { type Env, readInteger, readList } from '../../../shared/config.js';
+import { type Env, readList, readWholeNumber } from '../../../shared/config.js';
 import { MetadataInvalidError, SignUpFault } from '../../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../../shared/event-types.js';
 import { maskValue } from '../../../shared/mask.js';
 import { createMetadataReader } from '../../../shared/metadata.js';
 import { logger } from '../../../shared/observability.js';
+import { checkWhole, OptionsError } from '../../../shared/options.js';
+import { CallerValue, declareSettings } from '../../../shared/settings.js';
 import type { OnboardingAction } from '../onboarding-action.js';
 
 /** Options of {@link addToGroups}. */
@@ -70,17 +72,22 @@ const defaults = {
 
 const defaultDependencies: AddToGroupsDependencies = { cognito: defaultCognitoClient };
 
+// The metadata reader's bound on a whole ClientMetadata map: a longer value could never be read.
+const MAX_REQUEST_LENGTH = 16_384;
+
 // GroupNameType in the service model: 1–128 characters of letters, marks, symbols, numbers, punctuation [M].
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-function checkGroups(name: string, groups: readonly string[]): readonly string[] {
-  if (!Array.isArray(groups)) throw new TypeError(`${name} must be an array of group names`);
-  for (const group of groups) {
+const GROUP_NAMES = 'a list of Cognito group names (1-128 characters, no comma)';
+
+function checkGroups(option: string, groups: readonly string[]): readonly string[] {
+  if (!Array.isArray(groups)) throw new OptionsError(option, GROUP_NAMES);
+  groups.forEach((group: unknown, index) => {
     // A comma could never be requested through the comma-separated `groups` value.
     if (typeof group !== 'string' || !GROUP_NAME.test(group) || group.includes(',')) {
-      throw new TypeError(`${name} must hold Cognito group names (1-128 characters, no comma)`);
+      throw new OptionsError(option, `${GROUP_NAMES} (entry ${index + 1} is not one)`);
     }
-  }
+  });
   return [...new Set(groups)];
 }
 
@@ -115,16 +122,13 @@ export function addToGroups(
   const deps = dependencies;
   const defaultGroups = checkGroups('defaultGroups', settings.defaultGroups);
   const selfService = new Set(checkGroups('selfServiceGroups', settings.selfServiceGroups));
-  if (
-    !Number.isSafeInteger(settings.maxRequestLength) ||
-    settings.maxRequestLength < 1 ||
-    settings.maxRequestLength > 16_384
-  ) {
-    throw new TypeError('maxRequestLength must be a whole number from 1 to 16384');
-  }
-  if (typeof deps.cognito !== 'function') throw new TypeError('dependencies.cognito must be a function');
+  const maxRequestLength = checkWhole('maxRequestLength', settings.maxRequestLength, {
+    min: 1,
+    max: MAX_REQUEST_LENGTH,
+  });
+  if (typeof deps.cognito !== 'function') throw new OptionsError('dependencies.cognito', 'a function');
   const readClientMetadata = createMetadataReader('clientMetadata', {
-    [GROUPS_METADATA_KEY]: { type: 'string', maxLength: settings.maxRequestLength },
+    [GROUPS_METADATA_KEY]: { type: 'string', maxLength: maxRequestLength },
   });
 
   /** The self-service groups the event asks for; everything else is logged (masked) and dropped. */
@@ -202,20 +206,34 @@ export function addToGroups(
 /**
  * The options from `DEFAULT_GROUPS`, `SELF_SERVICE_GROUPS` (comma-separated group names) and
  * `GROUPS_REQUEST_MAX_LENGTH`, or `undefined` when both lists are empty (the action has nothing to do).
- * Every variable is checked either way, so a typo fails the cold start.
+ * The values are checked by {@link addToGroups}; `GROUPS_REQUEST_MAX_LENGTH` is read either way, so one that
+ * is not a number fails the cold start even while the action is off.
  *
- * @throws ConfigurationError naming the variable.
+ * @throws ConfigurationError naming the variable, for a value that cannot be read.
  */
-export function addToGroupsFromEnv(env: Env): AddToGroupsOptions | undefined {
-  const groupName = { pattern: GROUP_NAME, description: 'Cognito group names (1-128 characters)' };
-  const defaultGroups = readList(env, 'DEFAULT_GROUPS', groupName);
-  const selfServiceGroups = readList(env, 'SELF_SERVICE_GROUPS', groupName);
-  const maxRequestLength = readInteger(
-    env,
-    'GROUPS_REQUEST_MAX_LENGTH',
-    { min: 1, max: 16_384 },
-    defaults.maxRequestLength,
-  );
+export function addToGroupsFromEnv(env: Env): Required<AddToGroupsOptions> | undefined {
+  const defaultGroups = readList(env, 'DEFAULT_GROUPS');
+  const selfServiceGroups = readList(env, 'SELF_SERVICE_GROUPS');
+  const maxRequestLength = readWholeNumber(env, 'GROUPS_REQUEST_MAX_LENGTH', defaults.maxRequestLength);
   if (defaultGroups.length === 0 && selfServiceGroups.length === 0) return undefined;
   return { defaultGroups, selfServiceGroups, maxRequestLength };
 }
+
+/** What {@link addToGroups} reads (shared/settings.ts). */
+export const addToGroupsSettings = declareSettings({
+  owner: 'addToGroups',
+  variables: [
+    {
+      name: 'DEFAULT_GROUPS',
+      option: 'defaultGroups',
+      calls: { service: 'cognito-idp', offline: { value: '', says: 'group writes off' } },
+    },
+    {
+      name: 'SELF_SERVICE_GROUPS',
+      option: 'selfServiceGroups',
+      calls: { service: 'cognito-idp', offline: { value: '', says: 'group writes off' } },
+    },
+    { name: 'GROUPS_REQUEST_MAX_LENGTH', option: 'maxRequestLength' },
+  ],
+  clientMetadata: [{ key: GROUPS_METADATA_KEY, value: CallerValue.Free }],
+});

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { type Env, readString } from '../../../shared/config.js';
-import { ConfigurationError, EventShapeError } from '../../../shared/errors.js';
+import { EventShapeError } from '../../../shared/errors.js';
 import { CLIENT_ID_NOT_APPLICABLE, type PostConfirmationEvent } from '../../../shared/event-types.js';
 import {
   defaultEventBridgeClient,
@@ -21,7 +21,9 @@ import {
   EventBridgeRequestError,
   loadEventBridgeSdk,
 } from '../../../shared/eventbridge-client.js';
+import { OptionsError } from '../../../shared/options.js';
 import { jsonTypeOf } from '../../../shared/parse-event.js';
+import { declareSettings } from '../../../shared/settings.js';
 import type { OnboardingAction } from '../onboarding-action.js';
 
 /** The `DetailType` of the event. */
@@ -111,14 +113,15 @@ export function publishUserConfirmed(
   dependencies: PublishUserConfirmedDependencies = defaultDependencies,
 ): OnboardingAction {
   const settings = { ...defaults, ...options };
-  if (!BUS_NAME.test(settings.eventBusName) && !BUS_ARN.test(settings.eventBusName)) {
-    throw new TypeError('eventBusName must be an event bus name or ARN');
+  const { eventBusName, source } = settings;
+  if (typeof eventBusName !== 'string' || (!BUS_NAME.test(eventBusName) && !BUS_ARN.test(eventBusName))) {
+    throw new OptionsError('eventBusName', 'an event bus name or ARN');
   }
-  if (settings.source.length < 1 || settings.source.length > 256 || settings.source.startsWith('aws.')) {
-    throw new TypeError('source must be 1 to 256 characters and must not start with "aws."');
+  if (typeof source !== 'string' || source.length < 1 || source.length > 256 || source.startsWith('aws.')) {
+    throw new OptionsError('source', '1 to 256 characters, not starting with "aws."');
   }
   if (typeof dependencies.eventBridge !== 'function') {
-    throw new TypeError('dependencies.eventBridge must be a function');
+    throw new OptionsError('dependencies.eventBridge', 'a function');
   }
   const clock = dependencies.clock ?? (() => new Date());
 
@@ -164,16 +167,23 @@ export function publishUserConfirmed(
 /**
  * The options of {@link publishUserConfirmed} from the environment, or `undefined` (action off) when
  * `EVENT_BUS_NAME` is unset: `EVENT_BUS_NAME` (name or ARN), `EVENT_SOURCE` (default `cognito-sign-up`).
+ * The values are checked by {@link publishUserConfirmed}.
  */
-export function publishUserConfirmedFromEnv(env: Env): PublishUserConfirmedOptions | undefined {
+export function publishUserConfirmedFromEnv(env: Env): Required<PublishUserConfirmedOptions> | undefined {
   const eventBusName = readString(env, 'EVENT_BUS_NAME', '');
   if (eventBusName === '') return undefined;
-  if (!BUS_NAME.test(eventBusName) && !BUS_ARN.test(eventBusName)) {
-    throw new ConfigurationError('EVENT_BUS_NAME', 'an event bus name or ARN');
-  }
-  const source = readString(env, 'EVENT_SOURCE', defaults.source);
-  if (source.length > 256 || source.startsWith('aws.')) {
-    throw new ConfigurationError('EVENT_SOURCE', 'at most 256 characters, not starting with "aws."');
-  }
-  return { eventBusName, source };
+  return { eventBusName, source: readString(env, 'EVENT_SOURCE', defaults.source) };
 }
+
+/** What {@link publishUserConfirmed} reads (shared/settings.ts). */
+export const publishUserConfirmedSettings = declareSettings({
+  owner: 'publishUserConfirmed',
+  variables: [
+    {
+      name: 'EVENT_BUS_NAME',
+      option: 'eventBusName',
+      calls: { service: 'events', offline: { value: '', says: 'event publishing off' } },
+    },
+    { name: 'EVENT_SOURCE', option: 'source' },
+  ],
+});

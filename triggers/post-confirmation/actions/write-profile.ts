@@ -20,10 +20,12 @@ import {
   defaultDynamoDbClient,
   loadDynamoDbSdk,
 } from '../../../shared/dynamodb-client.js';
-import { ConfigurationError, MetadataInvalidError, SignUpFault } from '../../../shared/errors.js';
+import { MetadataInvalidError, SignUpFault } from '../../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../../shared/event-types.js';
 import { createMetadataReader, type FieldSpec } from '../../../shared/metadata.js';
 import { logger } from '../../../shared/observability.js';
+import { OptionsError } from '../../../shared/options.js';
+import { CallerValue, declareSettings } from '../../../shared/settings.js';
 import type { OnboardingAction } from '../onboarding-action.js';
 
 /** Options of {@link writeProfile}. */
@@ -102,15 +104,19 @@ const VALUE_MAX = 2048;
 const SUB_MAX = 128;
 
 function checkAttributes(attributes: readonly string[]): readonly string[] {
-  if (!Array.isArray(attributes)) throw new TypeError('attributes must be an array of attribute names');
-  for (const name of attributes) {
-    if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name) || name === '__proto__') {
-      throw new TypeError('attributes must hold user attribute names (1-32 characters)');
+  const expected = `a list of user attribute names (1-32 characters) other than ${[...RESERVED_KEYS].join(', ')}`;
+  if (!Array.isArray(attributes)) throw new OptionsError('attributes', expected);
+  attributes.forEach((name: unknown, index) => {
+    // A reserved key is one the action writes itself: the attribute would overwrite it in the item.
+    if (
+      typeof name !== 'string' ||
+      !ATTRIBUTE_NAME.test(name) ||
+      name === '__proto__' ||
+      RESERVED_KEYS.has(name)
+    ) {
+      throw new OptionsError('attributes', `${expected} (entry ${index + 1} is not one)`);
     }
-    if (RESERVED_KEYS.has(name)) {
-      throw new TypeError(`attributes must not name "${name}": the action writes that key itself`);
-    }
-  }
+  });
   return [...new Set(attributes)];
 }
 
@@ -137,17 +143,18 @@ export function writeProfile(
 ): OnboardingAction {
   const { tableName } = options;
   if (typeof tableName !== 'string' || !TABLE_NAME.test(tableName)) {
-    throw new TypeError('tableName must be a DynamoDB table name or table ARN');
+    throw new OptionsError('tableName', 'a DynamoDB table name or table ARN');
   }
   const attributes = checkAttributes(options.attributes ?? defaults.attributes);
   const plans = options.plans ?? defaults.plans;
-  if (!Array.isArray(plans) || plans.some((plan) => typeof plan !== 'string' || !PLAN.test(plan))) {
-    throw new TypeError('plans must hold plan names of 1-64 letters, digits, _ . -');
-  }
+  const plansExpected = 'a list of plan names (1-64 letters, digits, _ . -)';
+  if (!Array.isArray(plans)) throw new OptionsError('plans', plansExpected);
+  const badPlan = plans.findIndex((plan: unknown) => typeof plan !== 'string' || !PLAN.test(plan));
+  if (badPlan !== -1) throw new OptionsError('plans', `${plansExpected} (entry ${badPlan + 1} is not one)`);
   const { dynamodb } = dependencies;
   const clock = dependencies.clock ?? (() => new Date());
-  if (typeof dynamodb !== 'function') throw new TypeError('dependencies.dynamodb must be a function');
-  if (typeof clock !== 'function') throw new TypeError('dependencies.clock must be a function');
+  if (typeof dynamodb !== 'function') throw new OptionsError('dependencies.dynamodb', 'a function');
+  if (typeof clock !== 'function') throw new OptionsError('dependencies.clock', 'a function');
 
   // One reader per field, so one bad field drops only itself. `plan` is not read at all without plans.
   const readers: readonly (readonly [string, (map: unknown) => Record<string, unknown>])[] = [
@@ -248,34 +255,31 @@ export function writeProfile(
 /**
  * The options from `PROFILE_TABLE` (a table name or ARN), `PROFILE_ATTRIBUTES` (comma-separated attribute
  * names; {@link defaultProfileAttributes} when empty) and `PROFILE_PLANS` (comma-separated plan names), or
- * `undefined` when `PROFILE_TABLE` is empty (the action is off). Every variable is checked either way.
- *
- * @throws ConfigurationError naming the variable.
+ * `undefined` when `PROFILE_TABLE` is empty (the action is off). The values are checked by
+ * {@link writeProfile}.
  */
-export function writeProfileFromEnv(env: Env): WriteProfileOptions | undefined {
+export function writeProfileFromEnv(env: Env): Required<WriteProfileOptions> | undefined {
   const tableName = readString(env, 'PROFILE_TABLE', '');
-  if (tableName !== '' && !TABLE_NAME.test(tableName)) {
-    throw new ConfigurationError('PROFILE_TABLE', 'a DynamoDB table name or table ARN');
-  }
-  const attributes = readList(env, 'PROFILE_ATTRIBUTES', {
-    pattern: ATTRIBUTE_NAME,
-    description: 'user attribute names (1-32 characters)',
-  });
-  const reserved = attributes.find((name) => RESERVED_KEYS.has(name) || name === '__proto__');
-  if (reserved !== undefined) {
-    throw new ConfigurationError(
-      'PROFILE_ATTRIBUTES',
-      `a list of attribute names other than ${[...RESERVED_KEYS].join(', ')}`,
-    );
-  }
-  const plans = readList(env, 'PROFILE_PLANS', {
-    pattern: PLAN,
-    description: 'plan names (1-64 of A-Z a-z 0-9 _ . -)',
-  });
   if (tableName === '') return undefined;
+  const attributes = readList(env, 'PROFILE_ATTRIBUTES');
   return {
     tableName,
     attributes: attributes.length === 0 ? defaultProfileAttributes : attributes,
-    plans,
+    plans: readList(env, 'PROFILE_PLANS'),
   };
 }
+
+/** What {@link writeProfile} reads (shared/settings.ts). */
+export const writeProfileSettings = declareSettings({
+  owner: 'writeProfile',
+  variables: [
+    {
+      name: 'PROFILE_TABLE',
+      option: 'tableName',
+      calls: { service: 'dynamodb', offline: { value: '', says: 'profile writes off' } },
+    },
+    { name: 'PROFILE_ATTRIBUTES', option: 'attributes' },
+    { name: 'PROFILE_PLANS', option: 'plans' },
+  ],
+  clientMetadata: Object.keys(profileMetadataFields).map((key) => ({ key, value: CallerValue.Free })),
+});

@@ -4,17 +4,13 @@
  * esbuild bundles it, so nothing is read from disk at run time.
  */
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
-import { type Env, readBoolean } from '../../../shared/config.js';
-import {
-  domainEntriesOf,
-  domainMatches,
-  domainOfAddress,
-  normalizeDomain,
-  readDomainEntries,
-} from '../../../shared/email.js';
+import { type Env, readBoolean, readList } from '../../../shared/config.js';
+import { domainEntriesOf, domainMatches, domainOfAddress, normalizeDomain } from '../../../shared/email.js';
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
+import { OptionsError } from '../../../shared/options.js';
+import { declareSettings, SettingValue } from '../../../shared/settings.js';
 import { emailOf } from '../email-attribute.js';
 import { isSelfServiceSource } from '../self-service-sources.js';
 
@@ -26,7 +22,7 @@ export class EmailDisposableError extends SignUpRejection {
   public readonly listed: string;
 
   public constructor(domain: string, listed: string, options?: ErrorOptions) {
-    super('EMAIL_DISPOSABLE', 'Disposable email addresses cannot be used to sign up.', options);
+    super('EMAIL_DISPOSABLE', options);
     this.name = 'EmailDisposableError';
     this.domain = domain;
     this.listed = listed;
@@ -52,13 +48,15 @@ const defaults = {
 function domainSetOf(domains: Iterable<string> | undefined): ReadonlySet<string> {
   // The bundled array becomes a Set once, at cold start: about 3 ms for ~9,000 domains (README, bench).
   if (domains === undefined) return new Set(disposableEmailBlocklist());
+  const expected = 'an iterable of domain names such as example.com';
   if (typeof domains !== 'object' || domains === null || !(Symbol.iterator in domains)) {
-    throw new TypeError('domains must be an iterable of domain names');
+    throw new OptionsError('domains', expected);
   }
   const set = new Set<string>();
   for (const domain of domains) {
     const normalized = typeof domain === 'string' ? normalizeDomain(domain) : undefined;
-    if (normalized === undefined) throw new TypeError('domains must hold domain names such as example.com');
+    // The list can hold thousands: the entry is not named, so a bad one is found by its content.
+    if (normalized === undefined) throw new OptionsError('domains', expected);
     set.add(normalized);
   }
   return set;
@@ -105,14 +103,22 @@ export function blockDisposableEmails(
 
 /**
  * Options of {@link blockDisposableEmails} from the environment, or `undefined` (rule off) unless
- * `BLOCK_DISPOSABLE_EMAILS=true`. `DISPOSABLE_EMAIL_ALLOW`: comma-separated entries exempted from the list.
- * @throws ConfigurationError naming the variable.
+ * `BLOCK_DISPOSABLE_EMAILS=true`. `DISPOSABLE_EMAIL_ALLOW`: comma-separated entries exempted from the list,
+ * read as written (the factory checks and normalises them).
+ * @throws ConfigurationError naming `BLOCK_DISPOSABLE_EMAILS` when it is not `true` / `false`.
  */
 export function blockDisposableEmailsFromEnv(
   env: Env,
 ): Pick<BlockDisposableEmailsOptions, 'allow'> | undefined {
-  // Read (and so checked) even while the rule is off: a bad value fails the cold start either way.
-  const allow = readDomainEntries(env, 'DISPOSABLE_EMAIL_ALLOW');
   if (!readBoolean(env, 'BLOCK_DISPOSABLE_EMAILS', false)) return undefined;
-  return { allow };
+  return { allow: readList(env, 'DISPOSABLE_EMAIL_ALLOW') };
 }
+
+/** What {@link blockDisposableEmails} reads (shared/settings.ts). */
+export const blockDisposableEmailsSettings = declareSettings({
+  owner: 'blockDisposableEmails',
+  variables: [
+    { name: 'BLOCK_DISPOSABLE_EMAILS', value: SettingValue.BlocksDisposableEmails },
+    { name: 'DISPOSABLE_EMAIL_ALLOW', option: 'allow', value: SettingValue.EmailDomains },
+  ],
+});

@@ -1,10 +1,10 @@
 /**
- * Rule 7, `decideConfirmation`: whether the new user is confirmed and their email verified — only with
+ * Rule 7 of pre sign-up, `decideConfirmation`: whether the new user is confirmed and their email verified — only with
  * proof (contract §2 rules 1–6; KIT: never auto-verify a self-asserted email).
  *
  * | source | proof | autoConfirmUser | autoVerifyEmail |
  * |---|---|---|---|
- * | `PreSignUp_SignUp` | a valid invite bound to the event's normalised email (rule 4) | true | true, unless the alias guard objects |
+ * | `PreSignUp_SignUp` | a valid invite bound to the event's normalised email (rule 5) | true | true, unless the alias guard objects |
  * | `PreSignUp_SignUp` | none, but the email is in `AUTO_CONFIRM_DOMAINS` | true | false, always |
  * | `PreSignUp_ExternalProvider` | a provider in `TRUSTED_EMAIL_PROVIDERS` mapped `email_verified` = `"true"` | true | true, unless the alias guard objects |
  * | `PreSignUp_AdminCreateUser` | — | skipped: Cognito ignores the flags (contract §2 rule 3) | |
@@ -24,18 +24,19 @@ import {
   defaultCognitoClient,
   listUsersByEmail,
 } from '../../../shared/cognito-client.js';
-import { type Env, readChoice } from '../../../shared/config.js';
+import { type Env, readChoice, readList } from '../../../shared/config.js';
 import {
   domainEntriesOf,
   domainMatches,
   type NormalizedEmail,
   normalizeEmail,
-  readDomainEntries,
 } from '../../../shared/email.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { Rule, RuleContext, RuleOutcome } from '../../../shared/handler-core.js';
 import { maskEmail } from '../../../shared/mask.js';
 import { logger } from '../../../shared/observability.js';
+import { OptionsError } from '../../../shared/options.js';
+import { declareSettings, SettingValue } from '../../../shared/settings.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
 import { emailOf } from '../email-attribute.js';
 import {
@@ -113,10 +114,11 @@ export function decideConfirmation(
   const domains = domainEntriesOf(settings.autoConfirmDomains, 'autoConfirmDomains');
   const trusted = checkTrustedProviders(settings.trustedEmailProviders);
   if (!aliasGuards.includes(settings.aliasGuard)) {
-    throw new TypeError(`aliasGuard must be one of ${aliasGuards.join(', ')}`);
+    throw new OptionsError('aliasGuard', `one of ${aliasGuards.join(', ')}`);
   }
-  if (typeof dependencies.cognito !== 'function')
-    throw new TypeError('dependencies.cognito must be a function');
+  if (typeof dependencies.cognito !== 'function') {
+    throw new OptionsError('dependencies.cognito', 'a function');
+  }
 
   /** Whether verifying `email` could take it from another user; a failed lookup throws (fail closed). */
   async function emailHeldByAnother(
@@ -191,14 +193,33 @@ export function decideConfirmation(
 }
 
 /**
- * The options from `AUTO_CONFIRM_DOMAINS`, `TRUSTED_EMAIL_PROVIDERS` and `ALIAS_GUARD`; this rule always runs.
+ * The options from `AUTO_CONFIRM_DOMAINS` (read as written: the factory checks and normalises the entries),
+ * `TRUSTED_EMAIL_PROVIDERS` and `ALIAS_GUARD`; this rule always runs.
  *
- * @throws ConfigurationError naming the variable.
+ * @throws ConfigurationError naming the variable, for a value that cannot be read.
  */
-export function decideConfirmationFromEnv(env: Env): DecideConfirmationOptions {
+export function decideConfirmationFromEnv(env: Env): Required<DecideConfirmationOptions> {
   return {
-    autoConfirmDomains: readDomainEntries(env, 'AUTO_CONFIRM_DOMAINS'),
+    autoConfirmDomains: readList(env, 'AUTO_CONFIRM_DOMAINS'),
     trustedEmailProviders: trustedEmailProvidersFromEnv(env),
     aliasGuard: readChoice(env, 'ALIAS_GUARD', [AliasGuard.ListUsers, AliasGuard.Off], AliasGuard.ListUsers),
   };
 }
+
+/** What {@link decideConfirmation} reads (shared/settings.ts). */
+export const decideConfirmationSettings = declareSettings({
+  owner: 'decideConfirmation',
+  variables: [
+    { name: 'AUTO_CONFIRM_DOMAINS', option: 'autoConfirmDomains', value: SettingValue.EmailDomains },
+    {
+      name: 'TRUSTED_EMAIL_PROVIDERS',
+      option: 'trustedEmailProviders',
+      value: SettingValue.IdentityProviders,
+    },
+    {
+      name: 'ALIAS_GUARD',
+      option: 'aliasGuard',
+      calls: { service: 'cognito-idp', offline: { value: 'off', says: 'the alias guard off' } },
+    },
+  ],
+});

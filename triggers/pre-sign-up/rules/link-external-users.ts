@@ -1,6 +1,6 @@
 /**
- * Rule 6, `linkExternalUsers` (`LINK_EXTERNAL_USERS=true`): on a federated user's first sign-in, links
- * the provider identity to the existing native user with the same email, so one person keeps one account.
+ * Rule 4 of pre sign-up, `linkExternalUsers` (`LINK_EXTERNAL_USERS=true`): on a federated user's first
+ * sign-in, links the provider identity to the existing native user with the same email, so one person keeps one account.
  * Only when both sides proved the address: a trusted provider asserted `email_verified` = `"true"`, and the
  * native user is `CONFIRMED` with `email_verified` = `"true"`. Never guesses between two candidates.
  *
@@ -36,6 +36,8 @@ import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { Rule, RuleContext } from '../../../shared/handler-core.js';
 import { maskEmail } from '../../../shared/mask.js';
 import { logger } from '../../../shared/observability.js';
+import { OptionsError } from '../../../shared/options.js';
+import { declareSettings, SettingValue } from '../../../shared/settings.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
 import { emailOf } from '../email-attribute.js';
 import {
@@ -73,7 +75,7 @@ export type LinkExternalUsersDependencies = {
 };
 
 /** The code of {@link AccountLinkedError}. */
-export const ACCOUNT_LINKED = 'ACCOUNT_LINKED';
+const ACCOUNT_LINKED = 'ACCOUNT_LINKED';
 
 /**
  * The federated identity was linked to an existing account; this first sign-in stops here and the next one
@@ -84,7 +86,7 @@ export class AccountLinkedError extends SignUpRejection {
   public readonly provider: string;
 
   public constructor(provider: string, options?: ErrorOptions) {
-    super(ACCOUNT_LINKED, 'Your accounts have been linked. Please sign in again.', options);
+    super(ACCOUNT_LINKED, options);
     this.name = 'AccountLinkedError';
     this.provider = provider;
   }
@@ -152,10 +154,11 @@ export function linkExternalUsers(
   const settings = { ...defaults, ...options };
   const trusted = checkTrustedProviders(settings.trustedEmailProviders);
   if (!firstSignIns.includes(settings.firstSignIn)) {
-    throw new TypeError(`firstSignIn must be one of ${firstSignIns.join(', ')}`);
+    throw new OptionsError('firstSignIn', `one of ${firstSignIns.join(', ')}`);
   }
-  if (typeof dependencies.cognito !== 'function')
-    throw new TypeError('dependencies.cognito must be a function');
+  if (typeof dependencies.cognito !== 'function') {
+    throw new OptionsError('dependencies.cognito', 'a function');
+  }
 
   async function findNativeUsers(
     client: CognitoIdentityProviderClient,
@@ -257,7 +260,8 @@ export function linkExternalUsers(
 
 /**
  * The options from `LINK_EXTERNAL_USERS`, `LINK_FIRST_SIGN_IN` and `TRUSTED_EMAIL_PROVIDERS`, or `undefined`
- * when linking is off (the default). Every variable is checked either way, so a typo fails the cold start.
+ * when linking is off (the default). Every variable is read either way, so a value that cannot be read (not
+ * `true`/`false`, not a choice, a provider name that is not one) fails the cold start even while off.
  *
  * @throws ConfigurationError naming the variable.
  */
@@ -272,3 +276,17 @@ export function linkExternalUsersFromEnv(env: Env): LinkExternalUsersOptions | u
   const trustedEmailProviders = trustedEmailProvidersFromEnv(env);
   return enabled ? { trustedEmailProviders, firstSignIn } : undefined;
 }
+
+/** What {@link linkExternalUsers} reads (shared/settings.ts). */
+export const linkExternalUsersSettings = declareSettings({
+  owner: 'linkExternalUsers',
+  variables: [
+    {
+      name: 'LINK_EXTERNAL_USERS',
+      value: SettingValue.Boolean,
+      calls: { service: 'cognito-idp', offline: { value: 'false', says: 'account linking off' } },
+    },
+    { name: 'LINK_FIRST_SIGN_IN', option: 'firstSignIn' },
+  ],
+  alsoReads: ['TRUSTED_EMAIL_PROVIDERS'],
+});

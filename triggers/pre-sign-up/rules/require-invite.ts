@@ -1,6 +1,6 @@
 /**
- * Rule 4, invitations: a signed invite in ValidationData key `invite` (see shared/invite.ts for the token)
- * proves the person signing up was invited at that email address. `INVITE_ONLY=true` makes one mandatory
+ * Rule 5 of pre sign-up, invitations: a signed invite in ValidationData key `invite` (see shared/invite.ts
+ * for the token) proves the person signing up was invited at that email address. `INVITE_ONLY=true` makes one mandatory
  * for self sign-up. Only `PreSignUp_SignUp` carries a caller's ValidationData worth checking: an admin
  * already decided on AdminCreateUser, and a federated first sign-in has none (contract §2).
  */
@@ -17,14 +17,16 @@ import {
 import { maskEmail } from '../../../shared/mask.js';
 import { createMetadataReader } from '../../../shared/metadata.js';
 import { logger as sharedLogger } from '../../../shared/observability.js';
+import { checkWhole, OptionsError } from '../../../shared/options.js';
 import { type SecretSource, secretSourceFromEnv } from '../../../shared/secret.js';
+import { CallerValue, declareSettings, SettingValue } from '../../../shared/settings.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
 import { recordEmailProof } from '../proof.js';
 
 /** Self sign-up without an invite while `INVITE_ONLY` is on. */
 export class InviteRequiredError extends SignUpRejection {
   public constructor(options?: ErrorOptions) {
-    super('INVITE_REQUIRED', 'An invitation is required to sign up.', options);
+    super('INVITE_REQUIRED', options);
     this.name = 'InviteRequiredError';
   }
 }
@@ -34,7 +36,7 @@ export class InviteInvalidError extends SignUpRejection {
   public readonly reason: InviteFailureReason;
 
   public constructor(reason: InviteFailureReason, options?: ErrorOptions) {
-    super('INVITE_INVALID', 'The invitation is invalid or has expired.', options);
+    super('INVITE_INVALID', options);
     this.name = 'InviteInvalidError';
     this.reason = reason;
   }
@@ -76,7 +78,7 @@ const readValidationData = createMetadataReader('validationData', {
  * email for the confirmation rule. Rejects with `INVITE_REQUIRED` (none while invite-only) or
  * `INVITE_INVALID` (forged, expired, for another email); the secret store being down is a fault.
  *
- * @throws {TypeError} when `inviteOnly` is set without `secrets`, or an option is out of range.
+ * @throws OptionsError naming the option: `inviteOnly` set without `secrets`, or an option out of range.
  * @example
  * requireInvite({
  *   inviteOnly: true,
@@ -85,22 +87,17 @@ const readValidationData = createMetadataReader('validationData', {
  */
 export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignUpEvent> {
   const settings = { ...defaults, ...options };
-  if (typeof settings.inviteOnly !== 'boolean') throw new TypeError('inviteOnly must be a boolean');
+  if (typeof settings.inviteOnly !== 'boolean') throw new OptionsError('inviteOnly', 'a boolean');
   if (settings.inviteOnly && settings.secrets === undefined) {
-    throw new TypeError('inviteOnly needs secrets: an invite cannot be checked without a secret');
+    // An invite cannot be checked without a secret.
+    throw new OptionsError('inviteOnly', 'false unless secrets is given');
   }
-  if (
-    !Number.isSafeInteger(settings.clockSkewSeconds) ||
-    settings.clockSkewSeconds < 0 ||
-    settings.clockSkewSeconds > 3600
-  ) {
-    throw new TypeError('clockSkewSeconds must be a whole number from 0 to 3600');
-  }
+  const clockSkewSeconds = checkWhole('clockSkewSeconds', settings.clockSkewSeconds, { min: 0, max: 3600 });
   const log = settings.logger ?? sharedLogger;
   if (settings.inviteOnlyExternal !== 'reject' && settings.inviteOnlyExternal !== 'allow') {
-    throw new TypeError('inviteOnlyExternal must be "reject" or "allow"');
+    throw new OptionsError('inviteOnlyExternal', '"reject" or "allow"');
   }
-  const { inviteOnly, inviteOnlyExternal, secrets, clockSkewSeconds, now } = settings;
+  const { inviteOnly, inviteOnlyExternal, secrets, now } = settings;
 
   return async function requireInvite(event, context) {
     if (event.triggerSource === TriggerSource.PreSignUpExternalProvider) {
@@ -139,11 +136,13 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
 }
 
 /**
- * The options read from `INVITE_ONLY` (default false), `INVITE_ONLY_EXTERNAL` (`reject` or `allow`) and the invite secret: `INVITE_SECRET`,
- * `INVITE_SECRET_SSM_PARAMETER` or `INVITE_SECRET_ARN` (none: invites are not accepted), cached for
- * `INVITE_SECRET_CACHE_SECONDS` (default 300).
+ * The options read from `INVITE_ONLY` (default false), `INVITE_ONLY_EXTERNAL` (`reject` or `allow`) and the
+ * invite secret: `INVITE_SECRET`, `INVITE_SECRET_SSM_PARAMETER` or `INVITE_SECRET_ARN` (none: invites are not
+ * accepted), cached for `INVITE_SECRET_CACHE_SECONDS` (default 300). The rule is always on (it records a sent
+ * invite as proof even when invites are optional).
  *
- * @throws {ConfigurationError} for a bad value, or `INVITE_ONLY=true` with no secret.
+ * @throws {ConfigurationError} for a bad value, or `INVITE_ONLY=true` with no secret (checked here, where the
+ * message can name the three secret variables).
  */
 export function requireInviteFromEnv(env: Env): RequireInviteOptions {
   const inviteOnly = readBoolean(env, 'INVITE_ONLY', false);
@@ -159,3 +158,25 @@ export function requireInviteFromEnv(env: Env): RequireInviteOptions {
     ? { inviteOnly, inviteOnlyExternal }
     : { inviteOnly, inviteOnlyExternal, secrets };
 }
+
+/** What {@link requireInvite} reads (shared/settings.ts). */
+export const requireInviteSettings = declareSettings({
+  owner: 'requireInvite',
+  variables: [
+    { name: 'INVITE_ONLY', option: 'inviteOnly', value: SettingValue.Boolean },
+    { name: 'INVITE_ONLY_EXTERNAL', option: 'inviteOnlyExternal' },
+    // A recording replaces the run's secret with this one and re-signs the invites it holds (local/record.ts).
+    {
+      name: 'INVITE_SECRET',
+      value: SettingValue.InviteSecrets,
+      secret: {
+        fake: 'recorded-fake-invite-secret-not-for-production-0001',
+        says: 'a fake invite secret (invites re-signed with it)',
+      },
+    },
+    { name: 'INVITE_SECRET_SSM_PARAMETER', secret: true },
+    { name: 'INVITE_SECRET_ARN', secret: true },
+    { name: 'INVITE_SECRET_CACHE_SECONDS' },
+  ],
+  validationData: [{ key: 'invite', value: CallerValue.Invite }],
+});

@@ -8,6 +8,8 @@ import { EmailLimits, normalizeEmail } from '../../../shared/email.js';
 import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent, StringMap } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
+import { OptionsError } from '../../../shared/options.js';
+import { declareSettings, SettingValue } from '../../../shared/settings.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
 
 /** Why an attribute was refused, for logs; the value itself is never kept. */
@@ -30,7 +32,7 @@ export class AttributeInvalidError extends SignUpRejection {
   public readonly reason: AttributeInvalidReason;
 
   public constructor(attribute: string, reason: AttributeInvalidReason, options?: ErrorOptions) {
-    super('ATTRIBUTE_INVALID', 'One or more sign-up attributes are missing or invalid.', options);
+    super('ATTRIBUTE_INVALID', options);
     this.name = 'AttributeInvalidError';
     this.attribute = attribute;
     this.reason = reason;
@@ -70,28 +72,36 @@ function sentValueOf(attributes: StringMap, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+const NAMES = 'attribute names (1 to 32 characters, no spaces)';
+
 function requiredOf(required: unknown): readonly string[] {
-  if (!Array.isArray(required)) throw new TypeError('required must be an array of attribute names');
-  for (const name of required) {
+  if (!Array.isArray(required)) throw new OptionsError('required', `a list of ${NAMES}`);
+  required.forEach((name: unknown, index) => {
     if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {
-      throw new TypeError('required must hold attribute names of 1 to 32 characters without spaces');
+      throw new OptionsError('required', `a list of ${NAMES} (entry ${index + 1} is not one)`);
     }
-  }
+  });
   return [...required];
 }
 
 function patternsOf(patterns: unknown): ReadonlyMap<string, RegExp> {
+  const expected = `a map of ${NAMES} to regular expressions`;
   if (typeof patterns !== 'object' || patterns === null || Array.isArray(patterns)) {
-    throw new TypeError('patterns must be an object mapping attribute names to regular expressions');
+    throw new OptionsError('patterns', expected);
   }
   const compiled = new Map<string, RegExp>();
   for (const [name, pattern] of Object.entries(patterns)) {
     if (!ATTRIBUTE_NAME.test(name)) {
-      throw new TypeError('patterns must be keyed by attribute names of 1 to 32 characters without spaces');
+      throw new OptionsError('patterns', `${expected} (a key is not an attribute name)`);
     }
-    if (!(pattern instanceof RegExp)) throw new TypeError(`The pattern of ${name} must be a RegExp`);
+    if (!(pattern instanceof RegExp)) {
+      throw new OptionsError('patterns', `${expected} (the one for ${name} is not a RegExp)`);
+    }
     if (/[gym]/.test(pattern.flags)) {
-      throw new TypeError(`The pattern of ${name} must not use the g, y or m flag`);
+      throw new OptionsError(
+        'patterns',
+        `${expected} without the g, y or m flag (the one for ${name} has one)`,
+      );
     }
     // Anchored here, so `[a-z]+` cannot pass `abc<script>` on a partial match.
     compiled.set(name, new RegExp(`^(?:${pattern.source})$`, pattern.flags));
@@ -166,26 +176,26 @@ export function requireValidAttributes(
   };
 }
 
-const NAMES_DESCRIPTION = 'attribute names (1 to 32 characters, no spaces), or "none"';
+const PATTERNS_EXPECTED =
+  'a JSON object mapping attribute names to regular expressions, e.g. {"custom:tenant":"^[a-z0-9-]{1,32}$"}';
 
 function patternsFromEnv(env: Env): Readonly<Record<string, RegExp>> {
   const raw = readString(env, 'ATTRIBUTE_PATTERNS', '');
   if (raw === '') return {};
-  const expected =
-    'a JSON object mapping attribute names to regular expressions, e.g. {"custom:tenant":"^[a-z0-9-]{1,32}$"}';
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new ConfigurationError('ATTRIBUTE_PATTERNS', expected, { cause: error });
+    throw new ConfigurationError('ATTRIBUTE_PATTERNS', PATTERNS_EXPECTED, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigurationError('ATTRIBUTE_PATTERNS', expected);
+    throw new ConfigurationError('ATTRIBUTE_PATTERNS', PATTERNS_EXPECTED);
   }
+  // Only read here (JSON, then each source compiled); the names are the factory's to check.
   const patterns: [string, RegExp][] = [];
   for (const [name, source] of Object.entries(parsed)) {
-    if (!ATTRIBUTE_NAME.test(name) || typeof source !== 'string' || source === '') {
-      throw new ConfigurationError('ATTRIBUTE_PATTERNS', expected);
+    if (typeof source !== 'string' || source === '') {
+      throw new ConfigurationError('ATTRIBUTE_PATTERNS', PATTERNS_EXPECTED);
     }
     try {
       patterns.push([name, new RegExp(source, 'u')]);
@@ -202,20 +212,28 @@ function patternsFromEnv(env: Env): Readonly<Record<string, RegExp>> {
 }
 
 /**
- * Options of {@link requireValidAttributes} from the environment, read once at cold start:
+ * Options of {@link requireValidAttributes} from the environment, read once at cold start (the rule is
+ * always on); the names are checked by the factory:
  * - `REQUIRED_ATTRIBUTES`: comma-separated attribute names (default `email`; `none` requires nothing);
  * - `ATTRIBUTE_PATTERNS`: JSON object, attribute name -> regular expression source, compiled with the `u`
  *   flag and anchored by the rule.
- * @throws ConfigurationError naming the variable.
+ * @throws ConfigurationError naming the variable, for a value that cannot be read.
  */
 export function requireValidAttributesFromEnv(env: Env): Required<RequireValidAttributesOptions> {
-  const listed = readList(env, 'REQUIRED_ATTRIBUTES', {
-    pattern: ATTRIBUTE_NAME,
-    description: NAMES_DESCRIPTION,
-  });
+  const listed = readList(env, 'REQUIRED_ATTRIBUTES');
+  // `none` is how the variable says "nothing": alone, or it is not a list of names.
   if (listed.includes('none') && listed.length > 1) {
-    throw new ConfigurationError('REQUIRED_ATTRIBUTES', `a comma-separated list of ${NAMES_DESCRIPTION}`);
+    throw new ConfigurationError('REQUIRED_ATTRIBUTES', `a comma-separated list of ${NAMES}, or "none"`);
   }
   const required = listed.length === 0 ? defaults.required : listed[0] === 'none' ? [] : listed;
   return { required, patterns: patternsFromEnv(env) };
 }
+
+/** What {@link requireValidAttributes} reads (shared/settings.ts). */
+export const requireValidAttributesSettings = declareSettings({
+  owner: 'requireValidAttributes',
+  variables: [
+    { name: 'REQUIRED_ATTRIBUTES', option: 'required' },
+    { name: 'ATTRIBUTE_PATTERNS', option: 'patterns', value: SettingValue.AttributePatterns },
+  ],
+});

@@ -2,15 +2,14 @@
  * Rule 2 of pre sign-up: an allow-list and a block-list of email domains, compared in shared/email.ts's
  * normal form (case-insensitive, trailing dot ignored, IDN and punycode as one).
  */
-import type { Env } from '../../../shared/config.js';
-import { domainEntriesOf, domainMatches, domainOfAddress, readDomainEntries } from '../../../shared/email.js';
+import { type Env, readList } from '../../../shared/config.js';
+import { domainEntriesOf, domainMatches, domainOfAddress } from '../../../shared/email.js';
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
+import { declareSettings, SettingValue } from '../../../shared/settings.js';
 import { emailOf } from '../email-attribute.js';
 import { isSelfServiceSource } from '../self-service-sources.js';
-
-const DOMAIN_SENTENCE = 'Sign-up with this email domain is not allowed.';
 
 /** The email's domain is not on `ALLOWED_EMAIL_DOMAINS`. */
 export class EmailDomainNotAllowedError extends SignUpRejection {
@@ -18,8 +17,8 @@ export class EmailDomainNotAllowedError extends SignUpRejection {
   public readonly domain: string | undefined;
 
   public constructor(domain: string | undefined, options?: ErrorOptions) {
-    // Same sentence as EmailDomainBlockedError on purpose: the user learns nothing about either list.
-    super('EMAIL_DOMAIN_NOT_ALLOWED', DOMAIN_SENTENCE, options);
+    // Same sentence as EmailDomainBlockedError on purpose (shared/rejection-codes.ts): the user learns nothing.
+    super('EMAIL_DOMAIN_NOT_ALLOWED', options);
     this.name = 'EmailDomainNotAllowedError';
     this.domain = domain;
   }
@@ -33,7 +32,7 @@ export class EmailDomainBlockedError extends SignUpRejection {
   public readonly entry: string;
 
   public constructor(domain: string, entry: string, options?: ErrorOptions) {
-    super('EMAIL_DOMAIN_BLOCKED', DOMAIN_SENTENCE, options);
+    super('EMAIL_DOMAIN_BLOCKED', options);
     this.name = 'EmailDomainBlockedError';
     this.domain = domain;
     this.entry = entry;
@@ -47,6 +46,15 @@ export type RestrictEmailDomainsOptions = {
   /** These domains may not sign up; wins over `allowed`. */
   blocked?: readonly string[];
 };
+
+/** What {@link restrictEmailDomains} reads: two lists of domain entries. */
+export const restrictEmailDomainsSettings = declareSettings({
+  owner: 'restrictEmailDomains',
+  variables: [
+    { name: 'ALLOWED_EMAIL_DOMAINS', option: 'allowed', value: SettingValue.EmailDomains },
+    { name: 'BLOCKED_EMAIL_DOMAINS', option: 'blocked', value: SettingValue.EmailDomains },
+  ],
+});
 
 const defaults = {
   allowed: [] as readonly string[],
@@ -95,11 +103,10 @@ export function restrictEmailDomains(
 
 /**
  * Options of {@link restrictEmailDomains} from `ALLOWED_EMAIL_DOMAINS` and `BLOCKED_EMAIL_DOMAINS`
- * (comma-separated entries), or `undefined` when both are empty: the rule is off.
- * @throws ConfigurationError naming the variable with a bad entry.
+ * (comma-separated entries, checked by the factory), or `undefined` when both are empty: the rule is off.
  */
 export function restrictEmailDomainsFromEnv(env: Env): Required<RestrictEmailDomainsOptions> | undefined {
-  const allowed = readDomainEntries(env, 'ALLOWED_EMAIL_DOMAINS');
-  const blocked = readDomainEntries(env, 'BLOCKED_EMAIL_DOMAINS');
+  const allowed = readList(env, 'ALLOWED_EMAIL_DOMAINS');
+  const blocked = readList(env, 'BLOCKED_EMAIL_DOMAINS');
   return allowed.length === 0 && blocked.length === 0 ? undefined : { allowed, blocked };
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../../shared/errors.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource } from '../../../../shared/event-types.js';
 import { checkMessageField, type MessageField } from '../../../../shared/message-rules.js';
+import { OptionsError } from '../../../../shared/options.js';
 import { customMessageSources } from '../../../../shared/trigger-source.js';
 import {
   composeMessages,
@@ -209,21 +209,24 @@ describe('Trigger: custom-message composeMessage (every source and locale)', () 
 
 describe('Trigger: custom-message composeMessages (configuration)', () => {
   it.each([
-    ['DEFAULT_LOCALE', { ...options, defaultLocale: 'de' }],
-    ['APP_NAME', { ...options, appName: 'Example\u00a0App' }],
-    ['APP_NAME', { ...options, appName: ' ' }],
-    ['APP_NAME', { ...options, appName: '🎉'.repeat(64) }],
-    ['CONFIRM_URL', { ...options, confirmUrl: 'http://app.example.com/confirm' }],
-    ['ALLOWED_REDIRECT_ORIGINS', { ...options, allowedRedirectOrigins: ['https://app.example.com/'] }],
-  ])('refuses a bad %s at construction', (variable, bad) => {
+    ['defaultLocale', { ...options, defaultLocale: 'de' }],
+    ['appName', { ...options, appName: 'Example\u00a0App' }],
+    ['appName', { ...options, appName: ' ' }],
+    ['appName', { ...options, appName: '' }],
+    ['appName', { ...options, appName: '🎉'.repeat(64) }],
+    ['confirmUrl', { ...options, confirmUrl: 'http://app.example.com/confirm' }],
+    ['allowedRedirectOrigins', { ...options, allowedRedirectOrigins: ['https://app.example.com/'] }],
+    ['maxValueLength', { ...options, maxValueLength: 0 }],
+    ['fields', { ...options, fields: ['emailBody' as MessageField] }],
+  ])('refuses a bad %s at construction with an OptionsError', (option, bad) => {
     // Prepare
     const construct = () => composeMessages(bad);
 
     // Act
-    const error = errorOf(ConfigurationError, construct);
+    const error = errorOf(OptionsError, construct);
 
     // Assess
-    expect(error.variable).toBe(variable);
+    expect(error.option).toBe(option);
   });
 
   it('reads its options from the environment', () => {
@@ -250,15 +253,16 @@ describe('Trigger: custom-message composeMessages (configuration)', () => {
     });
   });
 
-  it('refuses an environment without APP_NAME', () => {
+  it('reads an environment without APP_NAME as an empty name, which the factory refuses', () => {
     // Prepare
-    const read = () => composeMessagesOptionsFromEnv({});
+    const read = composeMessagesOptionsFromEnv({});
 
     // Act
-    const error = errorOf(ConfigurationError, read);
+    const error = errorOf(OptionsError, () => composeMessages(read));
 
     // Assess
-    expect(error.variable).toBe('APP_NAME');
+    expect(read.appName).toBe('');
+    expect(error.option).toBe('appName');
   });
 });
 
@@ -371,17 +375,17 @@ describe('Trigger: custom-message composeMessages (pools that verify email by li
   });
 
   it.each([
-    ['APP_NAME', { appName: 'Shop {####}' }],
-    ['SUPPORT_EMAIL', { supportEmail: 'help\uFF5Busername\uFF5D@example.com' }],
-    ['EMAIL_VERIFICATION_OPTION', { emailOption: 'CONFIRM_WITH_SMS' as never }],
-  ])('refuses %s that Cognito would expand or cannot use, at cold start', (variable, override) => {
+    ['appName', { appName: 'Shop {####}' }],
+    ['supportEmail', { supportEmail: 'help\uFF5Busername\uFF5D@example.com' }],
+    ['emailOption', { emailOption: 'CONFIRM_WITH_SMS' as never }],
+  ])('refuses %s that Cognito would expand or cannot use, at cold start', (option, override) => {
     // Prepare
     const build = () => composeMessages({ ...options, ...override });
 
     // Act
-    const error = errorOf(ConfigurationError, build);
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(error.variable).toBe(variable);
+    expect(error.option).toBe(option);
   });
 });

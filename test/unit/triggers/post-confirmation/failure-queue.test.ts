@@ -2,6 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, DeadlineExceededError } from '../../../../shared/errors.js';
+import { OptionsError, optionalRule } from '../../../../shared/options.js';
 import {
   type FailureMessage,
   FailureMessageShapeError,
@@ -10,6 +11,7 @@ import {
   parseFailureMessage,
   sqsFailureQueue,
   sqsFailureQueueFromEnv,
+  sqsFailureQueueSettings,
 } from '../../../../triggers/post-confirmation/failure-queue.js';
 import { postConfirmationEvent } from '../../../support/builders.js';
 import { errorOf, rejectionOf } from '../../../support/outcomes.js';
@@ -91,6 +93,21 @@ describe('Rule: sqsFailureQueue', () => {
     // Assess
     expect(error).toBeInstanceOf(DeadlineExceededError);
   });
+
+  it.each([
+    ['queueUrl', { queueUrl: 'failures' }],
+    ['maxMessageBytes', { queueUrl: QUEUE_URL, maxMessageBytes: 1023 }],
+    ['maxMessageBytes', { queueUrl: QUEUE_URL, maxMessageBytes: 2048.5 }],
+  ])('refuses a bad %s at construction with an OptionsError', (option, options) => {
+    // Prepare
+    const build = () => sqsFailureQueue(options);
+
+    // Act
+    const error = errorOf(OptionsError, build);
+
+    // Assess
+    expect(error.option).toBe(option);
+  });
 });
 
 describe('Trigger: post-confirmation parseFailureMessage', () => {
@@ -131,10 +148,23 @@ describe('Rule: sqsFailureQueueFromEnv', () => {
     expect(options).toBeUndefined();
   });
 
-  it('refuses something that is not a queue URL', () => {
+  it('reads FAILURE_QUEUE_URL as written (the factory checks it)', () => {
+    // Act
+    const options = sqsFailureQueueFromEnv({ FAILURE_QUEUE_URL: QUEUE_URL });
+
+    // Assess
+    expect(options).toEqual({ queueUrl: QUEUE_URL });
+  });
+
+  it('names FAILURE_QUEUE_URL for something that is not a queue URL, through the settings declaration', () => {
+    // Prepare
+    const env = { FAILURE_QUEUE_URL: 'failures' };
+
     // Act
     const error = errorOf(ConfigurationError, () =>
-      sqsFailureQueueFromEnv({ FAILURE_QUEUE_URL: 'failures' }),
+      optionalRule(sqsFailureQueueSettings, sqsFailureQueueFromEnv(env), (options) =>
+        sqsFailureQueue(options),
+      ),
     );
 
     // Assess

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, SignUpFault, SignUpUnavailableError } from '../../../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../../../shared/event-types.js';
 import { createTriggerHandler } from '../../../../shared/handler-core.js';
+import { configureFrom, OptionsError } from '../../../../shared/options.js';
 import { parsePostConfirmationEvent } from '../../../../shared/parse-event.js';
 import { userConfirmedEventId } from '../../../../triggers/post-confirmation/actions/publish-user-confirmed.js';
 import type { FailureMessage, FailureQueue } from '../../../../triggers/post-confirmation/failure-queue.js';
@@ -12,6 +13,7 @@ import {
   type RunOnboardingOptions,
   runOnboarding,
   runOnboardingFromEnv,
+  runOnboardingSettings,
 } from '../../../../triggers/post-confirmation/run-onboarding.js';
 import {
   lambdaContext,
@@ -179,7 +181,7 @@ describe('Rule: runOnboarding', () => {
     expect(line).toMatchObject({ onboardingActionFailures: 1 });
   });
 
-  it('throws SIGNUP_UNAVAILABLE in strict mode', async () => {
+  it('throws its fault in strict mode, which the core turns into SIGNUP_UNAVAILABLE (never a rejection)', async () => {
     // Prepare
     const { queue } = memoryQueue();
     const { rule } = engine([fails], { strict: true }, queue);
@@ -188,23 +190,23 @@ describe('Rule: runOnboarding', () => {
     const error = await rejectionOf(() => rule(postConfirmationEvent(), ruleContext()));
 
     // Assess
-    expect(error).toBeInstanceOf(SignUpUnavailableError);
+    expect(error).toBeInstanceOf(OnboardingIncompleteError);
+    expect(error).toBeInstanceOf(SignUpFault);
   });
 
-  it('queues the event in strict mode too, and says so in the cause', async () => {
+  it('queues the event in strict mode too, and says so in the fault', async () => {
     // Prepare
     const { queue, messages } = memoryQueue();
     const { rule } = engine([fails], { strict: true }, queue);
 
     // Act
-    const error = (await rejectionOf(() => rule(postConfirmationEvent(), ruleContext()))) as Error;
+    const error = await rejectionOf(() => rule(postConfirmationEvent(), ruleContext()));
 
     // Assess
-    expect({ cause: error.cause, queued: messages.length }).toEqual({
-      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
+    expect({ error, queued: messages.length }).toEqual({
+      error: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
       queued: 1,
     });
-    expect(error.cause).toBeInstanceOf(OnboardingIncompleteError);
   });
 
   it('completes on a retry what a partial failure left undone', async () => {
@@ -451,9 +453,8 @@ describe('Rule: runOnboarding', () => {
     )) as Error;
 
     // Assess
-    expect({ name: error.name, cause: error.cause, queued: messages.length }).toEqual({
-      name: 'SignUpUnavailableError',
-      cause: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
+    expect({ error, queued: messages.length }).toEqual({
+      error: expect.objectContaining({ name: 'OnboardingIncompleteError', queued: 'queued' }),
       queued: 1,
     });
   });
@@ -573,22 +574,47 @@ describe('Rule: runOnboarding', () => {
     const two = recordingAction('addToGroups').action;
 
     // Act
-    const error = errorOf(TypeError, () => runOnboarding({}, { actions: [one, two] }));
+    const error = errorOf(OptionsError, () => runOnboarding({}, { actions: [one, two] }));
 
     // Assess
-    expect(error.message).toContain('share one name');
+    expect(error).toMatchObject({
+      option: 'dependencies.actions',
+      expected: expect.stringContaining('distinct'),
+    });
   });
+
+  it.each([-1, 4001, 1.5])(
+    'refuses a failureQueueReserveMs of %s at construction',
+    (failureQueueReserveMs) => {
+      // Prepare
+      const build = () => runOnboarding({ failureQueueReserveMs }, { actions: [] });
+
+      // Act
+      const error = errorOf(OptionsError, build);
+
+      // Assess
+      expect(error).toMatchObject({
+        option: 'failureQueueReserveMs',
+        expected: 'a whole number from 0 to 4000',
+      });
+    },
+  );
 });
 
 describe('Trigger: post-confirmation engine under the handler core', () => {
   const budgetMs = 1500;
 
-  function handlerOver(actions: OnboardingAction[], queue: FailureQueue, options: RunOnboardingOptions = {}) {
+  function handlerOver(
+    actions: OnboardingAction[],
+    queue: FailureQueue,
+    options: RunOnboardingOptions = {},
+    logger = spyLogger(),
+  ) {
     return createTriggerHandler({
       trigger: 'PostConfirmation',
       parse: parsePostConfirmationEvent,
       rules: [runOnboarding({ failureQueueReserveMs: 400, ...options }, { actions, failureQueue: queue })],
-      logger: spyLogger(),
+      logger,
       budgetMs,
     });
   }
@@ -658,6 +684,20 @@ describe('Trigger: post-confirmation engine under the handler core', () => {
     // Assess
     expect(error).toBeInstanceOf(SignUpUnavailableError);
   });
+
+  it('logs a strict-mode failure as a fault, not a rejection: nobody decided about the user', async () => {
+    // Prepare
+    const { queue } = memoryQueue();
+    const logger = spyLogger();
+    const handler = handlerOver([fails], queue, { strict: true }, logger);
+
+    // Act
+    await rejectionOf(() => handler(postConfirmationEvent(), lambdaContext()));
+
+    // Assess
+    const decision = logger.info.mock.calls.find(([message]) => message === 'trigger decision')?.[1];
+    expect(decision).toMatchObject({ outcome: 'fault', decidedBy: 'runOnboarding' });
+  });
 });
 
 describe('Rule: runOnboardingFromEnv', () => {
@@ -680,13 +720,18 @@ describe('Rule: runOnboardingFromEnv', () => {
     expect(options).toEqual({ onPasswordReset: true, strict: true });
   });
 
-  it('refuses a value that is not true or false', () => {
+  it.each([
+    ['ONBOARD_ON_PASSWORD_RESET', { ONBOARD_ON_PASSWORD_RESET: 'sometimes' }],
+    ['POST_CONFIRMATION_STRICT', { POST_CONFIRMATION_STRICT: 'yes' }],
+  ])('names %s for a value that is not true or false, through the settings declaration', (variable, env) => {
+    // Prepare
+    const configure = () =>
+      configureFrom(runOnboardingSettings, () => runOnboarding(runOnboardingFromEnv(env), { actions: [] }));
+
     // Act
-    const error = errorOf(ConfigurationError, () =>
-      runOnboardingFromEnv({ POST_CONFIRMATION_STRICT: 'yes' }),
-    );
+    const error = errorOf(ConfigurationError, configure);
 
     // Assess
-    expect(error.variable).toBe('POST_CONFIRMATION_STRICT');
+    expect(error.variable).toBe(variable);
   });
 });

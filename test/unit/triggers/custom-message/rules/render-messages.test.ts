@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../../../shared/errors.js';
+import { configureFrom } from '../../../../../shared/options.js';
 import type { MessageCatalogue } from '../../../../../triggers/custom-message/message-catalogue.js';
 import {
   renderMessages,
   renderMessagesFromEnv,
+  renderMessagesSettings,
 } from '../../../../../triggers/custom-message/rules/render-messages.js';
 import { compiledCatalogue } from '../../../../../triggers/custom-message/templates/compiled.js';
 import { customMessageEvent, ruleContext } from '../../../../support/builders.js';
 import { spyLogger } from '../../../../support/logger-spies.js';
+import { errorOf } from '../../../../support/outcomes.js';
 
 const options = { appName: 'Example', confirmUrl: 'https://app.example.com/confirm' };
 
@@ -63,7 +67,13 @@ describe('Rule: renderMessages', () => {
     expect(event.response).toEqual({ smsMessage: null, emailMessage: null, emailSubject: null });
     expect(logger.error).toHaveBeenCalledWith(
       'custom message failed: Cognito sends its default messages',
-      expect.objectContaining({ error: { name: 'Error' } }),
+      // A foreign error: its name and stack frames only (shared/log-error.ts), never its message.
+      expect.objectContaining({ error: expect.objectContaining({ name: 'Error' }) }),
+    );
+    expect(JSON.stringify(logger.error.mock.calls)).not.toContain('"message"');
+    expect(logger.error).toHaveBeenCalledWith(
+      'custom message failed: Cognito sends its default messages',
+      expect.anything(),
     );
   });
 });
@@ -92,5 +102,26 @@ describe('Rule: renderMessagesFromEnv', () => {
 
     // Assess
     expect(read).toThrow(expect.objectContaining({ variable: 'EMAIL_SENDING_ACCOUNT' }));
+  });
+
+  it.each([
+    ['APP_NAME', { APP_NAME: '' }],
+    ['APP_NAME', { APP_NAME: 'Shop {####}' }],
+    ['SUPPORT_EMAIL', { SUPPORT_EMAIL: 'help{username}@example.com' }],
+    ['DEFAULT_LOCALE', { DEFAULT_LOCALE: 'xx' }],
+    ['CONFIRM_URL', { CONFIRM_URL: 'http://app.example.com/confirm' }],
+    ['ALLOWED_REDIRECT_ORIGINS', { ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com/path' }],
+    ['EMAIL_VERIFICATION_OPTION', { EMAIL_VERIFICATION_OPTION: 'CONFIRM_WITH_SMS' }],
+  ])('names %s for a bad value, through the settings declaration', (variable, env) => {
+    // Prepare
+    const environment = { APP_NAME: 'Example', CONFIRM_URL: 'https://app.example.com/confirm', ...env };
+    const configure = () =>
+      configureFrom(renderMessagesSettings, () => renderMessages(renderMessagesFromEnv(environment)));
+
+    // Act
+    const error = errorOf(ConfigurationError, configure);
+
+    // Assess
+    expect(error.variable).toBe(variable);
   });
 });

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CognitoRequestError } from '../../../../../shared/cognito-client.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
 import { logger } from '../../../../../shared/observability.js';
+import { OptionsError, optionalRule } from '../../../../../shared/options.js';
 import {
   type AddToGroupsOptions,
   addToGroups,
   addToGroupsFromEnv,
+  addToGroupsSettings,
   GroupMembershipError,
 } from '../../../../../triggers/post-confirmation/actions/add-to-groups.js';
 import { anyText, prototypeKeys } from '../../../../support/arbitraries.js';
@@ -201,18 +203,38 @@ describe('Rule: addToGroups', () => {
   });
 
   it.each([
-    ['a default group with a comma', { defaultGroups: ['a,b'] }],
-    ['an empty group name', { selfServiceGroups: [''] }],
-    ['a group name longer than 128 characters', { defaultGroups: ['g'.repeat(129)] }],
-    ['a group name with a space', { selfServiceGroups: ['two words'] }],
-    ['a zero maxRequestLength', { maxRequestLength: 0 }],
-    ['defaultGroups that is not an array', { defaultGroups: 'users' as unknown as string[] }],
-  ])('throws TypeError for %s', (_label, options: AddToGroupsOptions) => {
+    ['a default group with a comma', { defaultGroups: ['a,b'] }, 'defaultGroups'],
+    ['an empty group name', { selfServiceGroups: [''] }, 'selfServiceGroups'],
+    ['a group name longer than 128 characters', { defaultGroups: ['g'.repeat(129)] }, 'defaultGroups'],
+    ['a group name with a space', { selfServiceGroups: ['two words'] }, 'selfServiceGroups'],
+    ['a zero maxRequestLength', { maxRequestLength: 0 }, 'maxRequestLength'],
+    ['a maxRequestLength over 16,384', { maxRequestLength: 16_385 }, 'maxRequestLength'],
+    [
+      'defaultGroups that is not an array',
+      { defaultGroups: 'users' as unknown as string[] },
+      'defaultGroups',
+    ],
+  ])('throws an OptionsError naming the option for %s', (_label, options: AddToGroupsOptions, named) => {
     // Prepare
     const build = () => addToGroups(options, { cognito: noCognito() });
 
-    // Act / Assess
-    expect(build).toThrow(TypeError);
+    // Act
+    const error = errorOf(OptionsError, build);
+
+    // Assess
+    expect(error.option).toBe(named);
+  });
+
+  it('says which group entry is not a group name, without quoting it', () => {
+    // Prepare
+    const options = { defaultGroups: ['users', 'two words'] };
+
+    // Act
+    const error = errorOf(OptionsError, () => addToGroups(options, { cognito: noCognito() }));
+
+    // Assess
+    expect(error.expected).toContain('entry 2 is not one');
+    expect(error.message).not.toContain('two words');
   });
 
   describe('addToGroupsFromEnv', () => {
@@ -246,16 +268,30 @@ describe('Rule: addToGroups', () => {
       });
     });
 
+    it('throws a ConfigurationError naming GROUPS_REQUEST_MAX_LENGTH for a value that is not a number, even while the action is off', () => {
+      // Prepare
+      const env = { GROUPS_REQUEST_MAX_LENGTH: 'many' };
+
+      // Act
+      const error = errorOf(ConfigurationError, () => addToGroupsFromEnv(env));
+
+      // Assess
+      expect(error.variable).toBe('GROUPS_REQUEST_MAX_LENGTH');
+    });
+
     it.each([
       ['DEFAULT_GROUPS', { DEFAULT_GROUPS: 'users,two words' }],
       ['SELF_SERVICE_GROUPS', { SELF_SERVICE_GROUPS: `beta,${'g'.repeat(129)}` }],
-      ['GROUPS_REQUEST_MAX_LENGTH', { GROUPS_REQUEST_MAX_LENGTH: '0' }],
-    ])('throws a ConfigurationError naming %s, even while the action is off', (variable, env) => {
+      ['GROUPS_REQUEST_MAX_LENGTH', { DEFAULT_GROUPS: 'users', GROUPS_REQUEST_MAX_LENGTH: '0' }],
+    ])('names %s for a bad value, through the settings declaration', (variable, env) => {
       // Prepare
-      const read = () => addToGroupsFromEnv(env);
+      const configure = () =>
+        optionalRule(addToGroupsSettings, addToGroupsFromEnv(env), (options) =>
+          addToGroups(options, { cognito: noCognito() }),
+        );
 
       // Act
-      const error = errorOf(ConfigurationError, read);
+      const error = errorOf(ConfigurationError, configure);
 
       // Assess
       expect(error.variable).toBe(variable);

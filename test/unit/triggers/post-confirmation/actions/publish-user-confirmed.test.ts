@@ -7,9 +7,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, EventShapeError } from '../../../../../shared/errors.js';
 import { EventBridgeRequestError } from '../../../../../shared/eventbridge-client.js';
+import { OptionsError, optionalRule } from '../../../../../shared/options.js';
 import {
   publishUserConfirmed,
   publishUserConfirmedFromEnv,
+  publishUserConfirmedSettings,
   userConfirmedEventId,
 } from '../../../../../triggers/post-confirmation/actions/publish-user-confirmed.js';
 import { postConfirmationEvent, ruleContext, testSub } from '../../../../support/builders.js';
@@ -89,14 +91,19 @@ describe('Rule: publishUserConfirmed', () => {
     expect(error).toBeInstanceOf(EventShapeError);
   });
 
-  it('refuses an aws. source at construction', () => {
+  it.each([
+    ['source', { eventBusName: 'bus', source: 'aws.cognito' }],
+    ['source', { eventBusName: 'bus', source: '' }],
+    ['eventBusName', { eventBusName: 'bad bus!' }],
+  ])('refuses a bad %s at construction with an OptionsError', (option, options) => {
+    // Prepare
+    const build = () => publishUserConfirmed(options);
+
     // Act
-    const error = errorOf(TypeError, () =>
-      publishUserConfirmed({ eventBusName: 'bus', source: 'aws.cognito' }),
-    );
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(error.message).toContain('aws.');
+    expect(error.option).toBe(option);
   });
 });
 
@@ -117,13 +124,18 @@ describe('Rule: publishUserConfirmedFromEnv', () => {
     expect(options).toEqual({ eventBusName: 'sign-up-events', source: 'cognito-sign-up' });
   });
 
-  it('refuses a malformed bus name', () => {
+  it.each([
+    ['EVENT_BUS_NAME', { EVENT_BUS_NAME: 'bad bus!' }],
+    ['EVENT_SOURCE', { EVENT_BUS_NAME: 'sign-up-events', EVENT_SOURCE: 'aws.cognito' }],
+  ])('names %s for a bad value, through the settings declaration', (variable, env) => {
+    // Prepare
+    const configure = () =>
+      optionalRule(publishUserConfirmedSettings, publishUserConfirmedFromEnv(env), publishUserConfirmed);
+
     // Act
-    const error = errorOf(ConfigurationError, () =>
-      publishUserConfirmedFromEnv({ EVENT_BUS_NAME: 'bad bus!' }),
-    );
+    const error = errorOf(ConfigurationError, configure);
 
     // Assess
-    expect(error.variable).toBe('EVENT_BUS_NAME');
+    expect(error.variable).toBe(variable);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbRequestError } from '../../../../../shared/dynamodb-client.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
 import { logger } from '../../../../../shared/observability.js';
+import { OptionsError, optionalRule } from '../../../../../shared/options.js';
 import {
   defaultProfileAttributes,
   ProfileKeyMissingError,
@@ -11,6 +12,7 @@ import {
   type WriteProfileOptions,
   writeProfile,
   writeProfileFromEnv,
+  writeProfileSettings,
 } from '../../../../../triggers/post-confirmation/actions/write-profile.js';
 import { anyText, prototypeKeys } from '../../../../support/arbitraries.js';
 import { postConfirmationEvent, ruleContext, testEmail, testSub } from '../../../../support/builders.js';
@@ -249,21 +251,27 @@ describe('Rule: writeProfile', () => {
   );
 
   it.each([
-    ['an empty table name', { tableName: '' }],
-    ['a table name with a slash', { tableName: 'a/b' }],
-    ['an attribute the action writes itself', { attributes: ['createdAt'] }],
-    ['the key as an attribute', { attributes: ['sub'] }],
-    ['a metadata field as an attribute', { attributes: ['plan'] }],
-    ['__proto__ as an attribute', { attributes: ['__proto__'] }],
-    ['an attribute name longer than 32 characters', { attributes: ['a'.repeat(33)] }],
-    ['a plan with a space', { plans: ['two words'] }],
-  ])('throws TypeError for %s', (_label, options: Partial<WriteProfileOptions>) => {
-    // Prepare
-    const build = () => action(noDynamoDb(), options);
+    ['an empty table name', { tableName: '' }, 'tableName'],
+    ['a table name with a slash', { tableName: 'a/b' }, 'tableName'],
+    ['an attribute the action writes itself', { attributes: ['createdAt'] }, 'attributes'],
+    ['the key as an attribute', { attributes: ['sub'] }, 'attributes'],
+    ['a metadata field as an attribute', { attributes: ['plan'] }, 'attributes'],
+    ['__proto__ as an attribute', { attributes: ['__proto__'] }, 'attributes'],
+    ['an attribute name longer than 32 characters', { attributes: ['a'.repeat(33)] }, 'attributes'],
+    ['a plan with a space', { plans: ['two words'] }, 'plans'],
+  ])(
+    'throws an OptionsError naming the option for %s',
+    (_label, options: Partial<WriteProfileOptions>, named) => {
+      // Prepare
+      const build = () => action(noDynamoDb(), options);
 
-    // Act / Assess
-    expect(build).toThrow(TypeError);
-  });
+      // Act
+      const error = errorOf(OptionsError, build);
+
+      // Assess
+      expect(error.option).toBe(named);
+    },
+  );
 
   describe('writeProfileFromEnv', () => {
     it('returns undefined while PROFILE_TABLE is not set', () => {
@@ -306,15 +314,18 @@ describe('Rule: writeProfile', () => {
 
     it.each([
       ['PROFILE_TABLE', { PROFILE_TABLE: 'bad table' }],
-      ['PROFILE_ATTRIBUTES', { PROFILE_ATTRIBUTES: 'email,createdAt' }],
-      ['PROFILE_ATTRIBUTES', { PROFILE_ATTRIBUTES: `email,${'a'.repeat(33)}` }],
-      ['PROFILE_PLANS', { PROFILE_PLANS: 'free,two words' }],
-    ])('throws a ConfigurationError naming %s, even while the action is off', (variable, env) => {
+      ['PROFILE_ATTRIBUTES', { PROFILE_TABLE: 'Profiles', PROFILE_ATTRIBUTES: 'email,createdAt' }],
+      ['PROFILE_ATTRIBUTES', { PROFILE_TABLE: 'Profiles', PROFILE_ATTRIBUTES: `email,${'a'.repeat(33)}` }],
+      ['PROFILE_PLANS', { PROFILE_TABLE: 'Profiles', PROFILE_PLANS: 'free,two words' }],
+    ])('names %s for a bad value, through the settings declaration', (variable, env) => {
       // Prepare
-      const read = () => writeProfileFromEnv(env);
+      const configure = () =>
+        optionalRule(writeProfileSettings, writeProfileFromEnv(env), (options) =>
+          writeProfile(options, { dynamodb: noDynamoDb() }),
+        );
 
       // Act
-      const error = errorOf(ConfigurationError, read);
+      const error = errorOf(ConfigurationError, configure);
 
       // Assess
       expect(error.variable).toBe(variable);

@@ -4,11 +4,13 @@ import { type CognitoClientOptions, CognitoRequestError } from '../../../../../s
 import { ConfigurationError } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
 import { logger } from '../../../../../shared/observability.js';
+import { configureFrom, OptionsError } from '../../../../../shared/options.js';
 import { emailProofOf, recordEmailProof } from '../../../../../triggers/pre-sign-up/proof.js';
 import {
   type DecideConfirmationOptions,
   decideConfirmation,
   decideConfirmationFromEnv,
+  decideConfirmationSettings,
 } from '../../../../../triggers/pre-sign-up/rules/decide-confirmation.js';
 import { awkwardStrings, hostileText, mapKey } from '../../../../support/arbitraries.js';
 import { preSignUpEvent, preSignUpResponse, ruleContext, testEmail } from '../../../../support/builders.js';
@@ -306,16 +308,30 @@ describe('Rule: decideConfirmation', () => {
 
   describe('construction', () => {
     it.each([
-      ['a bad domain entry', { autoConfirmDomains: ['not a domain'] }],
-      ['a bad provider name', { trustedEmailProviders: ['has space_'] }],
-      ['the Cognito provider name', { trustedEmailProviders: ['Cognito'] }],
-      ['an unknown alias guard', { aliasGuard: 'maybe' as 'off' }],
-    ])('throws TypeError for %s', (_label, options) => {
+      ['a bad domain entry', { autoConfirmDomains: ['not a domain'] }, 'autoConfirmDomains'],
+      ['a bad provider name', { trustedEmailProviders: ['has space_'] }, 'trustedEmailProviders'],
+      ['the Cognito provider name', { trustedEmailProviders: ['Cognito'] }, 'trustedEmailProviders'],
+      ['an unknown alias guard', { aliasGuard: 'maybe' as 'off' }, 'aliasGuard'],
+    ])('throws an OptionsError naming the option for %s', (_label, options, named) => {
       // Prepare
       const build = () => decideConfirmation(options, { cognito: noCognito() });
 
-      // Act / Assess
-      expect(build).toThrow(TypeError);
+      // Act
+      const error = errorOf(OptionsError, build);
+
+      // Assess
+      expect(error.option).toBe(named);
+    });
+
+    it('throws an OptionsError naming the dependency when the Cognito getter is not a function', () => {
+      // Prepare
+      const build = () => decideConfirmation({}, { cognito: 'client' as never });
+
+      // Act
+      const error = errorOf(OptionsError, build);
+
+      // Assess
+      expect(error.option).toBe('dependencies.cognito');
     });
   });
 
@@ -335,10 +351,10 @@ describe('Rule: decideConfirmation', () => {
       });
     });
 
-    it('reads the three variables', () => {
+    it('reads the three variables, the domain entries as written (the factory normalises them)', () => {
       // Prepare
       const env = {
-        AUTO_CONFIRM_DOMAINS: 'example.com, *.example.org',
+        AUTO_CONFIRM_DOMAINS: 'Example.com, *.example.org',
         TRUSTED_EMAIL_PROVIDERS: 'Google,MyOidc',
         ALIAS_GUARD: 'off',
       };
@@ -348,7 +364,7 @@ describe('Rule: decideConfirmation', () => {
 
       // Assess
       expect(options).toEqual({
-        autoConfirmDomains: ['example.com', '*.example.org'],
+        autoConfirmDomains: ['Example.com', '*.example.org'],
         trustedEmailProviders: ['Google', 'MyOidc'],
         aliasGuard: 'off',
       });
@@ -369,15 +385,18 @@ describe('Rule: decideConfirmation', () => {
       ['AUTO_CONFIRM_DOMAINS', 'example.com,not a domain'],
       ['TRUSTED_EMAIL_PROVIDERS', 'Google,Cognito'],
       ['ALIAS_GUARD', 'sometimes'],
-    ])('throws a ConfigurationError naming %s', (variable, value) => {
+    ])('throws a ConfigurationError naming %s, through the settings declaration', (variable, value) => {
       // Prepare
       const env = { [variable]: value };
+      const configure = () =>
+        configureFrom(decideConfirmationSettings, () =>
+          decideConfirmation(decideConfirmationFromEnv(env), { cognito: noCognito() }),
+        );
 
       // Act
-      const error = errorOf(ConfigurationError, () => decideConfirmationFromEnv(env));
+      const error = errorOf(ConfigurationError, configure);
 
       // Assess
-      expect(error).toBeInstanceOf(ConfigurationError);
       expect(error.variable).toBe(variable);
     });
   });

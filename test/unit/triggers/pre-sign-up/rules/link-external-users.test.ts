@@ -4,12 +4,14 @@ import { CognitoRequestError } from '../../../../../shared/cognito-client.js';
 import { ConfigurationError, SignUpRejection } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
 import { logger } from '../../../../../shared/observability.js';
+import { OptionsError, optionalRule } from '../../../../../shared/options.js';
 import { emailProofOf } from '../../../../../triggers/pre-sign-up/proof.js';
 import {
   AccountLinkedError,
   type LinkExternalUsersOptions,
   linkExternalUsers,
   linkExternalUsersFromEnv,
+  linkExternalUsersSettings,
 } from '../../../../../triggers/pre-sign-up/rules/link-external-users.js';
 import { preSignUpEvent, preSignUpResponse, ruleContext, testEmail } from '../../../../support/builders.js';
 import { cognitoClientFor, noCognito, useCognitoIdpServer } from '../../../../support/cognito-test-client.js';
@@ -89,14 +91,31 @@ describe('Rule: linkExternalUsers', () => {
   });
 
   it.each([
-    ['an unknown first sign-in mode', { firstSignIn: 'later' as 'reject' }],
-    ['a bad provider name', { trustedEmailProviders: ['_bad'] }],
-  ])('throws TypeError for %s', (_label, options: LinkExternalUsersOptions) => {
-    // Prepare
-    const build = () => linkExternalUsers(options, { cognito: noCognito() });
+    ['an unknown first sign-in mode', { firstSignIn: 'later' as 'reject' }, 'firstSignIn'],
+    ['a bad provider name', { trustedEmailProviders: ['_bad'] }, 'trustedEmailProviders'],
+  ])(
+    'throws an OptionsError naming the option for %s',
+    (_label, options: LinkExternalUsersOptions, named) => {
+      // Prepare
+      const build = () => linkExternalUsers(options, { cognito: noCognito() });
 
-    // Act / Assess
-    expect(build).toThrow(TypeError);
+      // Act
+      const error = errorOf(OptionsError, build);
+
+      // Assess
+      expect(error.option).toBe(named);
+    },
+  );
+
+  it('throws an OptionsError naming the dependency when the Cognito getter is not a function', () => {
+    // Prepare
+    const build = () => linkExternalUsers({}, { cognito: undefined as never });
+
+    // Act
+    const error = errorOf(OptionsError, build);
+
+    // Assess
+    expect(error.option).toBe('dependencies.cognito');
   });
 
   describe('linkExternalUsersFromEnv', () => {
@@ -135,6 +154,23 @@ describe('Rule: linkExternalUsers', () => {
 
       // Assess
       expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.variable).toBe(variable);
+    });
+
+    it.each([
+      ['LINK_FIRST_SIGN_IN', { LINK_EXTERNAL_USERS: 'true', LINK_FIRST_SIGN_IN: 'retry' }],
+      ['TRUSTED_EMAIL_PROVIDERS', { LINK_EXTERNAL_USERS: 'true', TRUSTED_EMAIL_PROVIDERS: 'Google,Cognito' }],
+    ])('names %s for a bad value, through the settings declaration', (variable, env) => {
+      // Prepare
+      const configure = () =>
+        optionalRule(linkExternalUsersSettings, linkExternalUsersFromEnv(env), (options) =>
+          linkExternalUsers(options, { cognito: noCognito() }),
+        );
+
+      // Act
+      const error = errorOf(ConfigurationError, configure);
+
+      // Assess
       expect(error.variable).toBe(variable);
     });
   });

@@ -4,6 +4,7 @@ import { normalizeEmail } from '../../../../../shared/email.js';
 import { ConfigurationError, MetadataInvalidError, SignUpRejection } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../../../shared/event-types.js';
 import { createInvite, verifyInvite } from '../../../../../shared/invite.js';
+import { configureFrom, OptionsError } from '../../../../../shared/options.js';
 import {
   createSecretSource,
   type SecretSource,
@@ -16,6 +17,7 @@ import {
   type RequireInviteOptions,
   requireInvite,
   requireInviteFromEnv,
+  requireInviteSettings,
 } from '../../../../../triggers/pre-sign-up/rules/require-invite.js';
 import { hostileText, mapKey } from '../../../../support/arbitraries.js';
 import {
@@ -341,10 +343,10 @@ describe('Rule: requireInvite', () => {
     const options = { inviteOnly: true };
 
     // Act
-    const act = () => requireInvite(options);
+    const error = errorOf(OptionsError, () => requireInvite(options));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe('inviteOnly');
   });
 
   it.each([-1, 1.5, 3601])('refuses a clock skew of %s at construction', (clockSkewSeconds) => {
@@ -352,10 +354,24 @@ describe('Rule: requireInvite', () => {
     const options = { clockSkewSeconds };
 
     // Act
-    const act = () => requireInvite(options);
+    const error = errorOf(OptionsError, () => requireInvite(options));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error).toMatchObject({ option: 'clockSkewSeconds', expected: 'a whole number from 0 to 3600' });
+  });
+
+  it.each([
+    ['inviteOnly', { inviteOnly: 'yes' as never }],
+    ['inviteOnlyExternal', { inviteOnlyExternal: 'maybe' as never }],
+  ])('refuses a bad %s at construction', (option, options) => {
+    // Prepare
+    const build = () => requireInvite(options);
+
+    // Act
+    const error = errorOf(OptionsError, build);
+
+    // Assess
+    expect(error.option).toBe(option);
   });
 });
 
@@ -400,14 +416,18 @@ describe('Rule: requireInvite (environment)', () => {
     ['INVITE_SECRET', { INVITE_SECRET: 'shorter-than-32-bytes' }],
     ['INVITE_SECRET and INVITE_SECRET_ARN', { INVITE_SECRET: SECRET, INVITE_SECRET_ARN: 'arn:aws:x' }],
     ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: '-5' }],
-  ])('refuses a bad configuration naming %s', (variable, env) => {
-    // Prepare (nothing beyond the environment)
+    ['INVITE_SECRET_CACHE_SECONDS', { INVITE_SECRET: SECRET, INVITE_SECRET_CACHE_SECONDS: 'soon' }],
+    ['INVITE_ONLY_EXTERNAL', { INVITE_ONLY_EXTERNAL: 'maybe' }],
+    ['INVITE_SECRET_SSM_PARAMETER', { INVITE_SECRET_SSM_PARAMETER: 'has spaces' }],
+  ])('refuses a bad configuration naming %s, through the settings declaration', (variable, env) => {
+    // Prepare
+    const configure = () =>
+      configureFrom(requireInviteSettings, () => requireInvite(requireInviteFromEnv(env)));
 
     // Act
-    const thrown = errorOf(ConfigurationError, () => requireInviteFromEnv(env));
+    const thrown = errorOf(ConfigurationError, configure);
 
     // Assess
-    expect(thrown).toBeInstanceOf(ConfigurationError);
     expect(thrown).toMatchObject({ variable });
   });
 });

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { normalizeEmail } from '../../../../../shared/email.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
 import type { PreSignUpEvent, StringMap } from '../../../../../shared/event-types.js';
+import { configureFrom, OptionsError } from '../../../../../shared/options.js';
 import { preSignUpSources } from '../../../../../shared/trigger-source.js';
 import {
   AttributeInvalidError,
   requireValidAttributes,
   requireValidAttributesFromEnv,
+  requireValidAttributesSettings,
 } from '../../../../../triggers/pre-sign-up/rules/require-valid-attributes.js';
 import { anyText, awkwardStrings, mapKey, stringMap, valueLimit } from '../../../../support/arbitraries.js';
 import { preSignUpEvent, preSignUpEventWith } from '../../../../support/builders.js';
@@ -399,29 +401,46 @@ describe('Rule: requireValidAttributes (declared patterns)', () => {
 
 describe('Rule: requireValidAttributes (options checked at construction)', () => {
   it.each([
-    ['a g flag', { patterns: { 'custom:tenant': /a/g } }],
-    ['a y flag', { patterns: { 'custom:tenant': /a/y } }],
-    ['an m flag', { patterns: { 'custom:tenant': /a/m } }],
-    ['a pattern that is not a RegExp', { patterns: { 'custom:tenant': '^a$' } }],
-    ['patterns that are not an object', { patterns: null }],
-    ['a pattern keyed by a bad name', { patterns: { 'has space': /a/ } }],
-    ['required that is not an array', { required: 'email' }],
-    ['a required name with a space', { required: ['given name'] }],
-    ['an empty required name', { required: [''] }],
-    ['a required name over 32 characters', { required: ['x'.repeat(33)] }],
-  ])('throws a TypeError for %s', (_label, options) => {
+    ['a g flag', { patterns: { 'custom:tenant': /a/g } }, 'patterns'],
+    ['a y flag', { patterns: { 'custom:tenant': /a/y } }, 'patterns'],
+    ['an m flag', { patterns: { 'custom:tenant': /a/m } }, 'patterns'],
+    ['a pattern that is not a RegExp', { patterns: { 'custom:tenant': '^a$' } }, 'patterns'],
+    ['patterns that are not an object', { patterns: null }, 'patterns'],
+    ['a pattern keyed by a bad name', { patterns: { 'has space': /a/ } }, 'patterns'],
+    ['required that is not an array', { required: 'email' }, 'required'],
+    ['a required name with a space', { required: ['given name'] }, 'required'],
+    ['an empty required name', { required: [''] }, 'required'],
+    ['a required name over 32 characters', { required: ['x'.repeat(33)] }, 'required'],
+  ])('throws an OptionsError naming the option for %s', (_label, options, named) => {
     // Prepare
     const build = () => requireValidAttributes(options as never);
 
     // Act
-    const act = () => build();
+    const error = errorOf(OptionsError, build);
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe(named);
+  });
+
+  it('says which required entry is not an attribute name', () => {
+    // Prepare
+    const options = { required: ['email', 'given name'] };
+
+    // Act
+    const error = errorOf(OptionsError, () => requireValidAttributes(options));
+
+    // Assess
+    expect(error.expected).toContain('entry 2 is not one');
   });
 });
 
 describe('Rule: requireValidAttributesFromEnv', () => {
+  /** The rule as the pre sign-up trigger builds it from `env`. */
+  const configured = (env: Record<string, string>) =>
+    configureFrom(requireValidAttributesSettings, () =>
+      requireValidAttributes(requireValidAttributesFromEnv(env)),
+    );
+
   it('requires email and declares no pattern by default', () => {
     // Prepare
     const env = {};
@@ -455,15 +474,26 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     expect(options.required).toEqual([]);
   });
 
+  it('reads REQUIRED_ATTRIBUTES as written (the factory checks the names)', () => {
+    // Prepare
+    const env = { REQUIRED_ATTRIBUTES: 'email,given name' };
+
+    // Act
+    const options = requireValidAttributesFromEnv(env);
+
+    // Assess
+    expect(options.required).toEqual(['email', 'given name']);
+  });
+
   it.each([
     ['none beside a name', 'none,email'],
     ['a name with a space', 'email,given name'],
-  ])('names REQUIRED_ATTRIBUTES for %s', (_label, value) => {
+  ])('names REQUIRED_ATTRIBUTES for %s, through the settings declaration', (_label, value) => {
     // Prepare
     const env = { REQUIRED_ATTRIBUTES: value };
 
     // Act
-    const error = errorOf(ConfigurationError, () => requireValidAttributesFromEnv(env));
+    const error = errorOf(ConfigurationError, () => configured(env));
 
     // Assess
     expect(error.variable).toBe('REQUIRED_ATTRIBUTES');
@@ -518,12 +548,12 @@ describe('Rule: requireValidAttributesFromEnv', () => {
     ['a bad attribute name', '{"has space":"^a$"}'],
     ['a bad regular expression', '{"custom:tenant":"(unclosed"}'],
     ['an escape the u flag refuses', '{"custom:tenant":"\\\\-"}'],
-  ])('names ATTRIBUTE_PATTERNS for %s', (_label, value) => {
+  ])('names ATTRIBUTE_PATTERNS for %s, through the settings declaration', (_label, value) => {
     // Prepare
     const env = { ATTRIBUTE_PATTERNS: value };
 
     // Act
-    const error = errorOf(ConfigurationError, () => requireValidAttributesFromEnv(env));
+    const error = errorOf(ConfigurationError, () => configured(env));
 
     // Assess
     expect(error.variable).toBe('ATTRIBUTE_PATTERNS');
