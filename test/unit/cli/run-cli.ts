@@ -24,3 +24,9 @@ export function runCli(name: string, args: readonly string[], input?: string): C
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** The status of a CLI run and the lines it warned that env-vars block `block` names no function. */
+export function envVarsWarningOf(run: { status: number | null; stderr: string }, block: string) {
+  const warning = `env-vars: block "${block}" names no function of template.yaml; SAM ignores it`;
+  return { status: run.status, warnings: run.stderr.split('\n').filter((line) => line === warning), warning };
+}
