@@ -8,6 +8,7 @@
  */
 import { ConfigurationError, SignUpFault } from './errors.js';
 import { loadExternalModule } from './load-external-module.js';
+import { checkWhole, OptionsError } from './options.js';
 
 /** Options of {@link lazyAwsClient}, the same for every service. */
 export type AwsClientOptions<Credentials = unknown> = {
@@ -52,12 +53,6 @@ export const triggerClientLimits: AwsClientLimits = { maxTimeoutMs: 5000, maxAtt
 // Commercial, GovCloud, China and ISO partitions: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-isob-east-1`.
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
-function checkWhole(name: string, value: number, min: number, max: number): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-}
-
 /** Whether `value` is an AWS Region name such as `us-east-1`. */
 export function isRegion(value: unknown): value is string {
   return typeof value === 'string' && REGION.test(value);
@@ -81,14 +76,14 @@ export function lazyAwsClient<Client, Credentials>(
   limits: AwsClientLimits = triggerClientLimits,
 ): AwsClientProvider<Client> {
   const settings = { ...triggerClientDefaults, ...options };
-  checkWhole('connectionTimeoutMs', settings.connectionTimeoutMs, 1, limits.maxTimeoutMs);
-  checkWhole('requestTimeoutMs', settings.requestTimeoutMs, 1, limits.maxTimeoutMs);
-  checkWhole('maxAttempts', settings.maxAttempts, 1, limits.maxAttempts);
+  checkWhole('connectionTimeoutMs', settings.connectionTimeoutMs, { min: 1, max: limits.maxTimeoutMs });
+  checkWhole('requestTimeoutMs', settings.requestTimeoutMs, { min: 1, max: limits.maxTimeoutMs });
+  checkWhole('maxAttempts', settings.maxAttempts, { min: 1, max: limits.maxAttempts });
   if (settings.region !== undefined && !isRegion(settings.region)) {
-    throw new TypeError('region must be an AWS Region such as us-east-1');
+    throw new OptionsError('region', 'an AWS Region such as us-east-1');
   }
   if (settings.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(settings.endpoint)) {
-    throw new TypeError('endpoint must be an http(s) URL');
+    throw new OptionsError('endpoint', 'an http(s) URL');
   }
   const clients = new Map<string, Promise<Client>>();
 

@@ -8,6 +8,7 @@ import type {
   UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type AwsClientOptions, type AwsClientProvider, AwsRequestError, awsService } from './aws-client.js';
+import { checkWhole } from './options.js';
 
 /**
  * Gives the client for a Region (the event's `region`: the pool lives there). Tests inject `() => client`
@@ -115,9 +116,7 @@ export async function listUsersByEmail(
   client: CognitoIdentityProviderClient,
   request: ListUsersByEmailRequest,
 ): Promise<UsersByEmail> {
-  if (!Number.isSafeInteger(request.limit) || request.limit < 1 || request.limit > 60) {
-    throw new TypeError('limit must be a whole number from 1 to 60');
-  }
+  checkWhole('limit', request.limit, { min: 1, max: 60 });
   const filters = [...new Set(request.emails)].map(emailFilter);
   const { ListUsersCommand } = await loadCognitoSdk();
   const pages = await Promise.all(

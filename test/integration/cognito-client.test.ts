@@ -7,6 +7,7 @@ import {
   listUsersByEmail,
 } from '../../shared/cognito-client.js';
 import { ConfigurationError } from '../../shared/errors.js';
+import { OptionsError } from '../../shared/options.js';
 import { cognitoClientFor, useCognitoIdpServer } from '../support/cognito-test-client.js';
 import { describeWithMoto } from '../support/moto-server.js';
 
@@ -101,12 +102,12 @@ describe('Shared: lazyCognitoClient', () => {
     ['four attempts', { maxAttempts: 4 }],
     ['a malformed fallback Region', { region: 'Europe' }],
     ['an endpoint that is not a URL', { endpoint: 'localhost:4566' }],
-  ])('throws TypeError for %s', (_label, options) => {
+  ])('throws an OptionsError for %s', (_label, options) => {
     // Prepare
     const build = () => lazyCognitoClient(options);
 
     // Act / Assess
-    expect(build).toThrow(TypeError);
+    expect(build).toThrow(OptionsError);
   });
 });
 
@@ -186,7 +187,7 @@ describeWithMoto('Shared: listUsersByEmail and the client timeouts (moto)', () =
     expect(found.complete).toBe(false);
   });
 
-  it('throws TypeError for a limit outside 1–60', async () => {
+  it('throws an OptionsError for a limit outside 1–60', async () => {
     // Prepare
     const request = {
       userPoolId: 'us-east-1_EXAMPLE',
@@ -199,7 +200,7 @@ describeWithMoto('Shared: listUsersByEmail and the client timeouts (moto)', () =
     const error = await listUsersByEmail(await client(), request).catch((caught: unknown) => caught);
 
     // Assess
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(OptionsError);
   });
 
   it('throws a TimeoutError through CognitoRequestError when a request outlives requestTimeoutMs', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AwsClientConfig, awsService, triggerClientLimits } from '../../../shared/aws-client.js';
 import { loadExternalModule } from '../../../shared/load-external-module.js';
+import { OptionsError } from '../../../shared/options.js';
 import { lazySqsClient, loadSqsSdk } from '../../../shared/sqs-client.js';
 
 // The one place SDK modules are loaded through, replaced by a fake SDK whose clients keep their config.
@@ -83,7 +84,7 @@ describe('Shared: awsService', () => {
     const tool = () => service.lazyClient(options, { maxTimeoutMs: 10_000, maxAttempts: 5 });
 
     // Assess
-    expect(trigger).toThrow(TypeError);
+    expect(trigger).toThrow(OptionsError);
     expect(tool).not.toThrow();
   });
 });

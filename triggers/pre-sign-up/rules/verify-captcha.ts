@@ -9,15 +9,16 @@ import {
   type Env,
   readBoolean,
   readChoice,
-  readInteger,
   readList,
   readString,
+  readWholeNumber,
 } from '../../../shared/config.js';
 import { ConfigurationError } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
 import { createMetadataReader } from '../../../shared/metadata.js';
 import { logger } from '../../../shared/observability.js';
+import { checkWhole, OptionsError } from '../../../shared/options.js';
 import { type SecretSource, secretSourceFromEnv } from '../../../shared/secret.js';
 import { CallerValue, declareSettings, SettingValue } from '../../../shared/settings.js';
 import { TriggerSource } from '../../../shared/trigger-source.js';
@@ -92,31 +93,31 @@ function isMinScore(value: number): boolean {
 
 function checkOptions(settings: typeof defaults & VerifyCaptchaOptions): void {
   if (!captchaProviders.includes(settings.provider)) {
-    throw new TypeError(`provider must be one of ${captchaProviders.join(', ')}`);
+    throw new OptionsError('provider', `one of ${captchaProviders.join(', ')}`);
   }
   if (settings.verifyUrl !== undefined) {
     const problem = verifyUrlProblem(settings.verifyUrl);
-    if (problem !== undefined) throw new TypeError(`verifyUrl must be ${problem}`);
+    if (problem !== undefined) throw new OptionsError('verifyUrl', problem);
   }
-  const { min, max } = CaptchaTimeoutBounds;
-  if (!Number.isSafeInteger(settings.timeoutMs) || settings.timeoutMs < min || settings.timeoutMs > max) {
-    throw new TypeError(`timeoutMs must be a whole number from ${min} to ${max}`);
-  }
-  if (typeof settings.failOpen !== 'boolean') throw new TypeError('failOpen must be a boolean');
+  checkWhole('timeoutMs', settings.timeoutMs, CaptchaTimeoutBounds);
+  if (typeof settings.failOpen !== 'boolean') throw new OptionsError('failOpen', 'a boolean');
   for (const entry of settings.expectedHostnames) {
     if (normalizeHostnameEntry(entry) === undefined) {
-      throw new TypeError('expectedHostnames must hold host names (example.com, *.example.com, localhost)');
+      throw new OptionsError(
+        'expectedHostnames',
+        'a list of host names (example.com, *.example.com, localhost)',
+      );
     }
   }
   if (settings.expectedAction !== undefined) {
     if (!ACTION_PATTERN.test(settings.expectedAction)) {
-      throw new TypeError(`expectedAction must match ${ACTION_PATTERN}`);
+      throw new OptionsError('expectedAction', 'letters, digits, "_", "-" or "/" (1–100)');
     }
     if (settings.provider === CaptchaProvider.Hcaptcha) {
-      throw new TypeError('expectedAction is not supported by hcaptcha: its reply carries no action');
+      throw new OptionsError('expectedAction', 'unset for hcaptcha (its reply carries no action)');
     }
   }
-  if (!isMinScore(settings.minScore)) throw new TypeError('minScore must be a number from 0 to 1');
+  if (!isMinScore(settings.minScore)) throw new OptionsError('minScore', 'a number from 0.0 to 1.0');
 }
 
 /**
@@ -151,7 +152,7 @@ export function verifyCaptcha(
   const settings = { ...defaults, ...options };
   checkOptions(settings);
   if (typeof dependencies?.secret?.get !== 'function') {
-    throw new TypeError('dependencies.secret must be a secret source with a get() method');
+    throw new OptionsError('dependencies.secret', 'a secret source with a get() method');
   }
   const { provider, failOpen } = settings;
   const secretSource = dependencies.secret;
@@ -200,12 +201,13 @@ export type VerifyCaptchaConfig = {
   dependencies: VerifyCaptchaDependencies;
 };
 
+// Only the format: the range is the factory's to check (OptionsError, mapped to CAPTCHA_MIN_SCORE).
 function readMinScore(env: Env): number {
   const raw = readString(env, 'CAPTCHA_MIN_SCORE', '');
   if (raw === '') return defaults.minScore;
-  const value = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!isMinScore(value)) throw new ConfigurationError('CAPTCHA_MIN_SCORE', 'a number from 0.0 to 1.0');
-  return value;
+  if (!/^-?\d+(?:\.\d+)?$/.test(raw))
+    throw new ConfigurationError('CAPTCHA_MIN_SCORE', 'a number from 0.0 to 1.0');
+  return Number(raw);
 }
 
 /**
@@ -223,8 +225,7 @@ function readMinScore(env: Env): number {
  */
 export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined {
   const provider = readChoice(env, 'CAPTCHA_PROVIDER', ['none', ...captchaProviders], 'none');
-  // Every setting is read (and so checked) even while captcha is off: a bad value fails the cold start
-  // either way, rather than waiting for the day the provider is switched on.
+  // Every setting is read (and so parsed) even while captcha is off; the factory checks the values when it is on.
   const secret = secretSourceFromEnv(env, 'CAPTCHA_SECRET');
   if (secret === undefined && provider !== 'none') {
     throw new ConfigurationError(
@@ -232,25 +233,12 @@ export function verifyCaptchaFromEnv(env: Env): VerifyCaptchaConfig | undefined 
       `set (or CAPTCHA_SECRET_SSM_PARAMETER or CAPTCHA_SECRET_ARN) when CAPTCHA_PROVIDER is ${provider}`,
     );
   }
+  // Values are only read here; the factory checks them (configureFrom names the variable of a bad one).
   const verifyUrl = readString(env, 'CAPTCHA_VERIFY_URL', '');
-  const urlProblem = verifyUrl === '' ? undefined : verifyUrlProblem(verifyUrl);
-  if (urlProblem !== undefined) throw new ConfigurationError('CAPTCHA_VERIFY_URL', urlProblem);
-  const timeoutMs = readInteger(env, 'CAPTCHA_TIMEOUT_MS', CaptchaTimeoutBounds, defaults.timeoutMs);
+  const timeoutMs = readWholeNumber(env, 'CAPTCHA_TIMEOUT_MS', defaults.timeoutMs);
   const failOpen = readBoolean(env, 'CAPTCHA_FAIL_OPEN', defaults.failOpen);
   const expectedHostnames = readList(env, 'CAPTCHA_EXPECTED_HOSTNAMES');
-  if (expectedHostnames.some((entry) => normalizeHostnameEntry(entry) === undefined)) {
-    throw new ConfigurationError(
-      'CAPTCHA_EXPECTED_HOSTNAMES',
-      'a comma-separated list of host names (example.com, *.example.com, localhost)',
-    );
-  }
   const expectedAction = readString(env, 'CAPTCHA_EXPECTED_ACTION', '');
-  if (expectedAction !== '' && !ACTION_PATTERN.test(expectedAction)) {
-    throw new ConfigurationError('CAPTCHA_EXPECTED_ACTION', 'letters, digits, "_", "-" or "/" (1–100)');
-  }
-  if (expectedAction !== '' && provider === CaptchaProvider.Hcaptcha) {
-    throw new ConfigurationError('CAPTCHA_EXPECTED_ACTION', 'unset for hcaptcha (its reply has no action)');
-  }
   const minScore = readMinScore(env);
   if (provider === 'none' || secret === undefined) return undefined;
   return {
