@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { type CpuController, detectCpuController, MEMORY_PER_VCPU_MB } from '../harness/cpu-share.js';
 import { applyEnvVars } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { functionByLogicalId, type TemplateModel } from '../harness/template.js';
+import { functionByLogicalId, functionByTrigger, type TemplateModel } from '../harness/template.js';
+import { TriggerName } from '../shared/trigger-source.js';
 import { type BudgetTask, runWithinBudget } from './cpu-budget.js';
 import {
   type LoopbackEffects,
@@ -248,7 +249,8 @@ export async function measureShares(settings: SharesSettings): Promise<SharesRes
   if (unavailable !== undefined) return { kind: 'skipped', reason: unavailable };
   const root = join(settings.template.path, '..');
   const envVars = readJsonFile(join(root, 'events', 'env.json'));
-  const defaultMemoryMb = functionByLogicalId(settings.template, 'PostConfirmationFunction').memoryMb;
+  // The function serving post confirmation, whatever its logical id: its MemorySize is the template's default.
+  const defaultMemoryMb = functionByTrigger(settings.template, TriggerName.PostConfirmation).memoryMb;
 
   settings.log(`shares: building ${rows.length} bundles…`);
   const built = new Map<string, Built>();

@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { buildFunctions, formatBytes } from '../harness/build-functions.js';
-import { DEFAULT_TEMPLATE_PATH, loadTemplate } from '../harness/template.js';
+import { DEFAULT_TEMPLATE_PATH, loadTemplate, NO_TRIGGER_FUNCTION } from '../harness/template.js';
 import { parseCommandLine } from './command-line.js';
 import { runMain } from './run-main.js';
 
@@ -31,12 +31,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const templatePath = values.template ?? DEFAULT_TEMPLATE_PATH;
-  // A template without one (no Cognito event wired, a wrong file) would otherwise "build" nothing, exit 0.
+  // A template without one (no function names its trigger, a wrong file) would otherwise "build" nothing,
+  // exit 0. Which functions are trigger functions does not depend on the template's mode (its own pool or
+  // an existing one): each names its trigger in Metadata.CognitoTrigger.
   const template = loadTemplate(templatePath);
   if (template.functions.length === 0) {
     const shown = relative(process.cwd(), template.path);
     throw new Error(
-      `${shown.startsWith('..') ? template.path : shown} has no function to build: no AWS::Serverless::Function with a Cognito event`,
+      `${shown.startsWith('..') ? template.path : shown} has no function to build: ${NO_TRIGGER_FUNCTION}`,
     );
   }
   const built = await buildFunctions({

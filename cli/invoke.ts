@@ -1,5 +1,6 @@
 /**
- * `npm run --silent invoke -- <LogicalId> [-e <event.json>|-] [--env-vars <env.json>] [--cognito]`
+ * `npm run --silent invoke -- <LogicalId> [-e <event.json>|-] [--env-vars <env.json>] [--cognito]
+ * [--template <file>]`
  *
  * Behaves like `sam local invoke` without Docker: reads template.yaml (handler, environment with parameter
  * defaults, the env-vars override, timeout), builds and runs the function's bundle, prints the response JSON
@@ -14,7 +15,12 @@ import { bundleInvoker } from '../harness/bundle-invoker.js';
 import { simulateCognitoCall } from '../harness/cognito-simulator.js';
 import { applyEnvVars, envVarsWarnings } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { functionByLogicalId, loadTemplate } from '../harness/template.js';
+import {
+  DEFAULT_TEMPLATE_PATH,
+  functionByLogicalId,
+  loadTemplate,
+  NO_TRIGGER_FUNCTION,
+} from '../harness/template.js';
 import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
@@ -26,6 +32,8 @@ Options:
   -e, --event <file|->   the event (a file, or - for standard input); none means {} as in SAM
   -n, --env-vars <file>  SAM --env-vars JSON file overriding the template's environment
   --cognito              print what the Cognito API caller would see (5 s per attempt, up to 3 attempts)
+  -t, --template <file>  the SAM template (default: template.yaml at the repository root); the bundle goes
+                         to dist/ beside it
   -h, --help             show this help`;
 
 function readEvent(source: string | undefined): unknown {
@@ -40,6 +48,7 @@ async function main(): Promise<number> {
       event: { type: 'string', short: 'e' },
       'env-vars': { type: 'string', short: 'n' },
       cognito: { type: 'boolean', default: false },
+      template: { type: 'string', short: 't' },
     },
     positionals: true,
   });
@@ -47,18 +56,20 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const template = loadTemplate();
+  const templatePath = values.template === undefined ? DEFAULT_TEMPLATE_PATH : resolve(values.template);
+  const template = loadTemplate(templatePath);
   const [logicalId] = positionals;
   if (logicalId === undefined || positionals.length > 1) {
+    const known = template.functions.map((spec) => spec.logicalId).join(', ');
     throw new UsageError(
-      `name exactly one function: ${template.functions.map((spec) => spec.logicalId).join(', ')}`,
+      known === '' ? `no function to name: ${NO_TRIGGER_FUNCTION}` : `name exactly one function: ${known}`,
     );
   }
   const spec = functionByLogicalId(template, logicalId);
   const event = readEvent(values.event);
   const envVars = values['env-vars'] === undefined ? undefined : readJsonFile(resolve(values['env-vars']));
   for (const warning of envVarsWarnings(template, envVars)) console.warn(warning);
-  const [built] = await buildFunctions({ functions: [spec.logicalId] });
+  const [built] = await buildFunctions({ templatePath, functions: [spec.logicalId] });
   if (built === undefined) throw new Error(`${spec.logicalId} was not built`);
   const invoker = bundleInvoker({
     bundlePath: built.bundlePath,

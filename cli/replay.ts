@@ -1,6 +1,6 @@
 /**
  * `npm run replay -- [files or folders] [--mode bundle|in-process] [--env-vars <file>] [--update] [--json]
- * [--all]`
+ * [--all] [--template <file>]`
  *
  * Replays recorded Cognito events through the triggers under Cognito's rules and prints, for each, what the
  * Cognito API caller would see; a diff for each mismatch; last line `N passed, N failed` (`, N skipped` when
@@ -13,7 +13,7 @@
  * A wrong command line exits 2 with the usage; a block of the `--env-vars` file that names no function of the
  * template is a warning on stderr.
  */
-import { relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { CognitoOutcome } from '../harness/cognito-outcome.js';
 import { envVarsWarnings } from '../harness/env-vars.js';
 import { expectationPathOf, findEventFiles, readJsonFile } from '../harness/fixtures.js';
@@ -24,7 +24,7 @@ import {
   type FixtureResult,
   type ReplayMode,
 } from '../harness/replay.js';
-import { loadTemplate } from '../harness/template.js';
+import { DEFAULT_TEMPLATE_PATH, loadTemplate, requireTriggerFunctions } from '../harness/template.js';
 import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
@@ -41,6 +41,8 @@ Options:
   --verbose                    print the function's log lines for each mismatch (in-process: as they happen)
   --all                        also replay fixtures whose expectation "needs" a live service's answer
                                (recorded by npm start -- --record; skipped by default, they fail offline)
+  -t, --template <file>        the SAM template whose functions serve the triggers (default: template.yaml
+                               at the repository root); bundle mode runs the bundles in dist/ beside it
   -h, --help                   show this help`;
 
 function summaryOf(outcome: CognitoOutcome): string {
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
+      template: { type: 'string', short: 't' },
     },
     positionals: true,
   });
@@ -116,9 +119,15 @@ async function main(): Promise<number> {
   const mode = values.mode as ReplayMode;
   // The file every fixture replays under unless its expectation names its own (those are not checked here).
   const envVarsFile = fromProjectRoot(values['env-vars'] ?? DEFAULT_REPLAY_ENV_VARS);
-  for (const warning of envVarsWarnings(loadTemplate(), readJsonFile(envVarsFile))) console.warn(warning);
+  const templatePath = values.template === undefined ? DEFAULT_TEMPLATE_PATH : resolve(values.template);
+  // Each fixture goes to the function that names its trigger; a template with none fails here, saying why.
+  const template = loadTemplate(templatePath);
+  requireTriggerFunctions(template);
+  for (const warning of envVarsWarnings(template, readJsonFile(envVarsFile))) console.warn(warning);
   const replayer = createReplayer({
     mode,
+    templatePath,
+    distDir: join(dirname(templatePath), 'dist'),
     ...(values['env-vars'] === undefined ? {} : { envVarsPath: values['env-vars'] }),
     // In this process the functions would write their logs into the report; bundles' logs are captured.
     ...(mode === 'in-process' && !values.verbose ? { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } } : {}),

@@ -132,6 +132,15 @@ function conditionNamed(name: unknown, resolver: Resolver): boolean | typeof UNR
   return value;
 }
 
+/**
+ * The value of the template condition `name` under the parameter defaults: {@link UNRESOLVED} when it is not
+ * declared or needs a value only a deployment knows.
+ * @throws TemplateError for a condition that refers to itself.
+ */
+export function conditionValue(name: string, resolver: Resolver): boolean | typeof UNRESOLVED {
+  return conditionNamed(name, resolver);
+}
+
 function resolveIntrinsic(fn: string, argument: unknown, resolver: Resolver): unknown {
   switch (fn) {
     case 'Ref':

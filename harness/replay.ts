@@ -33,7 +33,7 @@ import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
 import { type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
 import { fromProjectRoot } from './paths.js';
-import { type FunctionSpec, loadTemplate, type TemplateModel } from './template.js';
+import { type FunctionSpec, functionByTrigger, loadTemplate, type TemplateModel } from './template.js';
 
 /** In this process (fast) or as the built bundle in a child process (parity with `sam local invoke`). */
 export type ReplayMode = 'in-process' | 'bundle';
@@ -132,10 +132,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
   const simulations = new Map<string, Partial<CognitoSimulationOptions> | undefined>();
 
   function specOf(trigger: TriggerName): FunctionSpec {
-    const spec = template.functions.find((candidate) => candidate.trigger === trigger);
-    if (spec === undefined)
-      throw new FixtureError(template.path, `has no function wired to the ${trigger} trigger`);
-    return spec;
+    return functionByTrigger(template, trigger);
   }
 
   async function loadInProcess(spec: FunctionSpec, environment: Record<string, string>): Promise<Invoker> {

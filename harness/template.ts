@@ -2,6 +2,11 @@
  * A small reader of `template.yaml`: the trigger functions, their handler and esbuild settings, and the
  * environment `sam local invoke` would give them (Globals merged, parameter defaults resolved).
  *
+ * A function is a trigger function when it names the Cognito trigger it serves, in `Metadata.CognitoTrigger`
+ * (how `template.yaml` does it, in both of its modes: a pool of its own or an existing one) or through a SAM
+ * `Cognito` event (which only works with a pool of the same template). The template's shape around the
+ * functions (a pool or none, conditions) does not change which functions the tools find.
+ *
  * The YAML short forms are read by harness/cfn-yaml.ts, the intrinsics resolved by harness/intrinsics.ts;
  * a SAM `--env-vars` file is applied by harness/env-vars.ts.
  */
@@ -13,6 +18,7 @@ import { TriggerName } from '../shared/trigger-source.js';
 import { parseCloudFormationYaml } from './cfn-yaml.js';
 import { TemplateError } from './errors.js';
 import {
+  conditionValue,
   createResolver,
   isIntrinsic,
   NO_VALUE,
@@ -24,11 +30,19 @@ import {
 /** `template.yaml` at the repository root (this file lives in `harness/`), whatever the working directory. */
 export const DEFAULT_TEMPLATE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'template.yaml');
 
+/** The `Metadata` key in which a function names the Cognito trigger it serves: `CognitoTrigger: PreSignUp`. */
+export const TRIGGER_METADATA_KEY = 'CognitoTrigger';
+
+const KNOWN_TRIGGERS: readonly string[] = Object.values(TriggerName);
+
+/** What a template without a trigger function lacks, for the messages of the tools that need one. */
+export const NO_TRIGGER_FUNCTION = `no AWS::Serverless::Function names the Cognito trigger it serves (${KNOWN_TRIGGERS.join(', ')}) in Metadata.${TRIGGER_METADATA_KEY} or in a SAM Cognito event`;
+
 /** One trigger function of the template, as the build and the harness need it. */
 export type FunctionSpec = {
   /** `PreSignUpFunction` */
   logicalId: string;
-  /** From the function's `Cognito` event. */
+  /** From the function's `Metadata.CognitoTrigger`, or its SAM `Cognito` event (the two must agree). */
   trigger: TriggerName;
   /** `handler.handler` */
   handler: string;
@@ -65,7 +79,7 @@ export type FunctionSpec = {
 export type TemplateModel = {
   /** Absolute path of the template. */
   path: string;
-  /** The functions wired to a Cognito sign-up trigger, in template order. */
+  /** The functions that serve a Cognito sign-up trigger, one per trigger, in template order. */
   functions: FunctionSpec[];
   parameters: Record<string, TemplateParameter>;
   /** The whole template, short-form intrinsics turned into their long form (`{ Ref: … }`, `{ 'Fn::Sub': … }`). */
@@ -114,7 +128,22 @@ function resolvedNumber(value: unknown, fallback: number, context: FunctionConte
   return number;
 }
 
-function triggerOf(properties: Json, context: FunctionContext): TriggerName | undefined {
+/** The trigger `Metadata.CognitoTrigger` names, if it names one. */
+function declaredTriggerOf(metadata: Json, context: FunctionContext): TriggerName | undefined {
+  const trigger = metadata[TRIGGER_METADATA_KEY];
+  if (trigger === undefined) return undefined;
+  if (typeof trigger !== 'string' || !KNOWN_TRIGGERS.includes(trigger)) {
+    throw new TemplateError(
+      context.resolver.path,
+      keyOf(context, `Metadata.${TRIGGER_METADATA_KEY}`),
+      `must be one of ${KNOWN_TRIGGERS.join(', ')}, found ${JSON.stringify(trigger)}`,
+    );
+  }
+  return trigger as TriggerName;
+}
+
+/** The trigger the function's SAM `Cognito` events wire, if it has any. */
+function wiredTriggerOf(properties: Json, context: FunctionContext): TriggerName | undefined {
   const events = isObject(properties.Events) ? properties.Events : {};
   const triggers: unknown[] = [];
   for (const event of Object.values(events)) {
@@ -124,15 +153,28 @@ function triggerOf(properties: Json, context: FunctionContext): TriggerName | un
   }
   if (triggers.length === 0) return undefined;
   const [trigger] = triggers;
-  const known = Object.values(TriggerName) as unknown[];
-  if (triggers.length > 1 || !known.includes(trigger)) {
+  if (triggers.length > 1 || typeof trigger !== 'string' || !KNOWN_TRIGGERS.includes(trigger)) {
     throw new TemplateError(
       context.resolver.path,
       keyOf(context, 'Properties.Events'),
-      `must wire exactly one of ${known.join(', ')}, found ${JSON.stringify(triggers)}`,
+      `must wire exactly one of ${KNOWN_TRIGGERS.join(', ')}, found ${JSON.stringify(triggers)}`,
     );
   }
   return trigger as TriggerName;
+}
+
+/** The trigger a function serves: `Metadata.CognitoTrigger`, else its `Cognito` event; both must agree. */
+function triggerOf(metadata: Json, properties: Json, context: FunctionContext): TriggerName | undefined {
+  const declared = declaredTriggerOf(metadata, context);
+  const wired = wiredTriggerOf(properties, context);
+  if (declared !== undefined && wired !== undefined && declared !== wired) {
+    throw new TemplateError(
+      context.resolver.path,
+      keyOf(context, `Metadata.${TRIGGER_METADATA_KEY}`),
+      `says ${declared}, but the function's Cognito event wires ${wired}`,
+    );
+  }
+  return declared ?? wired;
 }
 
 /** SAM's esbuild entry point: `EntryPoints[0]`, else the handler's file with `.ts` tried before `.js`. */
@@ -217,10 +259,10 @@ function functionSpecOf(
 ): FunctionSpec | undefined {
   const context: FunctionContext = { resolver, logicalId, root };
   const properties = mergeGlobals(globals, isObject(resource.Properties) ? resource.Properties : {}) as Json;
-  const trigger = triggerOf(properties, context);
+  const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
+  const trigger = triggerOf(metadata, properties, context);
   if (trigger === undefined) return undefined;
 
-  const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
   if (metadata.BuildMethod !== 'esbuild') {
     throw new TemplateError(resolver.path, keyOf(context, 'Metadata.BuildMethod'), 'must be esbuild');
   }
@@ -279,14 +321,25 @@ export function parseTemplate(text: string, path: string): TemplateModel {
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::Serverless::Function') continue;
     const spec = functionSpecOf(logicalId, resource, globals, resolver, dirname(path));
-    if (spec !== undefined) functions.push(spec);
+    if (spec === undefined) continue;
+    // A pool calls one function per trigger: a second one would leave the tools guessing which runs.
+    const other = functions.find((candidate) => candidate.trigger === spec.trigger);
+    if (other !== undefined) {
+      throw new TemplateError(
+        path,
+        `Resources.${logicalId}`,
+        `serves the ${spec.trigger} trigger, which ${other.logicalId} serves already (one function per trigger)`,
+      );
+    }
+    functions.push(spec);
   }
   return { path, functions, parameters: resolver.parameters, document };
 }
 
 /**
  * Reads the template (default: `template.yaml` at the repository root) and returns its Cognito trigger
- * functions. Functions without a `Cognito` event are not part of the model.
+ * functions. Functions that name no trigger (no `Metadata.CognitoTrigger`, no `Cognito` event) are not part
+ * of the model.
  */
 export function loadTemplate(path: string = DEFAULT_TEMPLATE_PATH): TemplateModel {
   const absolute = resolve(path);
@@ -299,16 +352,72 @@ export function loadTemplate(path: string = DEFAULT_TEMPLATE_PATH): TemplateMode
   return parseTemplate(text, absolute);
 }
 
-/** The function with this logical id; the error lists the ids the template has. */
+/** The known trigger functions for an error message, or why there are none. */
+function knownFunctions(model: TemplateModel): string {
+  return model.functions.length === 0
+    ? `the template has none: ${NO_TRIGGER_FUNCTION}`
+    : `known: ${model.functions.map((candidate) => candidate.logicalId).join(', ')}`;
+}
+
+/** The function with this logical id; the error lists the ids the template has, or says why it has none. */
 export function functionByLogicalId(model: TemplateModel, logicalId: string): FunctionSpec {
   const spec = model.functions.find((candidate) => candidate.logicalId === logicalId);
   if (spec === undefined) {
-    const known = model.functions.map((candidate) => candidate.logicalId).join(', ');
     throw new TemplateError(
       model.path,
       logicalId,
-      `is not a trigger function of the template (known: ${known})`,
+      `is not a trigger function of the template (${knownFunctions(model)})`,
     );
   }
   return spec;
+}
+
+/** The function that serves `trigger`; the error names the ones the template has, or says why it has none. */
+export function functionByTrigger(model: TemplateModel, trigger: TriggerName): FunctionSpec {
+  const spec = model.functions.find((candidate) => candidate.trigger === trigger);
+  if (spec === undefined) {
+    throw new TemplateError(
+      model.path,
+      'Resources',
+      `hold no function for the ${trigger} trigger (Metadata.${TRIGGER_METADATA_KEY}: ${trigger}; ${knownFunctions(model)})`,
+    );
+  }
+  return spec;
+}
+
+/**
+ * The template's trigger functions, for a tool that needs at least one (build, start).
+ * @throws TemplateError saying how trigger functions are found when the template has none.
+ */
+export function requireTriggerFunctions(model: TemplateModel): FunctionSpec[] {
+  if (model.functions.length === 0) {
+    throw new TemplateError(model.path, 'Resources', `hold no trigger function: ${NO_TRIGGER_FUNCTION}`);
+  }
+  return model.functions;
+}
+
+/**
+ * Whether the stack creates the resource `logicalId` with the parameter defaults: the template declares it
+ * with no `Condition`, or with one that holds. A condition that needs a value only a deployment knows counts
+ * as holding.
+ *
+ * @example
+ * resourceIsCreated(loadTemplate(), 'UserPool'); // false when ExistingUserPoolId defaults to a pool id
+ * @throws TemplateError for a `Condition` the template does not declare.
+ */
+export function resourceIsCreated(model: TemplateModel, logicalId: string): boolean {
+  const resources = isObject(model.document.Resources) ? model.document.Resources : {};
+  const resource = Object.hasOwn(resources, logicalId) ? resources[logicalId] : undefined;
+  if (!isObject(resource)) return false;
+  const condition = resource.Condition;
+  if (condition === undefined) return true;
+  const conditions = isObject(model.document.Conditions) ? model.document.Conditions : {};
+  if (typeof condition !== 'string' || !Object.hasOwn(conditions, condition)) {
+    throw new TemplateError(
+      model.path,
+      `Resources.${logicalId}.Condition`,
+      `must name a condition of Conditions, found ${JSON.stringify(condition)}`,
+    );
+  }
+  return conditionValue(condition, createResolver(model.path, model.document)) !== false;
 }

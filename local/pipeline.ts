@@ -5,6 +5,11 @@
  * groups and tables of `template.yaml` (local/provision.ts); writes the state file; and prints one line per
  * trigger invocation while it runs. {@link Pipeline.stop} ends every server and function process.
  *
+ * The trigger functions are the template's, found by the trigger each one names (harness/template.ts), in
+ * either mode of the template. The local pool is always the pipeline's own, the pool the triggers are
+ * attached to: with the template's pool settings when it declares a pool (also one it does not create, in
+ * existing-pool mode), else with the new-pool defaults (local/template-resources.ts).
+ *
  * The data folder is locked while in use (local/data-dir-lock.ts). A temporary one is removed at stop, when
  * the start fails or is aborted, and, as a last resort, when the process exits any other way; one left by a
  * killed process is removed at the next start (local/temporary-data-dir.ts).
@@ -14,7 +19,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildFunctions } from '../harness/build-functions.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot } from '../harness/paths.js';
-import { loadTemplate, type TemplateModel } from '../harness/template.js';
+import { loadTemplate, requireTriggerFunctions, type TemplateModel } from '../harness/template.js';
 import { isObject } from '../shared/parse-event.js';
 import { addToGroups, addToGroupsFromEnv } from '../triggers/post-confirmation/actions/add-to-groups.js';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
@@ -34,7 +39,7 @@ import {
   type StateFileContent,
   writeStateFile,
 } from './state-file.js';
-import { type TemplateResources, templateResourcesOf } from './template-resources.js';
+import { localPoolOrigin, type TemplateResources, templateResourcesOf } from './template-resources.js';
 import {
   createTemporaryDataDir,
   removeAbandonedDataDirs,
@@ -152,6 +157,8 @@ function poolTemplatesOf(settings: Record<string, unknown>): PoolMessageTemplate
 
 /** Step 1: builds the functions (unless told not to), checks every bundle exists, reads their settings. */
 async function prepareFunctions(settings: Settings): Promise<Functions> {
+  // A template with no trigger function would start a pool that calls nothing: refuse it, saying why.
+  requireTriggerFunctions(loadTemplate(settings.templateFile));
   if (settings.build) await buildFunctions({ templatePath: settings.templateFile, outDir: settings.distDir });
   const template = loadTemplate(settings.templateFile);
   for (const spec of template.functions) {
@@ -455,6 +462,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   try {
     checkNotAborted();
     const functions = await prepareFunctions(settings);
+    const poolOrigin = localPoolOrigin(functions.template, functions.resources);
+    if (poolOrigin !== undefined) settings.say(poolOrigin);
     checkNotAborted();
     const recorder =
       settings.recordDir === undefined

@@ -2,6 +2,9 @@
  * Creates what `template.yaml` declares in the local services, through their public APIs: the user pool, its
  * app clients (with and without secret), the groups post confirmation adds users to, and the DynamoDB
  * tables. Idempotent: with a kept `--data-dir`, what already exists (matched by name) is reused.
+ *
+ * The pool is created in either mode of the template: in existing-pool mode it stands in, locally, for the
+ * pool the triggers are attached to (its settings: local/template-resources.ts).
  */
 import {
   CognitoIdentityProviderClient,

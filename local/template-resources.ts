@@ -3,8 +3,14 @@
  * app clients, the DynamoDB tables and the groups. Values that are intrinsics the template reader cannot
  * resolve without a deployment (an `!If` on a deploy-time parameter, for example) are left out, so the
  * local pool gets cognito-local's default for them.
+ *
+ * Locally there is always a pool of its own for the triggers to be attached to, whatever the template's
+ * mode: in existing-pool mode `template.yaml` still declares its pool and clients (under a condition that
+ * does not hold), and their settings are the closest local stand-in for a pool the template does not
+ * describe; a template that declares no pool at all gets {@link NEW_POOL_DEFAULTS}.
  */
-import { mergeGlobals, type TemplateModel } from '../harness/template.js';
+import { basename } from 'node:path';
+import { mergeGlobals, resourceIsCreated, type TemplateModel } from '../harness/template.js';
 import { isObject } from '../shared/parse-event.js';
 import { ProvisionError } from './errors.js';
 
@@ -31,14 +37,65 @@ export type TableResource = {
 
 /** What {@link templateResourcesOf} finds. */
 export type TemplateResources = {
-  /** Logical id of the `AWS::Cognito::UserPool`. */
-  poolLogicalId: string;
+  /**
+   * Logical id of the `AWS::Cognito::UserPool`, created by the stack or not (existing-pool mode);
+   * `undefined` when the template declares none and the local pool takes {@link NEW_POOL_DEFAULTS}.
+   */
+  poolLogicalId: string | undefined;
   /** The pool's `Properties` whose values are plain (no intrinsics), for CreateUserPool. */
   poolSettings: Json;
+  /** The template's app clients; {@link NEW_POOL_DEFAULTS}' when it declares none. */
   clients: AppClientResource[];
   tables: TableResource[];
   /** `GroupName` of every `AWS::Cognito::UserPoolGroup`. */
   groups: string[];
+};
+
+/**
+ * The local pool and clients of a template that declares none (it attaches the triggers to a pool that
+ * exists elsewhere): the settings of `template.yaml`'s own pool and clients in new-pool mode, as
+ * {@link templateResourcesOf} reads them (a test keeps the two equal).
+ */
+export const NEW_POOL_DEFAULTS: Readonly<{ poolSettings: Json; clients: readonly AppClientResource[] }> = {
+  poolSettings: {
+    UsernameAttributes: ['email'],
+    AutoVerifiedAttributes: ['email'],
+    UsernameConfiguration: { CaseSensitive: false },
+    Policies: {
+      PasswordPolicy: {
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: false,
+        TemporaryPasswordValidityDays: 7,
+      },
+    },
+    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+  },
+  clients: [
+    {
+      logicalId: 'PublicClient',
+      name: 'public',
+      generateSecret: false,
+      settings: {
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+      },
+    },
+    {
+      logicalId: 'ConfidentialClient',
+      name: 'confidential',
+      generateSecret: true,
+      settings: {
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+      },
+    },
+  ],
 };
 
 /** Whether a value holds no CloudFormation intrinsic anywhere (so CreateUserPool can take it as written). */
@@ -104,7 +161,8 @@ function tableOf(logicalId: string, properties: Json, simple: boolean): TableRes
 }
 
 /**
- * The pool, clients, tables and groups of a template. The template must hold exactly one user pool.
+ * The pool, clients, tables and groups of a template. The template may declare one user pool (created by
+ * the stack or not) or none (see {@link NEW_POOL_DEFAULTS}), never more: the local pipeline runs one pool.
  *
  * @example
  * const resources = templateResourcesOf(loadTemplate());
@@ -112,17 +170,20 @@ function tableOf(logicalId: string, properties: Json, simple: boolean): TableRes
  */
 export function templateResourcesOf(model: TemplateModel): TemplateResources {
   const pools = resourcesOfType(model, 'AWS::Cognito::UserPool');
-  const [pool] = pools;
-  if (pool === undefined || pools.length > 1) {
+  if (pools.length > 1) {
     throw new ProvisionError(
       'Resources',
-      `must hold exactly one AWS::Cognito::UserPool, found ${pools.length}`,
+      `must hold at most one AWS::Cognito::UserPool (the one the triggers serve), found ${pools.map(([id]) => id).join(', ')}`,
     );
   }
-  const [poolLogicalId, poolProperties] = pool;
+  const [pool] = pools;
+  const poolLogicalId = pool?.[0];
   // LambdaConfig names deployed functions: locally the triggers are wired by cognito-local's configuration.
-  const poolSettings = plainPart(poolProperties, ['LambdaConfig', 'UserPoolName', 'UserPoolTags']);
-  const clients = resourcesOfType(model, 'AWS::Cognito::UserPoolClient').map(
+  const poolSettings =
+    pool === undefined
+      ? structuredClone(NEW_POOL_DEFAULTS.poolSettings)
+      : plainPart(pool[1], ['LambdaConfig', 'UserPoolName', 'UserPoolTags']);
+  const declaredClients = resourcesOfType(model, 'AWS::Cognito::UserPoolClient').map(
     ([logicalId, properties]): AppClientResource => ({
       logicalId,
       name: typeof properties.ClientName === 'string' ? properties.ClientName : logicalId,
@@ -130,6 +191,10 @@ export function templateResourcesOf(model: TemplateModel): TemplateResources {
       settings: plainPart(properties, ['UserPoolId', 'ClientName', 'GenerateSecret']),
     }),
   );
+  // A template without clients (those of an existing pool live elsewhere): local callers still need one
+  // client with a secret and one without.
+  const clients =
+    declaredClients.length === 0 ? structuredClone([...NEW_POOL_DEFAULTS.clients]) : declaredClients;
   const tables = [
     ...resourcesOfType(model, 'AWS::DynamoDB::Table').map(([id, properties]) =>
       tableOf(id, properties, false),
@@ -158,4 +223,19 @@ export function rawEnvironmentOf(model: TemplateModel, logicalId: string): Json 
   const merged = mergeGlobals(globals, properties);
   const environment = isObject(merged) && isObject(merged.Environment) ? merged.Environment : {};
   return isObject(environment.Variables) ? environment.Variables : {};
+}
+
+/**
+ * A line saying where the local pool's settings come from when the template does not create its own pool
+ * (existing-pool mode); `undefined` when it does.
+ *
+ * @example
+ * localPoolOrigin(model, templateResourcesOf(model));
+ * // 'template.yaml creates no user pool (it attaches to an existing one): locally the triggers are attached to a pool with UserPool's settings'
+ */
+export function localPoolOrigin(model: TemplateModel, resources: TemplateResources): string | undefined {
+  const { poolLogicalId } = resources;
+  if (poolLogicalId !== undefined && resourceIsCreated(model, poolLogicalId)) return undefined;
+  const settings = poolLogicalId === undefined ? 'the new-pool defaults' : `${poolLogicalId}'s settings`;
+  return `${basename(model.path)} creates no user pool (it attaches to an existing one): locally the triggers are attached to a pool with ${settings}`;
 }

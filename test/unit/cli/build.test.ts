@@ -1,37 +1,51 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLE_POOL_ID,
+  NO_TRIGGER_TEMPLATE,
+  writeExistingPoolTemplate,
+} from '../harness/template-copies.js';
 import { runCli } from './run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'build-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A SAM template whose only function has no Cognito event: nothing for the build to bundle. */
-const NO_TRIGGER = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  ApiFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs22.x
-      Handler: handler.handler
-      CodeUri: ./
-    Metadata:
-      BuildMethod: esbuild
-`;
-
 describe('CLI: build', () => {
   it('fails with exit status 1, saying why, when the template has no function to build', () => {
     // Prepare
     const template = join(scratch, 'template.yaml');
-    writeFileSync(template, NO_TRIGGER);
+    writeFileSync(template, NO_TRIGGER_TEMPLATE);
 
     // Act
     const run = runCli('build', ['--template', template]);
 
     // Assess
     expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
-    expect(run.stderr).toMatch(/^build failed: .*template\.yaml has no function to build/);
+    expect(run.stderr).toMatch(
+      /^build failed: .*template\.yaml has no function to build: no AWS::Serverless::Function names the Cognito trigger it serves .* in Metadata\.CognitoTrigger or in a SAM Cognito event/,
+    );
+  });
+
+  it(`builds the three trigger functions of the template in existing-pool mode (${EXAMPLE_POOL_ID}), into dist/ beside it`, () => {
+    // Prepare
+    const folder = join(scratch, 'existing-pool');
+    const template = writeExistingPoolTemplate(folder);
+
+    // Act
+    const run = runCli('build', ['--template', template]);
+
+    // Assess
+    const functions = ['PreSignUpFunction', 'CustomMessageFunction', 'PostConfirmationFunction'];
+    expect({
+      status: run.status,
+      built: run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')[0]),
+      bundles: functions.filter((id) => existsSync(join(folder, 'dist', id, 'handler.cjs'))),
+    }).toEqual({ status: 0, built: functions, bundles: functions });
   });
 
   it('fails with exit status 1 when the template cannot be read', () => {

@@ -2,6 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLE_POOL_ID,
+  NO_TRIGGER_TEMPLATE,
+  writeExistingPoolTemplate,
+} from '../harness/template-copies.js';
 import { envVarsWarningOf, runCli } from './run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'invoke-cli-'));
@@ -117,6 +122,47 @@ describe('CLI: invoke', () => {
     expect({ status: run.status, first: run.stderr.split('\n')[0] }).toEqual({
       status: 2,
       first: expect.stringMatching(/^name exactly one function: .*PreSignUpFunction/),
+    });
+  });
+
+  it(`invokes a function of the template in existing-pool mode (${EXAMPLE_POOL_ID}) with --template`, () => {
+    // Prepare
+    const template = writeExistingPoolTemplate(join(scratch, 'existing-pool'));
+    const event = JSON.parse(readFileSync(SIGN_UP, 'utf8')) as unknown;
+
+    // Act
+    const run = runCli('invoke', ['PreSignUpFunction', '--template', template, '-e', SIGN_UP]);
+
+    // Assess
+    expect({ status: run.status, response: JSON.parse(run.stdout) }).toEqual({ status: 0, response: event });
+  });
+
+  it('says the template has no trigger function, and how they are found, when it has none', () => {
+    // Prepare
+    const template = join(scratch, 'no-trigger.yaml');
+    writeFileSync(template, NO_TRIGGER_TEMPLATE);
+
+    // Act
+    const unnamed = runCli('invoke', ['-t', template, '-e', SIGN_UP]);
+    const named = runCli('invoke', ['PreSignUpFunction', '-t', template, '-e', SIGN_UP]);
+
+    // Assess
+    expect({
+      unnamed: { status: unnamed.status, first: unnamed.stderr.split('\n')[0] },
+      named: { status: named.status, stderr: named.stderr },
+    }).toEqual({
+      unnamed: {
+        status: 2,
+        first: expect.stringMatching(
+          /^no function to name: no AWS::Serverless::Function names the Cognito trigger/,
+        ),
+      },
+      named: {
+        status: 2,
+        stderr: expect.stringContaining(
+          'PreSignUpFunction is not a trigger function of the template (the template has none: ',
+        ),
+      },
     });
   });
 

@@ -2,6 +2,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLE_POOL_ID,
+  NO_TRIGGER_TEMPLATE,
+  writeExistingPoolTemplate,
+} from '../harness/template-copies.js';
 import { envVarsWarningOf, runCli } from './run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'replay-cli-'));
@@ -107,6 +112,44 @@ describe('CLI: replay', () => {
     // Assess
     const { warning, ...seen } = envVarsWarningOf(run, 'CustomMessagesFunction');
     expect(seen).toEqual({ status: 0, warnings: [warning] });
+  });
+
+  it(`replays through the template in existing-pool mode (${EXAMPLE_POOL_ID}), in-process and as its built bundles`, () => {
+    // Prepare
+    const dir = pairWith(() => {});
+    const template = writeExistingPoolTemplate(join(scratch, 'existing-pool'));
+    const build = runCli('build', ['--template', template]);
+
+    // Act
+    const inProcess = runCli('replay', [dir, '--mode', 'in-process', '--template', template]);
+    const bundle = runCli('replay', [dir, '--mode', 'bundle', '-t', template]);
+
+    // Assess
+    const lastLine = (stdout: string) => stdout.trim().split('\n').at(-1);
+    expect({
+      build: build.status,
+      inProcess: [inProcess.status, lastLine(inProcess.stdout)],
+      bundle: [bundle.status, lastLine(bundle.stdout)],
+    }).toEqual({ build: 0, inProcess: [0, '1 passed, 0 failed'], bundle: [0, '1 passed, 0 failed'] });
+  });
+
+  it('fails before replaying, saying how trigger functions are found, when the template has none', () => {
+    // Prepare
+    const dir = pairWith(() => {});
+    const template = join(scratch, 'no-trigger.yaml');
+    writeFileSync(template, NO_TRIGGER_TEMPLATE);
+
+    // Act
+    const run = runCli('replay', [dir, '--mode', 'in-process', '--template', template]);
+
+    // Assess
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: expect.stringContaining(
+        'Resources hold no trigger function: no AWS::Serverless::Function names the Cognito trigger it serves',
+      ),
+    });
   });
 
   it('refuses an unknown mode with exit status 2', () => {

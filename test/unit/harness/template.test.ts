@@ -1,6 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are CloudFormation Fn::Sub templates, not JS templates
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,11 +11,13 @@ import {
   DEFAULT_TEMPLATE_PATH,
   type FunctionSpec,
   functionByLogicalId,
+  functionByTrigger,
   loadTemplate,
   mergeGlobals,
   parseTemplate,
+  requireTriggerFunctions,
+  resourceIsCreated,
 } from '../../../harness/template.js';
-import { runsHereOrSkips } from '../../support/ci.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FAKE_PATH = '/project/template.yaml';
@@ -67,6 +68,32 @@ ${options.properties ?? ''}
     Metadata:
 ${metadata}
 `;
+}
+
+/**
+ * A template whose functions name their trigger in `Metadata.CognitoTrigger` only: no pool, no Cognito event
+ * (a template that attaches the triggers to an existing pool). `functions` maps logical ids to the YAML value.
+ */
+function metadataTemplateText(functions: Record<string, string>, extra = ''): string {
+  const resources = Object.entries(functions).map(
+    ([logicalId, trigger]) => `  ${logicalId}:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: nodejs22.x, Handler: handler.handler, CodeUri: ./ }
+    Metadata:
+      CognitoTrigger: ${trigger}
+      BuildMethod: esbuild
+      BuildProperties: { EntryPoints: [src/handler.ts] }
+`,
+  );
+  return `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  PoolId: { Type: String, Default: us-east-1_EXAMPLE1234 }
+  Unset: { Type: String }
+Conditions:
+  CreatesPool: !Equals [!Ref PoolId, ""]
+  NeedsDeploy: !Equals [!Ref Unset, ""]
+Resources:
+${resources.join('')}${extra}`;
 }
 
 function specOf(options: Parameters<typeof templateText>[0] = {}): FunctionSpec {
@@ -344,6 +371,17 @@ describe('Harness: template functions', () => {
     expect(find).toThrow(/known: SignUpFunction/);
   });
 
+  it('names a template with no trigger function as such when a logical id is asked for', () => {
+    // Prepare
+    const model = parseTemplate(metadataTemplateText({}), FAKE_PATH);
+
+    // Act
+    const find = () => functionByLogicalId(model, 'PreSignUpFunction');
+
+    // Assess
+    expect(find).toThrow(/the template has none: no AWS::Serverless::Function names the Cognito trigger/);
+  });
+
   it('reads template.yaml at the repository root by default', () => {
     // Prepare
     const expected = join(ROOT, 'template.yaml');
@@ -405,6 +443,174 @@ describe('Harness: SAM Globals merge', () => {
   });
 });
 
+describe('Harness: trigger functions named in Metadata.CognitoTrigger', () => {
+  it('finds each function by the trigger its Metadata names, with no pool and no Cognito event', () => {
+    // Prepare
+    const text = metadataTemplateText({ SignUpFunction: 'PreSignUp', MessageFunction: 'CustomMessage' });
+
+    // Act
+    const model = parseTemplate(text, FAKE_PATH);
+
+    // Assess
+    expect(model.functions.map((spec) => [spec.logicalId, spec.trigger])).toEqual([
+      ['SignUpFunction', 'PreSignUp'],
+      ['MessageFunction', 'CustomMessage'],
+    ]);
+  });
+
+  it('accepts Metadata and a Cognito event that name the same trigger', () => {
+    // Prepare
+    const metadata = `      CognitoTrigger: PreSignUp
+      BuildMethod: esbuild
+      BuildProperties: { EntryPoints: [src/handler.ts] }`;
+
+    // Act
+    const spec = specOf({ metadata });
+
+    // Assess
+    expect(spec.trigger).toBe('PreSignUp');
+  });
+
+  it('rejects Metadata that names another trigger than the Cognito event wires', () => {
+    // Prepare
+    const metadata = `      CognitoTrigger: CustomMessage
+      BuildMethod: esbuild
+      BuildProperties: { EntryPoints: [src/handler.ts] }`;
+
+    // Act
+    const parse = () => specOf({ metadata });
+
+    // Assess
+    expect(parse).toThrow(
+      expect.objectContaining({
+        name: 'TemplateError',
+        key: 'Resources.SignUpFunction.Metadata.CognitoTrigger',
+        message: expect.stringContaining(
+          "says CustomMessage, but the function's Cognito event wires PreSignUp",
+        ),
+      }),
+    );
+  });
+
+  it.each([
+    ['a trigger name with a typo', 'PreSignup'],
+    ['a list of triggers', '[PreSignUp]'],
+    ['an intrinsic', '!Ref PoolId'],
+  ])('rejects %s in Metadata.CognitoTrigger, naming the key', (_case, trigger) => {
+    // Prepare
+    const text = metadataTemplateText({ SignUpFunction: trigger });
+
+    // Act
+    const parse = () => parseTemplate(text, FAKE_PATH);
+
+    // Assess
+    expect(parse).toThrow(
+      expect.objectContaining({
+        name: 'TemplateError',
+        key: 'Resources.SignUpFunction.Metadata.CognitoTrigger',
+        message: expect.stringContaining('must be one of PreSignUp, CustomMessage, PostConfirmation'),
+      }),
+    );
+  });
+
+  it('rejects two functions that serve one trigger', () => {
+    // Prepare
+    const text = metadataTemplateText({ SignUpFunction: 'PreSignUp', OtherFunction: 'PreSignUp' });
+
+    // Act
+    const parse = () => parseTemplate(text, FAKE_PATH);
+
+    // Assess
+    expect(parse).toThrow(expect.objectContaining({ name: 'TemplateError', key: 'Resources.OtherFunction' }));
+  });
+
+  it('finds the function that serves a trigger', () => {
+    // Prepare
+    const model = parseTemplate(metadataTemplateText({ ConfirmFunction: 'PostConfirmation' }), FAKE_PATH);
+
+    // Act
+    const spec = functionByTrigger(model, 'PostConfirmation');
+
+    // Assess
+    expect(spec.logicalId).toBe('ConfirmFunction');
+  });
+
+  it('says which trigger has no function, and which functions there are', () => {
+    // Prepare
+    const model = parseTemplate(metadataTemplateText({ ConfirmFunction: 'PostConfirmation' }), FAKE_PATH);
+
+    // Act
+    const find = () => functionByTrigger(model, 'PreSignUp');
+
+    // Assess
+    expect(find).toThrow(
+      `${FAKE_PATH}: Resources hold no function for the PreSignUp trigger (Metadata.CognitoTrigger: PreSignUp; known: ConfirmFunction)`,
+    );
+  });
+
+  it('refuses a template with no trigger function where one is needed, saying how they are found', () => {
+    // Prepare
+    const model = parseTemplate(metadataTemplateText({}), FAKE_PATH);
+
+    // Act
+    const require = () => requireTriggerFunctions(model);
+
+    // Assess
+    expect(require).toThrow(
+      expect.objectContaining({
+        name: 'TemplateError',
+        key: 'Resources',
+        message: expect.stringContaining('in Metadata.CognitoTrigger or in a SAM Cognito event'),
+      }),
+    );
+  });
+});
+
+describe('Harness: resourceIsCreated', () => {
+  const extra = `  Always:
+    Type: AWS::SQS::Queue
+  OwnPool:
+    Type: AWS::Cognito::UserPool
+    Condition: CreatesPool
+  Later:
+    Type: AWS::SQS::Queue
+    Condition: NeedsDeploy
+  Broken:
+    Type: AWS::SQS::Queue
+    Condition: NoSuchCondition
+`;
+  const model = parseTemplate(metadataTemplateText({}, extra), FAKE_PATH);
+
+  it.each([
+    ['a resource without a Condition', 'Always', true],
+    ['a resource whose condition does not hold with the defaults', 'OwnPool', false],
+    ['a resource whose condition needs a deployment', 'Later', true],
+    ['a resource the template does not declare', 'Missing', false],
+  ])('answers for %s', (_case, logicalId, created) => {
+    // Prepare
+    const id = logicalId;
+
+    // Act
+    const answer = resourceIsCreated(model, id);
+
+    // Assess
+    expect(answer).toBe(created);
+  });
+
+  it('rejects a Condition the template does not declare, naming the key', () => {
+    // Prepare
+    const id = 'Broken';
+
+    // Act
+    const answer = () => resourceIsCreated(model, id);
+
+    // Assess
+    expect(answer).toThrow(
+      expect.objectContaining({ name: 'TemplateError', key: 'Resources.Broken.Condition' }),
+    );
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // The project's own template.yaml and events/env.json
 
@@ -414,12 +620,6 @@ const resources = model.document.Resources as Record<
   { Type: string; Properties?: Record<string, unknown> }
 >;
 const globalsFunction = (model.document.Globals as { Function?: Record<string, unknown> }).Function ?? {};
-
-const hasCfnLint = runsHereOrSkips(
-  'cfn-lint template.yaml',
-  spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
-  'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
-);
 
 /** Logical ids that depend on `id`, directly or through other resources (the pool's clients, …). */
 function dependentsOf(id: string): Set<string> {
@@ -523,23 +723,32 @@ describe('Harness: template.yaml invariants', () => {
       expect(retention).toBeDefined();
     });
 
-    it('refers to its user pool only through its Cognito event, with a Ref (contract §7)', () => {
+    it('names its trigger in Metadata and uses no SAM Cognito event, which only takes a pool of this template (contract §7)', () => {
       // Prepare
+      const resource = resources[spec.logicalId] as { Metadata?: Record<string, unknown> };
       const properties = resources[spec.logicalId]?.Properties ?? {};
-      const events = Object.values(
-        properties.Events as Record<string, { Properties: { UserPool: unknown } }>,
-      );
 
       // Act
-      const pools = events.map((event) => event.Properties.UserPool as { Ref?: string });
+      const named = { trigger: resource.Metadata?.CognitoTrigger, events: properties.Events };
 
       // Assess
-      expect(pools.map((pool) => resources[pool.Ref ?? '']?.Type)).toEqual(['AWS::Cognito::UserPool']);
+      expect(named).toEqual({ trigger: spec.trigger, events: undefined });
+    });
+
+    it("is the function the new pool's LambdaConfig names for its trigger", () => {
+      // Prepare
+      const lambdaConfig = resources.UserPool?.Properties?.LambdaConfig as Record<string, unknown>;
+
+      // Act
+      const wired = lambdaConfig[spec.trigger];
+
+      // Assess
+      expect(wired).toEqual({ 'Fn::GetAtt': [spec.logicalId, 'Arn'] });
     });
 
     it('depends on nothing that depends on the user pool, so there is no cycle (contract §7)', () => {
       // Prepare
-      const { Events: _events, ...properties } = resources[spec.logicalId]?.Properties ?? {};
+      const properties = resources[spec.logicalId]?.Properties ?? {};
       const poolSide = dependentsOf('UserPool');
 
       // Act
@@ -548,6 +757,17 @@ describe('Harness: template.yaml invariants', () => {
       // Assess
       expect(refs.filter((ref) => poolSide.has(ref))).toEqual([]);
     });
+  });
+
+  it("wires no other function than the trigger functions into the new pool's LambdaConfig", () => {
+    // Prepare
+    const lambdaConfig = resources.UserPool?.Properties?.LambdaConfig as Record<string, unknown>;
+
+    // Act
+    const triggers = Object.keys(lambdaConfig).sort();
+
+    // Assess
+    expect(triggers).toEqual(model.functions.map((spec) => spec.trigger).sort());
   });
 
   it('declares in the template every variable events/env.json sets', () => {
@@ -565,19 +785,5 @@ describe('Harness: template.yaml invariants', () => {
 
     // Assess
     expect(names.filter((name) => !declared.has(name))).toEqual([]);
-  });
-
-  it.runIf(hasCfnLint)('passes cfn-lint with nothing to report', () => {
-    // Prepare
-    const args = ['template.yaml'];
-
-    // Act
-    const result = spawnSync('cfn-lint', args, { cwd: ROOT, encoding: 'utf8' });
-
-    // Assess
-    expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({
-      status: 0,
-      output: '',
-    });
   });
 });

@@ -1,0 +1,395 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are CloudFormation Fn::Sub templates, not JS templates
+
+/**
+ * `template.yaml`'s two modes: a pool of its own (ExistingUserPoolId empty, the default) and an existing pool
+ * (ExistingUserPoolId set). Both pass cfn-lint; in existing-pool mode the stack creates no pool or client,
+ * Cognito may invoke each function from that pool and this account only, and pool-scoped IAM names that pool;
+ * `samconfig.toml` deploys either.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conditionValue, createResolver, resolveValue, UNRESOLVED } from '../../harness/intrinsics.js';
+import { PROJECT_ROOT } from '../../harness/paths.js';
+import {
+  DEFAULT_TEMPLATE_PATH,
+  loadTemplate,
+  parseTemplate,
+  resourceIsCreated,
+  type TemplateModel,
+} from '../../harness/template.js';
+import { runsHereOrSkips } from '../support/ci.js';
+import { EXAMPLE_POOL_ARN, EXAMPLE_POOL_ID, existingPoolTemplateText } from './harness/template-copies.js';
+
+/** The pool the permissions and IAM name: the stack's own, or ExistingUserPoolId's. */
+const SERVED_POOL_ARN = {
+  'Fn::If': [
+    'CreatesUserPool',
+    { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+    {
+      'Fn::Sub':
+        'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${ExistingUserPoolId}',
+    },
+  ],
+};
+
+type Resource = {
+  Type: string;
+  Condition?: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'template-modes-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const newPool = loadTemplate();
+const existingPoolPath = join(scratch, 'template.existing-pool.yaml');
+writeFileSync(existingPoolPath, existingPoolTemplateText());
+const existingPool = parseTemplate(readFileSync(existingPoolPath, 'utf8'), existingPoolPath);
+
+function resourcesOf(model: TemplateModel): Record<string, Resource> {
+  return model.document.Resources as Record<string, Resource>;
+}
+
+/** A value as the stack would see it with the template's defaults (pseudo parameters as `sam local`'s). */
+function resolvedIn(model: TemplateModel, value: unknown): unknown {
+  return resolveValue(value, createResolver(model.path, model.document));
+}
+
+/** The created `AWS::Lambda::Permission`s that let `principal` invoke the function `logicalId`. */
+function permissionsFor(model: TemplateModel, logicalId: string, principal: string): Resource[] {
+  return Object.entries(resourcesOf(model))
+    .filter(
+      ([id, resource]) =>
+        resource.Type === 'AWS::Lambda::Permission' &&
+        resourceIsCreated(model, id) &&
+        resolvedIn(model, resource.Properties?.Principal) === principal &&
+        JSON.stringify(resource.Properties?.FunctionName) === JSON.stringify({ Ref: logicalId }),
+    )
+    .map(([, resource]) => resource);
+}
+
+/** Every IAM statement of the template's `AWS::IAM::Policy`s that allows a `cognito-idp:` action. */
+function cognitoStatementsOf(
+  model: TemplateModel,
+): Array<{ policy: string; statement: Record<string, unknown> }> {
+  return Object.entries(resourcesOf(model)).flatMap(([policy, resource]) => {
+    if (resource.Type !== 'AWS::IAM::Policy') return [];
+    const document = resource.Properties?.PolicyDocument as { Statement?: unknown[] } | undefined;
+    return (document?.Statement ?? [])
+      .filter((statement): statement is Record<string, unknown> => {
+        const actions = [(statement as { Action?: unknown }).Action].flat();
+        return actions.some((action) => typeof action === 'string' && action.startsWith('cognito-idp:'));
+      })
+      .map((statement) => ({ policy, statement }));
+  });
+}
+
+describe('Template modes: cfn-lint', () => {
+  const hasCfnLint = runsHereOrSkips(
+    'cfn-lint on template.yaml in both modes',
+    spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
+    'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
+  );
+  // One run over both files (cfn-lint's start and SAM's transform take seconds); parseable lines name the file.
+  let lines: string[] = [];
+  let status: number | null = null;
+  beforeAll(() => {
+    if (!hasCfnLint) return;
+    const run = spawnSync('cfn-lint', ['--format', 'parseable', DEFAULT_TEMPLATE_PATH, existingPoolPath], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    status = run.status;
+    lines = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
+  }, 60_000);
+
+  it.runIf(hasCfnLint)('finds nothing in new-pool mode (template.yaml as it is)', () => {
+    // Prepare
+    const file = DEFAULT_TEMPLATE_PATH;
+
+    // Act
+    const findings = lines.filter((line) => line.startsWith(file));
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it.runIf(hasCfnLint)(`finds nothing in existing-pool mode (ExistingUserPoolId ${EXAMPLE_POOL_ID})`, () => {
+    // Prepare
+    const file = existingPoolPath;
+
+    // Act
+    const findings = lines.filter((line) => line.startsWith(file));
+
+    // Assess
+    expect({ findings, status }).toEqual({ findings: [], status: 0 });
+  });
+});
+
+describe('Template modes: new-pool mode (ExistingUserPoolId empty)', () => {
+  it('creates the user pool and its two app clients', () => {
+    // Prepare
+    const ids = ['UserPool', 'PublicClient', 'ConfidentialClient'];
+
+    // Act
+    const created = ids.filter((id) => resourceIsCreated(newPool, id));
+
+    // Assess
+    expect(created).toEqual(ids);
+  });
+
+  it("wires every trigger function into the pool's LambdaConfig", () => {
+    // Prepare
+    const lambdaConfig = resourcesOf(newPool).UserPool?.Properties?.LambdaConfig;
+
+    // Act
+    const wired = Object.fromEntries(
+      newPool.functions.map((spec) => [spec.trigger, { 'Fn::GetAtt': [spec.logicalId, 'Arn'] }]),
+    );
+
+    // Assess
+    expect(lambdaConfig).toEqual(wired);
+  });
+
+  it.each(newPool.functions.map((spec) => [spec.logicalId] as const))(
+    'lets Cognito invoke %s from the new pool and this account only',
+    (logicalId) => {
+      // Prepare
+      const principal = 'cognito-idp.amazonaws.com';
+
+      // Act
+      const permissions = permissionsFor(newPool, logicalId, principal);
+
+      // Assess
+      expect(permissions.map((permission) => permission.Properties)).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { Ref: logicalId },
+          Principal: principal,
+          SourceAccount: { Ref: 'AWS::AccountId' },
+          SourceArn: SERVED_POOL_ARN,
+        },
+      ]);
+    },
+  );
+
+  it('scopes every cognito-idp statement to the new pool', () => {
+    // Prepare
+    const statements = cognitoStatementsOf(newPool);
+
+    // Act
+    const resources = statements.map(({ policy, statement }) => [policy, statement.Resource]);
+
+    // Assess
+    expect(resources).toEqual([
+      ['PreSignUpCognitoPolicy', SERVED_POOL_ARN],
+      ['PostConfirmationCognitoPolicy', SERVED_POOL_ARN],
+    ]);
+  });
+});
+
+describe(`Template modes: existing-pool mode (ExistingUserPoolId ${EXAMPLE_POOL_ID})`, () => {
+  it('creates no Cognito resource: no user pool, no app client', () => {
+    // Prepare
+    const cognito = Object.entries(resourcesOf(existingPool)).filter(([, resource]) =>
+      resource.Type.startsWith('AWS::Cognito::'),
+    );
+
+    // Act
+    const created = cognito.filter(([id]) => resourceIsCreated(existingPool, id)).map(([id]) => id);
+
+    // Assess
+    expect({ declared: cognito.length > 0, created }).toEqual({ declared: true, created: [] });
+  });
+
+  it('has the same three trigger functions as new-pool mode', () => {
+    // Prepare
+    const expected = newPool.functions.map((spec) => [spec.logicalId, spec.trigger]);
+
+    // Act
+    const found = existingPool.functions.map((spec) => [spec.logicalId, spec.trigger]);
+
+    // Assess
+    expect(found).toEqual(expected);
+  });
+
+  it.each(existingPool.functions.map((spec) => [spec.logicalId] as const))(
+    'lets Cognito invoke %s from that pool and this account only',
+    (logicalId) => {
+      // Prepare
+      const principal = 'cognito-idp.amazonaws.com';
+
+      // Act
+      const permissions = permissionsFor(existingPool, logicalId, principal).map((permission) =>
+        Object.fromEntries(
+          Object.entries(permission.Properties ?? {}).map(([key, value]) => [
+            key,
+            resolvedIn(existingPool, value),
+          ]),
+        ),
+      );
+
+      // Assess
+      expect(permissions).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          Principal: principal,
+          SourceAccount: '123456789012',
+          SourceArn: EXAMPLE_POOL_ARN,
+          // The function's name is known after a deployment only.
+          FunctionName: UNRESOLVED,
+        },
+      ]);
+    },
+  );
+
+  it("scopes every cognito-idp statement to that pool's ARN", () => {
+    // Prepare
+    const statements = cognitoStatementsOf(existingPool);
+
+    // Act
+    const resources = statements.map(({ policy, statement }) => [
+      policy,
+      resolvedIn(existingPool, statement.Resource),
+    ]);
+
+    // Assess
+    expect(resources).toEqual([
+      ['PreSignUpCognitoPolicy', EXAMPLE_POOL_ARN],
+      ['PostConfirmationCognitoPolicy', EXAMPLE_POOL_ARN],
+    ]);
+  });
+
+  it('grants the functions themselves no cognito-idp action: pool-scoped IAM stays in separate policies (contract §7)', () => {
+    // Prepare
+    const functions = existingPool.functions.map((spec) => resourcesOf(existingPool)[spec.logicalId]);
+
+    // Act
+    const inline = JSON.stringify(functions.map((resource) => resource?.Properties?.Policies ?? []));
+
+    // Assess
+    expect(inline).not.toContain('cognito-idp:');
+  });
+
+  it("outputs that pool's id and ARN, and no app client", () => {
+    // Prepare
+    const outputs = existingPool.document.Outputs as Record<string, { Condition?: string; Value: unknown }>;
+    const resolver = createResolver(existingPool.path, existingPool.document);
+
+    // Act
+    const seen = {
+      id: resolvedIn(existingPool, outputs.UserPoolId?.Value),
+      arn: resolvedIn(existingPool, outputs.UserPoolArn?.Value),
+      clients: ['PublicClientId', 'ConfidentialClientId'].filter(
+        (name) => conditionValue(outputs[name]?.Condition ?? '', resolver) !== false,
+      ),
+    };
+
+    // Assess
+    expect(seen).toEqual({ id: EXAMPLE_POOL_ID, arn: EXAMPLE_POOL_ARN, clients: [] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// samconfig.toml: `sam deploy --guided` in either mode
+
+/** The `[a.b.c]` tables of a flat TOML file and their `key = value` lines (strings, booleans, numbers). */
+function readFlatToml(text: string): Record<string, Record<string, unknown>> {
+  const tables: Record<string, Record<string, unknown>> = { '': {} };
+  let current = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const table = /^\[([^\]]+)\]$/.exec(line);
+    if (table !== null) {
+      current = table[1] ?? '';
+      tables[current] ??= {};
+      continue;
+    }
+    const pair = /^([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(line);
+    if (pair === null) throw new Error(`samconfig.toml: cannot read the line ${JSON.stringify(line)}`);
+    const [, key = '', value = ''] = pair;
+    const entries = tables[current] ?? {};
+    entries[key] = JSON.parse(value);
+    tables[current] = entries;
+  }
+  return tables;
+}
+
+describe('Template modes: samconfig.toml', () => {
+  const tables = readFlatToml(readFileSync(join(PROJECT_ROOT, 'samconfig.toml'), 'utf8'));
+  const environments = ['default', 'existing-pool'];
+
+  it('has a deploy environment for each mode', () => {
+    // Prepare
+    const expected = environments.map((environment) => `${environment}.deploy.parameters`);
+
+    // Act
+    const deploys = Object.keys(tables).filter((table) => table.endsWith('.deploy.parameters'));
+
+    // Assess
+    expect(deploys).toEqual(expected);
+  });
+
+  it.each(environments)(
+    'gives %s everything sam deploy would otherwise ask, each mode in a stack of its own',
+    (environment) => {
+      // Prepare
+      const parameters = tables[`${environment}.deploy.parameters`] ?? {};
+
+      // Act
+      const { stack_name, s3_prefix, parameter_overrides: _overrides, ...rest } = parameters;
+
+      // Assess
+      expect(rest).toEqual({ resolve_s3: true, capabilities: 'CAPABILITY_IAM', confirm_changeset: true });
+      expect({ stack_name: typeof stack_name, s3_prefix }).toEqual({
+        stack_name: 'string',
+        s3_prefix: stack_name,
+      });
+    },
+  );
+
+  it('deploys the two modes as different stacks', () => {
+    // Prepare
+    const names = environments.map((environment) => tables[`${environment}.deploy.parameters`]?.stack_name);
+
+    // Act
+    const distinct = new Set(names);
+
+    // Assess
+    expect(distinct.size).toBe(environments.length);
+  });
+
+  it('overrides only ExistingUserPoolId in existing-pool mode, with a placeholder the template refuses', () => {
+    // Prepare
+    const overrides = String(tables['existing-pool.deploy.parameters']?.parameter_overrides ?? '');
+    const parameter = newPool.parameters.ExistingUserPoolId as { AllowedPattern: string };
+    // CloudFormation matches the whole value against the pattern (anchored here), with Java's \w, as JavaScript's.
+    const allowed = new RegExp(parameter.AllowedPattern);
+
+    // Act
+    const [name, value = ''] = overrides.split('=');
+
+    // Assess
+    expect({ name, placeholder: allowed.test(value), real: allowed.test(EXAMPLE_POOL_ID) }).toEqual({
+      name: 'ExistingUserPoolId',
+      placeholder: false,
+      real: true,
+    });
+  });
+
+  it('leaves new-pool mode on the template defaults (no parameter override)', () => {
+    // Prepare
+    const parameters = tables['default.deploy.parameters'] ?? {};
+
+    // Act
+    const overrides = parameters.parameter_overrides;
+
+    // Assess
+    expect(overrides).toBeUndefined();
+  });
+});
