@@ -8,6 +8,8 @@ const commands = [
   ['replay-failures', 'Usage: npm run replay:failures --'],
   ['invoke', 'Usage: npm run --silent invoke --'],
   ['invite', 'Usage: npm run --silent invite --'],
+  ['attach', 'Usage: npm run attach --'],
+  ['detach', 'Usage: npm run detach --'],
   ['start', 'Usage: npm start --'],
   ['scripts/lint-messages', 'Usage: npm run lint:messages'],
   ['scripts/preview-messages', 'Usage: npm run preview'],
