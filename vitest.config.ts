@@ -36,7 +36,7 @@ export default defineConfig({
     ],
     coverage: {
       provider: 'v8',
-      include: ['shared/**', 'triggers/**', 'harness/**', 'local/**', 'cli/**'],
+      include: ['shared/**', 'triggers/**', 'harness/**', 'local/**', 'cli/**', 'attach/**'],
     },
   },
 });

@@ -8,6 +8,7 @@ import { readUserPool, type UserPoolClient, writeUserPool } from './cognito-pool
 import { diffLines, type PoolDifference, poolDifferences } from './diff-pools.js';
 import { AttachError, UserPoolChangedError } from './errors.js';
 import {
+  type AttachOptions,
   type AttachPlan,
   type DetachPlan,
   planAttach,
@@ -24,9 +25,16 @@ export type AttachRequest = {
   /** Our function ARNs by trigger. */
   functions: TriggerFunctions;
   /** Replace a slot that points at another function (its old value is in the plan's `replaced`). */
-  replace?: boolean;
+  replace?: AttachOptions['replace'];
+  /** Our functions of an earlier attach, which a slot may still point at (attach/plan.ts). */
+  previous?: TriggerFunctions;
   /** Plan and report only; send nothing. */
   dryRun?: boolean;
+  /**
+   * Called with the plan just before the pool is read again and `UpdateUserPool` sent (never on a dry run or
+   * when there is nothing to send). Throwing stops it with nothing changed.
+   */
+  beforeUpdate?: (plan: AttachPlan) => void;
 };
 
 /** What to detach, and where. */
@@ -94,6 +102,7 @@ async function carryOut<
   dryRun: boolean,
   before: UserPoolType,
   plan: P,
+  beforeUpdate: (plan: P) => void = () => undefined,
 ): Promise<Outcome<P>> {
   const expected = poolAfter(before, plan.changes);
   const wanted = poolDifferences(before, expected);
@@ -108,6 +117,7 @@ async function carryOut<
       applied: false,
     };
   }
+  beforeUpdate(plan);
   // Cognito has no conditional update: a change made since the plan was read would be undone by it.
   const current = await readUserPool(client, userPoolId);
   const meanwhile = poolDifferences(before, current);
@@ -150,8 +160,11 @@ export async function attachTriggers(
   request: AttachRequest,
 ): Promise<Outcome<AttachPlan>> {
   const before = await readUserPool(client, request.userPoolId);
-  const plan = planAttach(before, request.functions, { replace: request.replace === true });
-  return carryOut(client, request.userPoolId, request.dryRun === true, before, plan);
+  const plan = planAttach(before, request.functions, {
+    replace: request.replace ?? false,
+    ...(request.previous === undefined ? {} : { previous: request.previous }),
+  });
+  return carryOut(client, request.userPoolId, request.dryRun === true, before, plan, request.beforeUpdate);
 }
 
 /**

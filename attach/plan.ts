@@ -43,8 +43,16 @@ export type TriggerLeft = {
 
 /** What {@link planAttach} may do. */
 export type AttachOptions = {
-  /** Replace a slot that points at another function (default `false`: refuse, and change nothing). */
-  replace?: boolean;
+  /**
+   * Replace a slot that points at another function (default `false`: refuse, and change nothing); a
+   * function decides slot by slot.
+   */
+  replace?: boolean | ((conflict: TriggerConflict) => boolean);
+  /**
+   * Our functions of an earlier attach (a stack update's old ones): a slot that still points at one is
+   * ours, so it is moved to the new function without asking `replace` and without being `replaced`.
+   */
+  previous?: TriggerFunctions;
 };
 
 /** What attaching would do. */
@@ -98,9 +106,9 @@ function inOrder(functions: TriggerFunctions): [TriggerName, string][] {
 
 /**
  * Plans attaching `ours` (function ARNs by trigger) to `pool`: every writable field as it was, and each of
- * our slots pointing at our function. A slot that already does is left as it is; an empty one is set; one
- * that points at another function is refused (no request at all) unless `options.replace`, and then what it
- * held is returned in `replaced`.
+ * our slots pointing at our function. A slot that already does is left as it is; an empty one, or one that
+ * holds our `options.previous` function, is set; one that points at another function is refused (no request
+ * at all) unless `options.replace` allows it, and then what it held is returned in `replaced`.
  * @throws UnknownPoolFieldError when `pool` has fields this tool does not know; UnknownTriggerError or
  * InvalidFunctionArnError for a bad entry of `ours`.
  *
@@ -115,6 +123,8 @@ export function planAttach(
   options: AttachOptions = {},
 ): AttachPlan {
   const functions = checkTriggerFunctions(ours);
+  const previous = checkTriggerFunctions(options.previous ?? {});
+  const replace = options.replace ?? false;
   const changes: TriggerChange[] = [];
   const refused: TriggerConflict[] = [];
   const replaced: TriggerFunctions = {};
@@ -122,11 +132,15 @@ export function planAttach(
     const slot = TRIGGER_SLOTS[trigger];
     const current = slot.read(pool.LambdaConfig);
     if (current === arn) continue;
-    if (current !== undefined && options.replace !== true) {
-      refused.push({ trigger, path: slot.path, current, ours: arn });
-      continue;
+    const foreign = current !== undefined && current !== previous[trigger];
+    if (foreign) {
+      const conflict = { trigger, path: slot.path, current, ours: arn };
+      if (!(typeof replace === 'function' ? replace(conflict) : replace)) {
+        refused.push(conflict);
+        continue;
+      }
+      replaced[trigger] = current;
     }
-    if (current !== undefined) replaced[trigger] = current;
     changes.push({ trigger, path: slot.path, from: current, to: arn });
   }
   const { request, adjustments } = requestWith(pool, changes);

@@ -1,21 +1,13 @@
 /**
- * Attach and detach against moto's Cognito. moto's UpdateUserPool resets every field a request leaves out
- * (as Cognito does), so a copier that forgot a field would show here as a lost setting.
- *
- * What moto does not model, and so what these tests cannot see: it checks none of Cognito's cross-field
- * rules (feature plan against threat protection, KMSKeyID with a custom sender, UnusedAccountValidityDays
- * beside TemporaryPasswordValidityDays); it does not move LastModifiedDate on update; and its botocore model
- * lacks DcrConfiguration, KeyConfiguration, IssuerConfiguration, AcrConfiguration and SmsConfiguration.EumsSms,
- * so it never returns them and the pool below does not set them (the unit tests cover their copying); and
- * its update drops create-only fields (UsernameAttributes, UsernameConfiguration) that Cognito keeps.
+ * Attach and detach against moto's Cognito, on a pool with every field set (test/support/existing-pools.ts,
+ * which says what moto does not model). moto's UpdateUserPool resets every field a request leaves out (as
+ * Cognito does), so a copier that forgot a field would show here as a lost setting.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
-  CreateUserPoolCommand,
-  type CreateUserPoolCommandInput,
   DescribeUserPoolCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -24,100 +16,14 @@ import { attachTriggers, detachTriggers } from '../../attach/attach-triggers.js'
 import { readUserPool } from '../../attach/cognito-pool.js';
 import { diffPools } from '../../attach/diff-pools.js';
 import { UserPoolNotFoundError, UserPoolRegionMismatchError } from '../../attach/errors.js';
+import { createEveryFieldPool, EVERY_FIELD, OUR_LINES, OURS, THEIRS } from '../support/existing-pools.js';
 import {
   describeWithMoto,
-  MOTO_ACCOUNT_ID,
   type MotoServer,
   motoCredentialsEnv,
   startMotoServer,
 } from '../support/moto-server.js';
 import { runCli } from '../unit/cli/run-cli.js';
-
-const functionArn = (name: string) => `arn:aws:lambda:us-east-1:${MOTO_ACCOUNT_ID}:function:${name}`;
-
-const OURS = {
-  PreSignUp: functionArn('ours-pre-sign-up'),
-  CustomMessage: functionArn('ours-custom-message'),
-  PostConfirmation: functionArn('ours-post-confirmation'),
-};
-const THEIRS = functionArn('their-pre-sign-up');
-
-/** Every field UpdateUserPool can write (that moto returns), set to something other than its default. */
-const EVERY_FIELD: Omit<CreateUserPoolCommandInput, 'PoolName'> = {
-  Policies: {
-    PasswordPolicy: {
-      MinimumLength: 14,
-      RequireUppercase: false,
-      RequireLowercase: true,
-      RequireNumbers: false,
-      RequireSymbols: true,
-      PasswordHistorySize: 5,
-      TemporaryPasswordValidityDays: 3,
-    },
-    SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
-  },
-  DeletionProtection: 'ACTIVE',
-  LambdaConfig: {
-    PreAuthentication: functionArn('their-pre-authentication'),
-    PostAuthentication: functionArn('their-post-authentication'),
-    PreTokenGeneration: functionArn('their-pre-token-generation'),
-    PreTokenGenerationConfig: { LambdaVersion: 'V2_0', LambdaArn: functionArn('their-pre-token-generation') },
-    CustomEmailSender: { LambdaVersion: 'V1_0', LambdaArn: functionArn('their-email-sender') },
-    KMSKeyID: `arn:aws:kms:us-east-1:${MOTO_ACCOUNT_ID}:key/0f5e7c4e-6d5c-4f6b-9b1d-2f3a4b5c6d7e`,
-  },
-  AutoVerifiedAttributes: ['email', 'phone_number'],
-  VerificationMessageTemplate: {
-    SmsMessage: 'Your sign-up code: {####}',
-    EmailMessage: 'Welcome! Your code is {####}.',
-    EmailSubject: 'Confirm your account',
-    EmailMessageByLink: 'Welcome! {##Confirm your address##}',
-    EmailSubjectByLink: 'Confirm your address',
-    DefaultEmailOption: 'CONFIRM_WITH_LINK',
-  },
-  SmsAuthenticationMessage: 'Your sign-in code: {####}',
-  UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
-  MfaConfiguration: 'OPTIONAL',
-  DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
-  EmailConfiguration: {
-    EmailSendingAccount: 'DEVELOPER',
-    SourceArn: `arn:aws:ses:us-east-1:${MOTO_ACCOUNT_ID}:identity/example.com`,
-    From: 'Example <no-reply@example.com>',
-    ReplyToEmailAddress: 'support@example.com',
-    ConfigurationSet: 'sign-up',
-  },
-  SmsConfiguration: {
-    SnsCallerArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/cognito-sms`,
-    ExternalId: 'sign-up-sms',
-    SnsRegion: 'us-east-1',
-  },
-  UserPoolTags: { team: 'identity', 'cost center': '42' },
-  AdminCreateUserConfig: {
-    AllowAdminCreateUserOnly: true,
-    InviteMessageTemplate: {
-      SMSMessage: 'You are invited: {username} {####}',
-      EmailMessage: 'You are invited, {username}: {####}',
-      EmailSubject: 'Your invitation',
-    },
-  },
-  UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
-  AccountRecoverySetting: {
-    RecoveryMechanisms: [
-      { Priority: 1, Name: 'verified_phone_number' },
-      { Priority: 2, Name: 'verified_email' },
-    ],
-  },
-  UserPoolTier: 'PLUS',
-  // Not the create-only fields (UsernameAttributes, AliasAttributes, UsernameConfiguration): UpdateUserPool has
-  // no such parameters, so Cognito keeps them, but moto keeps every setting in one dictionary that an update
-  // replaces, and would drop them.
-};
-
-/** Our three triggers, as diff lines. */
-const OUR_LINES = [
-  `+ LambdaConfig.CustomMessage = "${OURS.CustomMessage}"`,
-  `+ LambdaConfig.PostConfirmation = "${OURS.PostConfirmation}"`,
-  `+ LambdaConfig.PreSignUp = "${OURS.PreSignUp}"`,
-];
 
 describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
   let moto: MotoServer;
@@ -141,15 +47,8 @@ describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
   });
 
   /** A new pool with every field set, plus `lambdaConfig` entries; its id. */
-  async function createPool(lambdaConfig: Record<string, string> = {}): Promise<string> {
-    const created = await client.send(
-      new CreateUserPoolCommand({
-        ...structuredClone(EVERY_FIELD),
-        PoolName: 'existing-production-pool',
-        LambdaConfig: { ...EVERY_FIELD.LambdaConfig, ...lambdaConfig },
-      }),
-    );
-    return created.UserPool?.Id ?? '';
+  function createPool(lambdaConfig: Record<string, string> = {}): Promise<string> {
+    return createEveryFieldPool(client, lambdaConfig);
   }
 
   async function describe(userPoolId: string): Promise<UserPoolType> {

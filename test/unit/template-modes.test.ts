@@ -49,6 +49,25 @@ const newPool = loadTemplate();
 const existingPoolPath = join(scratch, 'template.existing-pool.yaml');
 writeFileSync(existingPoolPath, existingPoolTemplateText());
 const existingPool = parseTemplate(readFileSync(existingPoolPath, 'utf8'), existingPoolPath);
+// Existing-pool mode with the custom resource's SMS role set, and without the custom resource.
+const SMS_ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/CognitoSmsRole-1';
+const smsRolePath = join(scratch, 'template.sms-role.yaml');
+writeFileSync(
+  smsRolePath,
+  existingPoolTemplateText(EXAMPLE_POOL_ID, { ExistingUserPoolSmsRoleArn: SMS_ROLE_ARN }),
+);
+const smsRole = parseTemplate(readFileSync(smsRolePath, 'utf8'), smsRolePath);
+const cliAttachPath = join(scratch, 'template.cli-attach.yaml');
+writeFileSync(cliAttachPath, existingPoolTemplateText(EXAMPLE_POOL_ID, { AttachTriggers: 'false' }));
+const cliAttach = parseTemplate(readFileSync(cliAttachPath, 'utf8'), cliAttachPath);
+
+/** The resources of the custom resource that attaches the functions to an existing pool. */
+const ATTACHMENT_RESOURCES = [
+  'TriggerAttachment',
+  'TriggerAttachFunction',
+  'TriggerAttachPolicy',
+  'TriggerAttachLogGroup',
+];
 
 function resourcesOf(model: TemplateModel): Record<string, Resource> {
   return model.document.Resources as Record<string, Resource>;
@@ -78,6 +97,8 @@ function cognitoStatementsOf(
 ): Array<{ policy: string; statement: Record<string, unknown> }> {
   return Object.entries(resourcesOf(model)).flatMap(([policy, resource]) => {
     if (resource.Type !== 'AWS::IAM::Policy') return [];
+    // The attach function's policy exists in existing-pool mode only; the others are checked declared.
+    if (ATTACHMENT_RESOURCES.includes(policy) && !resourceIsCreated(model, policy)) return [];
     const document = resource.Properties?.PolicyDocument as { Statement?: unknown[] } | undefined;
     return (document?.Statement ?? [])
       .filter((statement): statement is Record<string, unknown> => {
@@ -99,7 +120,8 @@ describe('Template modes: cfn-lint', () => {
   let status: number | null = null;
   beforeAll(() => {
     if (!hasCfnLint) return;
-    const run = spawnSync('cfn-lint', ['--format', 'parseable', DEFAULT_TEMPLATE_PATH, existingPoolPath], {
+    const files = [DEFAULT_TEMPLATE_PATH, existingPoolPath, smsRolePath, cliAttachPath];
+    const run = spawnSync('cfn-lint', ['--format', 'parseable', ...files], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
     });
@@ -128,6 +150,20 @@ describe('Template modes: cfn-lint', () => {
     // Assess
     expect({ findings, status }).toEqual({ findings: [], status: 0 });
   });
+
+  it.runIf(hasCfnLint)(
+    'finds nothing with an SMS role for the attach function, or with AttachTriggers false',
+    () => {
+      // Prepare
+      const files = [smsRolePath, cliAttachPath];
+
+      // Act
+      const findings = lines.filter((line) => files.some((file) => line.startsWith(file)));
+
+      // Assess
+      expect(findings).toEqual([]);
+    },
+  );
 });
 
 describe('Template modes: new-pool mode (ExistingUserPoolId empty)', () => {
@@ -259,6 +295,7 @@ describe(`Template modes: existing-pool mode (ExistingUserPoolId ${EXAMPLE_POOL_
 
     // Assess
     expect(resources).toEqual([
+      ['TriggerAttachPolicy', EXAMPLE_POOL_ARN],
       ['PreSignUpCognitoPolicy', EXAMPLE_POOL_ARN],
       ['PostConfirmationCognitoPolicy', EXAMPLE_POOL_ARN],
     ]);
@@ -291,6 +328,147 @@ describe(`Template modes: existing-pool mode (ExistingUserPoolId ${EXAMPLE_POOL_
 
     // Assess
     expect(seen).toEqual({ id: EXAMPLE_POOL_ID, arn: EXAMPLE_POOL_ARN, clients: [] });
+  });
+});
+
+describe('Template modes: the trigger attachment (custom resource, existing-pool mode)', () => {
+  it('is not created in new-pool mode, where the pool itself names the functions', () => {
+    // Prepare
+    const ids = ATTACHMENT_RESOURCES;
+
+    // Act
+    const created = ids.filter((id) => resourceIsCreated(newPool, id));
+
+    // Assess
+    expect(created).toEqual([]);
+  });
+
+  it('is created in existing-pool mode, and not with AttachTriggers false (npm run attach wires them)', () => {
+    // Prepare
+    const ids = ATTACHMENT_RESOURCES;
+
+    // Act
+    const created = {
+      attaching: ids.filter((id) => resourceIsCreated(existingPool, id)),
+      cli: ids.filter((id) => resourceIsCreated(cliAttach, id)),
+      cliPermissions: cliAttach.functions.flatMap((spec) =>
+        permissionsFor(cliAttach, spec.logicalId, 'cognito-idp.amazonaws.com'),
+      ).length,
+    };
+
+    // Assess
+    expect(created).toEqual({ attaching: ids, cli: [], cliPermissions: 3 });
+  });
+
+  it("attaches every trigger function, keyed by its Metadata.CognitoTrigger, to ExistingUserPoolId's pool", () => {
+    // Prepare
+    const attachment = resourcesOf(existingPool).TriggerAttachment;
+
+    // Act
+    const properties = attachment?.Properties ?? {};
+    const functions = (attachment?.Properties?.Functions ?? {}) as Record<string, unknown>;
+
+    // Assess
+    expect({
+      type: attachment?.Type,
+      userPoolId: resolvedIn(existingPool, properties.UserPoolId),
+      replace: resolvedIn(existingPool, properties.ReplaceExistingTriggers),
+      functions,
+    }).toEqual({
+      type: 'Custom::CognitoTriggerAttachment',
+      userPoolId: EXAMPLE_POOL_ID,
+      replace: 'false',
+      functions: Object.fromEntries(
+        existingPool.functions.map((spec) => [spec.trigger, { 'Fn::GetAtt': [spec.logicalId, 'Arn'] }]),
+      ),
+    });
+  });
+
+  it('waits for every invoke permission and its own policy, so a wired function may be invoked at once', () => {
+    // Prepare
+    const attachment = resourcesOf(existingPool).TriggerAttachment as Resource & { DependsOn?: string[] };
+    const permissions = Object.entries(resourcesOf(existingPool))
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Permission')
+      .map(([id]) => id);
+
+    // Act
+    const dependsOn = [...(attachment.DependsOn ?? [])].sort();
+
+    // Assess
+    expect(dependsOn).toEqual([...permissions, 'TriggerAttachPolicy'].sort());
+  });
+
+  it('is not a trigger function for the tools, and is bundled from the attach core', () => {
+    // Prepare
+    const resource = resourcesOf(existingPool).TriggerAttachFunction;
+
+    // Act
+    const found = existingPool.functions.map((spec) => spec.logicalId);
+    const buildProperties = resource?.Metadata?.BuildProperties as { EntryPoints?: string[] } | undefined;
+
+    // Assess
+    expect({
+      found: found.includes('TriggerAttachFunction'),
+      trigger: resource?.Metadata?.CognitoTrigger,
+      entryPoints: buildProperties?.EntryPoints,
+      handler: resource?.Properties?.Handler,
+    }).toEqual({
+      found: false,
+      trigger: undefined,
+      entryPoints: ['attach/custom-resource/handler.ts'],
+      handler: 'handler.handler',
+    });
+  });
+
+  it('may read and update that pool only, and pass no role unless ExistingUserPoolSmsRoleArn names one', () => {
+    // Prepare
+    const statementsIn = (model: TemplateModel) =>
+      (
+        resolvedIn(model, resourcesOf(model).TriggerAttachPolicy?.Properties?.PolicyDocument) as {
+          Statement: unknown[];
+        }
+      ).Statement;
+
+    // Act
+    const without = statementsIn(existingPool);
+    const withRole = statementsIn(smsRole);
+
+    // Assess
+    const cognito = {
+      Effect: 'Allow',
+      Action: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool'],
+      Resource: EXAMPLE_POOL_ARN,
+    };
+    expect({ without, withRole }).toEqual({
+      without: [cognito],
+      withRole: [
+        cognito,
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: SMS_ROLE_ARN,
+          Condition: { StringEquals: { 'iam:PassedToService': 'cognito-idp.amazonaws.com' } },
+        },
+      ],
+    });
+  });
+
+  it('outputs what it replaced, in existing-pool mode only', () => {
+    // Prepare
+    const outputsOf = (model: TemplateModel) =>
+      model.document.Outputs as Record<string, { Condition?: string; Value: unknown }>;
+
+    // Act
+    const conditions = {
+      existing: outputsOf(existingPool).ReplacedTriggers?.Condition,
+      value: outputsOf(existingPool).ReplacedTriggers?.Value,
+    };
+
+    // Assess
+    expect(conditions).toEqual({
+      existing: 'AttachesToExistingPool',
+      value: { 'Fn::GetAtt': ['TriggerAttachment', 'ReplacedTriggers'] },
+    });
   });
 });
 

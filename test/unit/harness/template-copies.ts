@@ -17,17 +17,35 @@ export const EXAMPLE_POOL_ARN = `arn:aws:cognito-idp:us-east-1:123456789012:user
 const SOURCE_FOLDERS = ['triggers', 'shared'];
 
 /**
- * `template.yaml`'s text with `ExistingUserPoolId` defaulting to `poolId`: the template in existing-pool
- * mode, every other line as it is.
- * @throws Error when the template no longer declares the parameter with an empty default.
+ * `text` with the parameters' defaults replaced by `defaults` (`{ AttachTriggers: 'false' }`), every other
+ * line as it is.
+ * @throws Error when the template does not declare one of them with a `Default`.
  */
-export function existingPoolTemplateText(poolId: string = EXAMPLE_POOL_ID): string {
-  const text = readFileSync(DEFAULT_TEMPLATE_PATH, 'utf8');
-  const parameter = /(\n {2}ExistingUserPoolId:\n(?: {4}.*\n)*? {4}Default: )""/;
-  if (!parameter.test(text)) {
-    throw new Error(`${DEFAULT_TEMPLATE_PATH} declares no ExistingUserPoolId parameter with Default: ""`);
+export function withParameterDefaults(text: string, defaults: Readonly<Record<string, string>>): string {
+  let changed = text;
+  for (const [name, value] of Object.entries(defaults)) {
+    const parameter = new RegExp(`(\\n {2}${name}:\\n(?: {4}.*\\n)*? {4}Default: )(?:"[^"]*"|\\S*)`);
+    if (!parameter.test(changed)) {
+      throw new Error(`${DEFAULT_TEMPLATE_PATH} declares no ${name} parameter with a Default`);
+    }
+    changed = changed.replace(parameter, `$1${JSON.stringify(value)}`);
   }
-  return text.replace(parameter, `$1${poolId}`);
+  return changed;
+}
+
+/**
+ * `template.yaml`'s text with `ExistingUserPoolId` defaulting to `poolId` (and any `other` defaults): the
+ * template in existing-pool mode, every other line as it is.
+ * @throws Error when the template no longer declares the parameters.
+ */
+export function existingPoolTemplateText(
+  poolId: string = EXAMPLE_POOL_ID,
+  other: Readonly<Record<string, string>> = {},
+): string {
+  return withParameterDefaults(readFileSync(DEFAULT_TEMPLATE_PATH, 'utf8'), {
+    ExistingUserPoolId: poolId,
+    ...other,
+  });
 }
 
 /**
