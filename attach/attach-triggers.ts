@@ -31,8 +31,8 @@ export type AttachRequest = {
   /** Plan and report only; send nothing. */
   dryRun?: boolean;
   /**
-   * Called with the plan just before the pool is read again and `UpdateUserPool` sent (never on a dry run or
-   * when there is nothing to send). Throwing stops it with nothing changed.
+   * Called with the plan just before `UpdateUserPool` is sent, the pool read again and found unchanged
+   * (never on a dry run or when there is nothing to send). Throwing stops it with nothing changed.
    */
   beforeUpdate?: (plan: AttachPlan) => void;
 };
@@ -117,11 +117,11 @@ async function carryOut<
       applied: false,
     };
   }
-  beforeUpdate(plan);
   // Cognito has no conditional update: a change made since the plan was read would be undone by it.
   const current = await readUserPool(client, userPoolId);
   const meanwhile = poolDifferences(before, current);
   if (meanwhile.length > 0) throw new UserPoolChangedError(userPoolId, diffLines(meanwhile));
+  beforeUpdate(plan);
   await writeUserPool(client, plan.request, before);
   let after: UserPoolType;
   try {

@@ -9,7 +9,10 @@
  * response URL (a credential) or the pool's other settings.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  UpdateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { Context } from 'aws-lambda';
 import type { UserPoolClient } from '../cognito-pool.js';
 import { AttachError } from '../errors.js';
@@ -42,7 +45,32 @@ function loggable(error: unknown): Record<string, unknown> {
   return { name: typeof error };
 }
 
-/** `answerRequest`, or a `FAILED` answer when `budgetMs` runs out first. */
+/** The budget ran out: the answer is given, so no `UpdateUserPool` may be sent any more. */
+class BudgetSpentError extends AttachError {
+  public constructor() {
+    super('The time to answer CloudFormation ran out before UpdateUserPool was sent (nothing was changed)');
+    this.name = 'BudgetSpentError';
+  }
+}
+
+/**
+ * `client`, refusing `UpdateUserPool` once `spent()`: the work an answer cut short keeps running, and a write
+ * after CloudFormation heard the answer would change the pool behind its back.
+ */
+function guarded(client: UserPoolClient, spent: () => boolean): UserPoolClient {
+  return {
+    config: client.config,
+    send: ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      if (spent() && command instanceof UpdateUserPoolCommand) return Promise.reject(new BudgetSpentError());
+      return (client.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as UserPoolClient['send'],
+  };
+}
+
+/**
+ * `answerRequest`, or a `FAILED` answer when `budgetMs` runs out first. The answer then names the attached
+ * id if `UpdateUserPool` was on its way (so a rollback detaches), and nothing is sent after it.
+ */
 async function withinBudget(
   request: CustomResourceRequest,
   client: UserPoolClient,
@@ -51,21 +79,29 @@ async function withinBudget(
   const progress: Progress = {
     physicalResourceId: request.physicalResourceId ?? NOT_ATTACHED,
   };
+  let spent = false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<AttachmentAnswer>((resolve) => {
     timer = setTimeout(
-      () =>
+      () => {
+        spent = true;
         resolve({
           status: 'FAILED',
           physicalResourceId: progress.physicalResourceId,
-          reason: `Did not finish within ${Math.round(budgetMs / 1000)} s; the pool may or may not have changed: check it with npm run attach -- --dry-run`,
+          reason: `Did not finish within ${Math.max(0, Math.round(budgetMs))} ms; the pool may or may not have changed: check it with npm run attach -- --dry-run`,
           changes: [],
-        }),
+        });
+      },
       Math.max(0, budgetMs),
     );
   });
   try {
-    return await Promise.race([answerRequest(request, client, progress), timeout]);
+    const work = answerRequest(
+      request,
+      guarded(client, () => spent),
+      progress,
+    );
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -60,7 +60,8 @@ export function recordOf(physicalId: string): AttachmentRecord | undefined {
   if (prefix !== PREFIX || userPoolId === undefined || physicalId === NOT_ATTACHED) return undefined;
   try {
     parseUserPoolId(userPoolId);
-    const replaced: Record<string, string> = {};
+    // No prototype: an entry named `__proto__` becomes a key, which the check below refuses.
+    const replaced: Record<string, string> = Object.create(null);
     for (const entry of entries) {
       const equals = entry.indexOf('=');
       if (equals < 1) return undefined;

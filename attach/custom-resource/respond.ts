@@ -90,15 +90,17 @@ function put(url: URL, body: string, timeoutMs: number): Promise<number> {
       {
         method: 'PUT',
         headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-        timeout: timeoutMs,
       },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode ?? 0));
         response.on('error', reject);
+        response.on('aborted', () => reject(new Error('the answer was cut off')));
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    // The whole attempt, not just an idle socket: an answer that trickles in is cut off too.
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    request.on('close', () => clearTimeout(timer));
     request.on('error', reject);
     request.end(body);
   });
