@@ -10,8 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,12 +20,14 @@ import {
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NOT_ATTACHED } from '../../attach/custom-resource/physical-id.js';
+import type { CustomResourceResponse } from '../../attach/custom-resource/respond.js';
 import { diffPools } from '../../attach/diff-pools.js';
 import { esbuildOptionsFor } from '../../harness/build-functions.js';
 import { bundleInvoker } from '../../harness/bundle-invoker.js';
 import type { Invoker } from '../../harness/invocation.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { loadTemplate } from '../../harness/template.js';
+import { type ResponseServer, startResponseServer } from '../support/cfn-response-server.js';
 import { createEveryFieldPool, functionArn, OUR_LINES, OURS, THEIRS } from '../support/existing-pools.js';
 import {
   describeWithMoto,
@@ -40,15 +40,7 @@ import {
 const STACK_ID = `arn:aws:cloudformation:us-east-1:${MOTO_ACCOUNT_ID}:stack/sign-up-triggers/${randomUUID()}`;
 
 /** The response document CloudFormation would read. */
-type Response = {
-  Status: 'SUCCESS' | 'FAILED';
-  Reason: string;
-  PhysicalResourceId: string;
-  StackId: string;
-  RequestId: string;
-  LogicalResourceId: string;
-  Data?: { UserPoolId: string; ReplacedTriggers: string };
-};
+type Response = CustomResourceResponse & { Data?: { UserPoolId: string; ReplacedTriggers: string } };
 
 /** The function's BuildProperties and entry point, as template.yaml declares them. */
 function attachFunctionBuild() {
@@ -64,27 +56,11 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
   let client: CognitoIdentityProviderClient;
   let outDir: string;
   let invoker: Invoker;
-  let responses: Server;
-  let responseBase: string;
-  const answers = new Map<string, { contentType: string | undefined; body: Response }>();
+  let responses: ResponseServer;
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'attach-custom-resource-'));
-    responses = createServer((request, reply) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => {
-        body += chunk.toString('utf8');
-      });
-      request.on('end', () => {
-        answers.set(request.url ?? '', {
-          contentType: request.headers['content-type'],
-          body: JSON.parse(body) as Response,
-        });
-        reply.writeHead(request.method === 'PUT' ? 200 : 405).end();
-      });
-    });
-    await new Promise<void>((resolve) => responses.listen(0, '127.0.0.1', resolve));
-    responseBase = `http://127.0.0.1:${(responses.address() as AddressInfo).port}`;
+    responses = await startResponseServer();
     moto = await startMotoServer();
     client = new CognitoIdentityProviderClient({
       endpoint: moto.endpoint,
@@ -114,9 +90,7 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
     await invoker?.close();
     client?.destroy();
     await moto?.stop();
-    await new Promise<void>((resolve) =>
-      responses === undefined ? resolve() : responses.close(() => resolve()),
-    );
+    await responses?.stop();
     if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -150,7 +124,7 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
       {
         RequestType: requestType,
         ServiceToken: functionArn('trigger-attach'),
-        ResponseURL: `${responseBase}${path}`,
+        ResponseURL: `${responses.origin}${path}`,
         StackId: STACK_ID,
         RequestId: requestId,
         LogicalResourceId: 'TriggerAttachment',
@@ -159,16 +133,20 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
       },
       120_000,
     );
-    const answer = answers.get(path);
+    const answer = responses.requests.find((request) => request.url === path);
     if (answer === undefined) throw new Error(`no answer (${result.kind}): ${result.logs.join('\n')}`);
+    const body = JSON.parse(answer.body) as Response;
     // The response URL is a credential: no log line may hold it.
     expect(result.logs.filter((line) => line.includes('X-Amz-Signature'))).toEqual([]);
-    expect(answer.contentType).toBe('');
-    expect({ stack: answer.body.StackId, request: answer.body.RequestId }).toEqual({
+    expect({ method: answer.method, contentType: answer.headers['content-type'] }).toEqual({
+      method: 'PUT',
+      contentType: '',
+    });
+    expect({ stack: body.StackId, request: body.RequestId }).toEqual({
       stack: STACK_ID,
       request: requestId,
     });
-    return answer.body;
+    return body;
   }
 
   it('create attaches (the pool differs only in our slots), delete detaches (the pool equals the original)', async () => {

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { MOTO_ACCOUNT_ID } from './moto-server.js';
 
-/** A function ARN in moto's account and Region. */
+/** A Lambda function ARN in moto's account and us-east-1. */
 export const functionArn = (name: string) => `arn:aws:lambda:us-east-1:${MOTO_ACCOUNT_ID}:function:${name}`;
 
 /** The toolkit's three functions. */
@@ -26,13 +26,13 @@ export const OURS = {
   PreSignUp: functionArn('ours-pre-sign-up'),
   CustomMessage: functionArn('ours-custom-message'),
   PostConfirmation: functionArn('ours-post-confirmation'),
-};
+} as const;
 
 /** Another team's pre sign-up function. */
 export const THEIRS = functionArn('their-pre-sign-up');
 
 /** Every field UpdateUserPool can write (that moto returns), set to something other than its default. */
-export const EVERY_FIELD: Omit<CreateUserPoolCommandInput, 'PoolName'> = {
+export const EVERY_FIELD = {
   Policies: {
     PasswordPolicy: {
       MinimumLength: 14,
@@ -99,7 +99,7 @@ export const EVERY_FIELD: Omit<CreateUserPoolCommandInput, 'PoolName'> = {
   // Not the create-only fields (UsernameAttributes, AliasAttributes, UsernameConfiguration): UpdateUserPool has
   // no such parameters, so Cognito keeps them, but moto keeps every setting in one dictionary that an update
   // replaces, and would drop them.
-};
+} satisfies Omit<CreateUserPoolCommandInput, 'PoolName'>;
 
 /** Our three triggers added, as diff lines (attach/diff-pools.ts). */
 export const OUR_LINES = [

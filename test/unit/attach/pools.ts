@@ -11,17 +11,12 @@ import type {
 import fc from 'fast-check';
 import { USER_POOL_FIELDS, type UserPoolField } from '../../../attach/pool-fields.js';
 
-export const ACCOUNT = '123456789012';
+import { EVERY_FIELD, functionArn, OURS } from '../../support/existing-pools.js';
+import { MOTO_ACCOUNT_ID } from '../../support/moto-server.js';
 
-/** A Lambda function ARN in us-east-1. */
-export const functionArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
+export { functionArn, OURS };
 
-/** Our three functions. */
-export const OURS = {
-  PreSignUp: functionArn('ours-pre-sign-up'),
-  CustomMessage: functionArn('ours-custom-message'),
-  PostConfirmation: functionArn('ours-post-confirmation'),
-} as const;
+export const ACCOUNT = MOTO_ACCOUNT_ID;
 
 /** Functions that are not ours. */
 export const THEIRS = [functionArn('theirs-a'), functionArn('theirs-b'), functionArn('theirs-c')] as const;
@@ -29,21 +24,11 @@ export const THEIRS = [functionArn('theirs-a'), functionArn('theirs-b'), functio
 /** A `DescribeUserPool` answer with every field of the SDK's `UserPoolType` set, none to its default. */
 export function everyFieldPool(): UserPoolType {
   const pool = {
+    // What the moto suites set (password and sign-in policy, deletion protection, MFA, devices, email and SMS
+    // configuration, tags, account recovery, tier), then what moto cannot return or the unit tests set apart.
+    ...structuredClone(EVERY_FIELD),
     Id: 'us-east-1_AbC123',
     Name: 'existing-production-pool',
-    Policies: {
-      PasswordPolicy: {
-        MinimumLength: 14,
-        RequireUppercase: false,
-        RequireLowercase: true,
-        RequireNumbers: false,
-        RequireSymbols: true,
-        PasswordHistorySize: 5,
-        TemporaryPasswordValidityDays: 3,
-      },
-      SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
-    },
-    DeletionProtection: 'ACTIVE',
     LambdaConfig: {
       PreAuthentication: functionArn('their-pre-authentication'),
       PreTokenGeneration: functionArn('their-pre-token-generation'),
@@ -75,23 +60,7 @@ export function everyFieldPool(): UserPoolType {
       DefaultEmailOption: 'CONFIRM_WITH_LINK',
     },
     SmsAuthenticationMessage: 'Sign-in code: {####}',
-    UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
-    MfaConfiguration: 'OPTIONAL',
-    DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
     EstimatedNumberOfUsers: 1234,
-    EmailConfiguration: {
-      SourceArn: `arn:aws:ses:us-east-1:${ACCOUNT}:identity/example.com`,
-      ReplyToEmailAddress: 'support@example.com',
-      EmailSendingAccount: 'DEVELOPER',
-      From: 'Example <no-reply@example.com>',
-      ConfigurationSet: 'sign-up',
-    },
-    SmsConfiguration: {
-      SnsCallerArn: `arn:aws:iam::${ACCOUNT}:role/cognito-sms`,
-      ExternalId: 'sign-up-sms',
-      SnsRegion: 'us-east-1',
-    },
-    UserPoolTags: { team: 'identity', 'cost center': '42' },
     SmsConfigurationFailure: 'SNSSandbox',
     EmailConfigurationFailure: 'none',
     Domain: 'example-auth',
@@ -108,13 +77,6 @@ export function everyFieldPool(): UserPoolType {
     DcrConfiguration: { EnableStatus: 'Enabled', OpenDcrEnabled: false, AllowedScopes: ['orders/read'] },
     UsernameConfiguration: { CaseSensitive: false },
     Arn: `arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/us-east-1_AbC123`,
-    AccountRecoverySetting: {
-      RecoveryMechanisms: [
-        { Priority: 1, Name: 'verified_phone_number' },
-        { Priority: 2, Name: 'verified_email' },
-      ],
-    },
-    UserPoolTier: 'PLUS',
     KeyConfiguration: {
       KeyType: 'CUSTOMER_MANAGED_KEY',
       KmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/mrk-1`,

@@ -14,6 +14,11 @@ import {
   type CustomResourceResponse,
   ResponseDeliveryError,
 } from '../../../../attach/custom-resource/respond.js';
+import {
+  type ResponseServer,
+  type ScriptedAnswer,
+  startResponseServer,
+} from '../../../support/cfn-response-server.js';
 import { everythingLogged, spyOnLogger } from '../../../support/logger-spies.js';
 import { type FakeCognito, fakeCognito } from '../fake-cognito.js';
 import { OURS, THEIRS } from '../pools.js';
@@ -29,7 +34,6 @@ import {
   STACK_ID,
   updateEvent,
 } from './requests.js';
-import { type ResponseServer, type ScriptedAnswer, startResponseServer } from './response-server.js';
 
 const ATTACHED_ID = physicalIdOf({ userPoolId: POOL_ID, replaced: {} });
 

@@ -7,9 +7,13 @@ import {
   ResponseDeliveryError,
   responseDocument,
 } from '../../../../attach/custom-resource/respond.js';
+import {
+  type ResponseServer,
+  type ScriptedAnswer,
+  startResponseServer,
+} from '../../../support/cfn-response-server.js';
 import { unusedLoopbackUrl } from '../../../support/loopback.js';
 import { PRESIGNED_QUERY, REQUEST_ID, RESPONSE_PATH, STACK_ID } from './requests.js';
-import { type ResponseServer, type ScriptedAnswer, startResponseServer } from './response-server.js';
 
 const TARGET = {
   responseUrl: 'https://example.com/unused',

@@ -4,8 +4,7 @@
  * (`'hang'`), or with a body that trickles in and never ends (`'trickle'`), then 200.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { readBody } from '../../../support/loopback.js';
+import { listenOnLoopback, readBody } from './loopback.js';
 
 /** One request the server received. */
 export type ReceivedRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
@@ -26,7 +25,6 @@ export type ResponseServer = {
 /** Starts a server on 127.0.0.1 (a port the OS picks) that answers with `script`, then 200. */
 export async function startResponseServer(script: readonly ScriptedAnswer[] = []): Promise<ResponseServer> {
   const requests: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const answer = script[requests.length] ?? 200;
@@ -40,18 +38,10 @@ export async function startResponseServer(script: readonly ScriptedAnswer[] = []
     }
     response.writeHead(answer).end();
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { origin, stop } = await listenOnLoopback(server);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     requests,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 }
