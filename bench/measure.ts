@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CpuController, commandInGroup, createCpuGroup } from '../harness/cpu-share.js';
 import { lambdaEnvironment } from '../harness/lambda-environment.js';
+import { nodeForBundles } from '../harness/runtime-node.js';
 import type { Prepared } from './prepare.js';
 
 const COLD_RUNNER = fileURLToPath(new URL('./cold-start.cjs', import.meta.url));
@@ -51,10 +52,13 @@ function benchEnvironment(prepared: Prepared, extra: Record<string, string>): Re
   };
 }
 
-/** Runs `node <args>` to the end and returns how long it took, wall clock, in ms. */
+/**
+ * Runs `node <args>` to the end, on the Lambda runtime's Node where it is here (harness/runtime-node.ts), and
+ * returns how long it took, wall clock, in ms.
+ */
 function runNode(args: readonly string[], env: Record<string, string>, timeoutMs: number): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, {
+  const result = spawnSync(nodeForBundles(), args, {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: timeoutMs,
@@ -245,7 +249,7 @@ export function coldAtShare(run: ShareRun): Promise<ShareSample> {
     BENCH_BUNDLE: run.bundlePath,
     BENCH_EXPORT: run.exportName,
   };
-  const { file, args } = commandInGroup(group, [process.execPath, SHARE_RUNNER]);
+  const { file, args } = commandInGroup(group, [nodeForBundles(), SHARE_RUNNER]);
   return new Promise<ShareSample>((resolvePromise, rejectPromise) => {
     const started = performance.now();
     let initAt: number | undefined;

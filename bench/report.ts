@@ -153,7 +153,8 @@ Bundles are built with the esbuild options of \`template.yaml\`; each process ge
 environment plus \`events/env.json\`. Like the template, bundles leave \`@aws-sdk/*\` external (Lambda ships
 it), so the SDK baselines' bundle size leaves the SDK out while their cold start loads it from node_modules.
 The Tracer is off (no \`AWS_EXECUTION_ENV\`), so X-Ray's per-call cost is
-not here, and the AWS SDK's warning about Node versions before 22 is switched off (Lambda runs nodejs22.x).
+not here. Every bundle runs on the Lambda runtime's Node (the pinned Node 22 of harness/runtime-node.ts, named
+above) where it is installed; elsewhere on the Node running the bench, and the header says so.
 In Lambda the absolute numbers differ (a microVM, the runtime's own bootstrap, arm64, and CPU in proportion
 to memory: 1,769 MB is one vCPU); what these tables are for is the comparison between rows. The section
 "Cold start at Lambda's CPU shares" below measures under each memory size's share of a core.`;

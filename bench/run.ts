@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { stop as stopEsbuild } from 'esbuild';
 import { detectCpuController } from '../harness/cpu-share.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
+import { runtimeNode } from '../harness/runtime-node.js';
 import { loadTemplate } from '../harness/template.js';
 import { CANDIDATES, REFERENCE, selectCandidates } from './candidates.js';
 import { type ColdSample, coldRounds, warmRun } from './measure.js';
@@ -61,6 +62,12 @@ function summarizeCold(samples: readonly ColdSample[]): CandidateResult['cold'] 
       ...new Set(samples.flatMap((sample) => (sample.outcome === undefined ? [] : [sample.outcome]))),
     ],
   };
+}
+
+/** The Node the bundles ran on, as the report's header names it (bench/measure.ts runs them on the runtime's). */
+function benchedNode(): string {
+  const found = runtimeNode();
+  return found.available ? found.version : `${process.version} (not the runtime's Node: ${found.reason})`;
 }
 
 /** The commit measured, and whether the working tree differed from it (read only: no lock, no index refresh). */
@@ -156,7 +163,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const report = renderReport(
       {
         date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        node: process.version,
+        node: benchedNode(),
         cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
         cores: cpu.length,
         runs: options.runs,

@@ -1,7 +1,8 @@
 /**
  * Runs a built bundle in a child process with its function's environment: parity with `sam local invoke`
- * (same bundle, same environment), plus Cognito's timing. The child is a warm instance; an attempt that
- * times out takes it down (Lambda's own timeout is at most 5 s here) and the next attempt starts cold.
+ * (same bundle, same environment, the runtime's Node major: harness/runtime-node.ts), plus Cognito's timing.
+ * The child is a warm instance; an attempt that times out takes it down (Lambda's own timeout is at most 5 s
+ * here) and the next attempt starts cold.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { setTimeoutAfterDueIo } from '../shared/deadline.js';
 import { type CpuController, type CpuGroup, commandInGroup, createCpuGroup } from './cpu-share.js';
 import type { InvocationResult, Invoker } from './invocation.js';
 import { lambdaEnvironment } from './lambda-environment.js';
+import { nodeForBundles } from './runtime-node.js';
 
 const WORKER = fileURLToPath(new URL('./bundle-worker.cjs', import.meta.url));
 
@@ -28,6 +30,11 @@ export type BundleInvokerOptions = {
    * one core, or `initShare` until its init (loading the bundle) is done. Unset: the whole machine.
    */
   cpu?: { controller: CpuController; share: number; initShare?: number };
+  /**
+   * The Node binary the instance runs on. Default: the Lambda runtime's Node (harness/runtime-node.ts), or
+   * where it is not installed the one running this process, with a one-line notice.
+   */
+  node?: string;
 };
 
 type WorkerReply =
@@ -99,11 +106,13 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
   function spawnWorker(): { worker: ChildProcess; group?: CpuGroup } {
     const env = workerEnvironment(options);
     const { cpu } = options;
+    const node = options.node ?? nodeForBundles();
     if (cpu === undefined) {
       // Not the parent's loaders (tsx, vitest): a Lambda runs the bundle on a bare node.
       return {
         worker: fork(WORKER, [], {
           env,
+          execPath: node,
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
           serialization: 'json',
           execArgv: [],
@@ -115,7 +124,7 @@ export function bundleInvoker(options: BundleInvokerOptions): Invoker & { coldSt
       options.functionName ?? 'function',
       cpu.initShare ?? cpu.share,
     );
-    const { file, args } = commandInGroup(group, [process.execPath, WORKER]);
+    const { file, args } = commandInGroup(group, [node, WORKER]);
     const worker = spawn(file, args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
 import type { InvocationResult } from '../harness/invocation.js';
+import { nodeForBundles } from '../harness/runtime-node.js';
 
 /** One invocation's result, with where it ran. */
 export type InstanceInvocation = InvocationResult & {
@@ -66,6 +67,8 @@ export function bundleVersionOf(path: string): string {
  * const result = await instances.invoke(event, 5000); // result.coldStart === true the first time
  */
 export function functionInstances(options: FunctionInstancesOptions): FunctionInstances {
+  // Looked up now, not at the first sign-up: where Lambda's Node is missing, `npm start` says so as it starts.
+  const node = nodeForBundles();
   const instances = new Set<Instance>();
   let nextId = 1;
   let closed = false;
@@ -92,6 +95,7 @@ export function functionInstances(options: FunctionInstancesOptions): FunctionIn
         environment: options.environment,
         functionName: options.logicalId,
         memoryMb: options.memoryMb,
+        node,
       }),
     };
     instances.add(instance);
