@@ -30,7 +30,8 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--invocation
 
 Measures bundle size, cold start, warm latency and peak RSS of each trigger function of template.yaml
 against baselines measured in the same run, then cold starts at Lambda's CPU share of each memory size
-(one CPU cgroup per process, calls to loopback servers), and prints a markdown report.
+(one CPU cgroup per process, calls to loopback servers), and prints a markdown report. Every run ends
+with the sizes of the client package's entries (docs/client.md).
 
 Options:
   --runs <N>          cold processes per candidate, interleaved (default 15; 5 with --quick)

@@ -5,8 +5,9 @@
  * Builds every candidate of `bench/candidates.ts` with the esbuild options of `template.yaml`, measures cold
  * starts (fresh processes, interleaved), warm latency (one process) and footprint on a whole core, then cold
  * starts at Lambda's CPU share of each memory size (bench/shares.ts), and prints a markdown report; it writes
- * a file only when given `--out`. Exit 2 on a bad command line, 1 on a failed run (in CI, also when the CPU
- * shares cannot be measured).
+ * a file only when given `--out`. Every run, `--quick` too, also measures the client package's entries
+ * (bench/client-size.ts), reported last. Exit 2 on a bad command line, 1 on a failed run (in CI, also when
+ * the CPU shares cannot be measured).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { PROJECT_ROOT } from '../harness/paths.js';
 import { runtimeNode } from '../harness/runtime-node.js';
 import { loadTemplate } from '../harness/template.js';
 import { CANDIDATES, REFERENCE, selectCandidates } from './candidates.js';
+import { measureClientEntries, renderClientSizeSection } from './client-size.js';
 import { type ColdSample, coldRounds, warmRun } from './measure.js';
 import { BenchUsageError, parseBenchOptions, USAGE } from './options.js';
 import { prepareCandidates } from './prepare.js';
@@ -114,6 +116,10 @@ async function main(argv: readonly string[]): Promise<number> {
   mkdirSync(join(PROJECT_ROOT, 'dist'), { recursive: true });
   const scratch = mkdtempSync(join(PROJECT_ROOT, 'dist', 'bench-'));
   try {
+    // Seconds, not minutes: first, so a package that no longer builds fails the run at once.
+    console.error('bench: client package entries…');
+    const clientSizes = await measureClientEntries();
+
     console.error(`bench: building ${candidates.length - 1} bundles…`);
     const prepared = await prepareCandidates(template, candidates, join(scratch, 'build'));
     // esbuild keeps a service process alive; it has nothing more to do and must not compete for the CPU.
@@ -175,7 +181,7 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(source === undefined ? {} : { source }),
       },
       renderTables(results, REFERENCE),
-      shares === undefined ? [] : [renderSharesSection(shares)],
+      [...(shares === undefined ? [] : [renderSharesSection(shares)]), renderClientSizeSection(clientSizes)],
     );
     console.log(report);
     if (options.out !== undefined) {

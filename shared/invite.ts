@@ -7,11 +7,13 @@
  * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`, so any
  * spelling of the same address (case, IDN or punycode, trailing dot) verifies and no other address does.
  *
- * Dependency-free apart from `node:crypto`, `./email.js` and `./options.js`: an app's backend can import this
- * file alone. Untrusted input never makes {@link verifyInvite} throw; only a bad option (a programming error:
- * a short secret, an odd clock skew) does, with an {@link OptionsError}.
+ * Dependency-free apart from `node:crypto`, `./email.js`, `./options.js` and `./caller-keys.js`: an app's
+ * backend imports it through the client package's `invite` entry (docs/client.md). Untrusted input never
+ * makes {@link verifyInvite} throw; only a bad option (a programming error: a short secret, an odd clock
+ * skew) does, with an {@link OptionsError}.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ValidationDataFields } from './caller-keys.js';
 import { normalizeEmail } from './email.js';
 import { checkWhole, OptionsError } from './options.js';
 
@@ -89,8 +91,8 @@ export type VerifyInviteOptions = {
 const VERSION = 'v1';
 // The MAC is 43 characters: base64url of the 32-byte HMAC-SHA256, without padding.
 const TOKEN_SHAPE = /^v1\.([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{43})$/;
-/** Characters a token is made of, for ValidationData readers. */
-export const INVITE_TOKEN_ALPHABET = /^[A-Za-z0-9_.-]*$/;
+/** Characters a token is made of, for ValidationData readers: the pattern of ValidationData `invite`. */
+export const INVITE_TOKEN_ALPHABET: RegExp = ValidationDataFields.invite.pattern;
 // A letter first: no `__proto__`, no `constructor`-style surprises from a leading underscore.
 const CLAIM_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,31}$/;
 const CONTROL_CHARACTERS = /\p{Cc}/u;

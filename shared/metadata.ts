@@ -6,6 +6,7 @@
  * Limits from the service model (contract §5): ValidationData names are 1–32 characters and values at most
  * 2,048; ClientMetadata keys and values up to 131,072 characters each with no limit on the number of entries.
  */
+import { CallerMetadataLimits } from './caller-keys.js';
 import { MetadataInvalidError, type MetadataSource } from './errors.js';
 import { checkWhole, OptionsError } from './options.js';
 import { jsonTypeOf } from './parse-event.js';
@@ -51,19 +52,19 @@ export type MetadataLimits = {
   maxTotalLength: number;
 };
 
-/** Defaults that comfortably fit real apps and stop a 100 MB ClientMetadata from being walked. */
-export const defaultMetadataLimits: Readonly<Record<MetadataSource, MetadataLimits>> = {
-  clientMetadata: { maxEntries: 50, maxTotalLength: 16_384 },
-  validationData: { maxEntries: 20, maxTotalLength: 16_384 },
-};
+/**
+ * Defaults that comfortably fit real apps and stop a 100 MB ClientMetadata from being walked: the bounds apps
+ * are told (shared/caller-keys.ts).
+ */
+export const defaultMetadataLimits: Readonly<Record<MetadataSource, MetadataLimits>> = CallerMetadataLimits;
 
 // Service-model bound on a ValidationData value (AttributeType.Value).
-const VALIDATION_DATA_VALUE_MAX = 2048;
+const VALIDATION_DATA_VALUE_MAX = CallerMetadataLimits.validationData.maxValueLength;
 // Control characters other than tab, newline and carriage return never belong in a metadata value.
 const CONTROL_CHARACTERS = /(?![\t\n\r])\p{Cc}/u;
 
 // Service-model bound on a ValidationData name (AttributeType.Name): a longer declared key could never arrive.
-const VALIDATION_DATA_KEY_MAX = 32;
+const VALIDATION_DATA_KEY_MAX = CallerMetadataLimits.validationData.maxKeyLength;
 
 /** Checks what a trigger declared (programmer-supplied, never the caller's): an {@link OptionsError} if bad. */
 function checkSchema(source: MetadataSource, schema: MetadataSchema, limits: MetadataLimits): void {

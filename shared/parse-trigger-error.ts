@@ -1,6 +1,7 @@
 /**
  * Client-side decoder of trigger errors. It depends on nothing but the list of trigger names
- * (shared/trigger-source.ts, itself dependency-free), so an app bundles two small files.
+ * (shared/trigger-source.ts, itself dependency-free): apps import it from the client package's browser-safe
+ * entry (packages/client, docs/client.md).
  *
  * Cognito wraps what a trigger throws as `"<Trigger> failed with error <message>."` (contract §1, "Errors
  * the API caller sees"), adding its own period after ours, so `"... is not allowed.."` is normal.

@@ -3,9 +3,9 @@
  * values the triggers' outcome needs that carry nothing personal: a captcha token, a locale tag, a redirect
  * on an allowed origin, an invite minted again (invite.ts, redirect.ts).
  */
+import { ValidationDataFields } from '../../shared/caller-keys.js';
 import type { MetadataSource } from '../../shared/errors.js';
 import { CallerValue } from '../../shared/settings.js';
-import { CAPTCHA_TOKEN_MAX_LENGTH, CAPTCHA_TOKEN_PATTERN } from '../../triggers/pre-sign-up/captcha/token.js';
 import type { FreeValueFakers } from './free-value.js';
 import { isLocaleTag } from './shape.js';
 
@@ -55,7 +55,8 @@ export function callerValueFakers(dependencies: CallerValueFakerDependencies): C
         return fakeInvite(value, signUpEmail);
       case CallerValue.CaptchaToken: {
         // An opaque, single-use provider token: nothing personal, and what the provider judged.
-        const valid = CAPTCHA_TOKEN_PATTERN.test(value) && value.length <= CAPTCHA_TOKEN_MAX_LENGTH;
+        const { pattern, maxLength } = ValidationDataFields.captchaToken;
+        const valid = pattern.test(value) && value.length <= maxLength;
         return valid ? value : shapeFaithful(source, key, value, false);
       }
       case CallerValue.Locale:

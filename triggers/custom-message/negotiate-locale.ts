@@ -3,18 +3,17 @@
  * then the configured default. Each candidate goes through BCP 47 lookup (RFC 4647 §3.4: `pt-BR` → `pt`),
  * compared case-insensitively.
  */
+import { ClientMetadataFields, ClientMetadataKey } from '../../shared/caller-keys.js';
 import { MetadataInvalidError } from '../../shared/errors.js';
 import type { CustomMessageEvent } from '../../shared/event-types.js';
 import { createMetadataReader } from '../../shared/metadata.js';
 
-// A BCP 47 tag's shape (letters, digits, hyphens; subtags of 1–8); also accepts POSIX-style underscores,
-// which OIDC `locale` attributes often carry (`pt_BR`).
-const TAG_SHAPE = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/;
-// RFC 5646 §4.4.1 asks implementations to handle tags of at least 35 characters.
-const TAG_MAX_LENGTH = 35;
+// A BCP 47 tag's shape and length, as apps are told (shared/caller-keys.ts): the user attribute is held to the
+// same shape as ClientMetadata `locale`.
+const { pattern: TAG_SHAPE, maxLength: TAG_MAX_LENGTH } = ClientMetadataFields.locale;
 
 const readLocale = createMetadataReader('clientMetadata', {
-  locale: { type: 'string', maxLength: TAG_MAX_LENGTH, pattern: TAG_SHAPE },
+  [ClientMetadataKey.Locale]: ClientMetadataFields.locale,
 });
 
 /** Where the chosen locale came from. */

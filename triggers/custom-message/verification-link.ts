@@ -3,20 +3,21 @@
  * last, the code placeholder. Anyone can call SignUp with someone else's email, so a genuine email from the
  * app must never carry a link to an origin the operator did not list (issue 4, "Verification link").
  */
+import { ClientMetadataFields, ClientMetadataKey } from '../../shared/caller-keys.js';
 import { MetadataInvalidError } from '../../shared/errors.js';
 import type { CustomMessageEvent } from '../../shared/event-types.js';
 import { createMetadataReader } from '../../shared/metadata.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-// Browsers and mail clients accept URLs far longer, but a redirect longer than this is not a real app's.
-const REDIRECT_MAX_LENGTH = 2048;
 // The admin operations' clientId (contract §1): no app client, so no client_id parameter.
 const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
 // Characters that would end the href attribute or the URL around the verbatim placeholder.
 const UNSAFE_IN_LINK = /[\s"'<>`\\]/;
 
+// Browsers and mail clients accept URLs far longer than the field's bound (shared/caller-keys.ts), but a
+// redirect longer than that is not a real app's.
 const readRedirect = createMetadataReader('clientMetadata', {
-  redirectUri: { type: 'string', maxLength: REDIRECT_MAX_LENGTH },
+  [ClientMetadataKey.RedirectUri]: ClientMetadataFields.redirectUri,
 });
 
 function isSecure(url: URL): boolean {

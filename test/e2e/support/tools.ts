@@ -13,18 +13,19 @@ export function toolWorks(command: string, args: readonly string[]): boolean {
   return result.error === undefined && result.status === 0;
 }
 
-/** Runs a command; never rejects for a non-zero exit (the result says how it ended). An empty value in
- * `env` unsets the variable. */
+/** Runs a command (in `cwd`, default this process's); never rejects for a non-zero exit (the result says how
+ * it ended). An empty value in `env` unsets the variable. */
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...options.env };
     for (const [name, value] of Object.entries(options.env ?? {})) if (value === '') delete env[name];
     const child = spawn(command, [...args], {
       env,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 30_000,
     });

@@ -4,6 +4,7 @@
  * user's API call: a field that cannot be used stays `null` (the pool's own message), and an unexpected
  * error leaves all three `null`, logged (contract §3, Constraints item 3).
  */
+import { ClientMetadataKey } from '../../../shared/caller-keys.js';
 import { type Env, readChoice } from '../../../shared/config.js';
 import type { CustomMessageEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
@@ -85,7 +86,7 @@ export const renderMessagesSettings = declareSettings({
     { name: 'EMAIL_VERIFICATION_OPTION', option: 'emailOption' },
   ],
   clientMetadata: [
-    { key: 'locale', value: CallerValue.Locale },
-    { key: 'redirectUri', value: CallerValue.RedirectUri },
+    { key: ClientMetadataKey.Locale, value: CallerValue.Locale },
+    { key: ClientMetadataKey.RedirectUri, value: CallerValue.RedirectUri },
   ],
 });

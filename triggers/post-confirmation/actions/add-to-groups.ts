@@ -13,6 +13,11 @@
  * action again completes what a partial failure left undone and changes nothing else.
  */
 import {
+  CallerMetadataLimits,
+  ClientMetadataFields,
+  ClientMetadataKey,
+} from '../../../shared/caller-keys.js';
+import {
   type CognitoClientProvider,
   CognitoRequestError,
   defaultCognitoClient,
@@ -47,7 +52,7 @@ export type AddToGroupsDependencies = {
 };
 
 /** The ClientMetadata key a sign-up names its requested groups in, comma-separated. */
-export const GROUPS_METADATA_KEY = 'groups';
+export const GROUPS_METADATA_KEY = ClientMetadataKey.Groups;
 
 /** One or more AdminAddUserToGroup calls failed; the groups that did succeed stay added. */
 export class GroupMembershipError extends SignUpFault {
@@ -67,13 +72,14 @@ export class GroupMembershipError extends SignUpFault {
 const defaults = {
   defaultGroups: [] as readonly string[],
   selfServiceGroups: [] as readonly string[],
-  maxRequestLength: 1024,
+  // The bound apps are told (shared/caller-keys.ts).
+  maxRequestLength: ClientMetadataFields.groups.maxLength,
 };
 
 const defaultDependencies: AddToGroupsDependencies = { cognito: defaultCognitoClient };
 
 // The metadata reader's bound on a whole ClientMetadata map: a longer value could never be read.
-const MAX_REQUEST_LENGTH = 16_384;
+const MAX_REQUEST_LENGTH = CallerMetadataLimits.clientMetadata.maxTotalLength;
 
 // GroupNameType in the service model: 1–128 characters of letters, marks, symbols, numbers, punctuation [M].
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;

@@ -13,6 +13,7 @@
  * value). The user is already confirmed, so a bad field never costs the profile.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ClientMetadataFields } from '../../../shared/caller-keys.js';
 import { type Env, readList, readString } from '../../../shared/config.js';
 import {
   type DynamoDbClientProvider,
@@ -48,14 +49,17 @@ export type WriteProfileDependencies = {
 /** The partition key of the profile table. */
 export const PROFILE_KEY = 'sub';
 
-/** The ClientMetadata fields a profile may carry, and the schema each must pass. */
+/**
+ * The ClientMetadata fields a profile may carry, and the schema each must pass: the fields apps are told
+ * (shared/caller-keys.ts).
+ */
 export const profileMetadataFields = {
   /** A referral code: letters, digits, `_` and `-`, at most 64. */
-  referral: { type: 'string', maxLength: 64, pattern: /^[A-Za-z0-9_-]{1,64}$/ },
+  referral: ClientMetadataFields.referral,
   /** One of the configured plans (`values` is filled in from `plans`). */
-  plan: { type: 'string', maxLength: 64 },
+  plan: ClientMetadataFields.plan,
   /** `"true"` or `"false"`, stored as a boolean. */
-  marketingConsent: { type: 'boolean' },
+  marketingConsent: ClientMetadataFields.marketingConsent,
 } as const satisfies Record<string, FieldSpec>;
 
 /** The user attributes copied when `attributes` is not given. */
@@ -159,7 +163,10 @@ export function writeProfile(
   // One reader per field, so one bad field drops only itself. `plan` is not read at all without plans.
   const readers: readonly (readonly [string, (map: unknown) => Record<string, unknown>])[] = [
     ['referral', createMetadataReader('clientMetadata', { referral: profileMetadataFields.referral })],
-    ['marketingConsent', createMetadataReader('clientMetadata', { marketingConsent: { type: 'boolean' } })],
+    [
+      'marketingConsent',
+      createMetadataReader('clientMetadata', { marketingConsent: profileMetadataFields.marketingConsent }),
+    ],
     ...(plans.length === 0
       ? []
       : [

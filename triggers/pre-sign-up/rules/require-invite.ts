@@ -4,16 +4,12 @@
  * for self sign-up. Only `PreSignUp_SignUp` carries a caller's ValidationData worth checking: an admin
  * already decided on AdminCreateUser, and a federated first sign-in has none (contract §2).
  */
+import { ValidationDataFields, ValidationDataKey } from '../../../shared/caller-keys.js';
 import { type Env, readBoolean, readChoice } from '../../../shared/config.js';
 import { ConfigurationError, SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
-import {
-  INVITE_TOKEN_ALPHABET,
-  type InviteFailureReason,
-  InviteLimits,
-  verifyInvite,
-} from '../../../shared/invite.js';
+import { type InviteFailureReason, InviteLimits, verifyInvite } from '../../../shared/invite.js';
 import { maskEmail } from '../../../shared/mask.js';
 import { createMetadataReader } from '../../../shared/metadata.js';
 import { logger as sharedLogger } from '../../../shared/observability.js';
@@ -67,10 +63,10 @@ const defaults = {
   now: () => new Date(),
 };
 
-// A ValidationData value may hold 2,048 characters (contract §5); the token alphabet is base64url and dots.
-// The empty string, which forms send for an empty field, counts as no invite.
+// The field apps are told (shared/caller-keys.ts). The empty string, which forms send for an empty field,
+// counts as no invite.
 const readValidationData = createMetadataReader('validationData', {
-  invite: { type: 'string', maxLength: 2048, pattern: INVITE_TOKEN_ALPHABET },
+  [ValidationDataKey.Invite]: ValidationDataFields.invite,
 });
 
 /**
@@ -107,7 +103,7 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
       return 'skipped';
     }
     if (event.triggerSource !== TriggerSource.PreSignUpSignUp) return 'skipped';
-    const { invite } = readValidationData(event.request.validationData);
+    const invite = readValidationData(event.request.validationData)[ValidationDataKey.Invite];
     if (invite === undefined || invite === '') {
       if (inviteOnly) throw new InviteRequiredError();
       return 'pass';
@@ -178,5 +174,5 @@ export const requireInviteSettings = declareSettings({
     { name: 'INVITE_SECRET_ARN', secret: true },
     { name: 'INVITE_SECRET_CACHE_SECONDS' },
   ],
-  validationData: [{ key: 'invite', value: CallerValue.Invite }],
+  validationData: [{ key: ValidationDataKey.Invite, value: CallerValue.Invite }],
 });

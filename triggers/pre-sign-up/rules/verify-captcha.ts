@@ -5,6 +5,7 @@
  * authenticated the user). The providers' APIs are in ../captcha/provider.ts, the call and its fail-open
  * policy in ../captcha/transport.ts, the reading of the answer in ../captcha/verdict.ts.
  */
+import { ValidationDataFields, ValidationDataKey } from '../../../shared/caller-keys.js';
 import {
   type Env,
   readBoolean,
@@ -28,7 +29,6 @@ import {
   CaptchaUnavailableError,
 } from '../captcha/errors.js';
 import { CaptchaProvider, captchaProviders, captchaVerifyUrls } from '../captcha/provider.js';
-import { CAPTCHA_TOKEN_KEY, CAPTCHA_TOKEN_MAX_LENGTH, CAPTCHA_TOKEN_PATTERN } from '../captcha/token.js';
 import { createCaptchaTransport, verifyUrlProblem } from '../captcha/transport.js';
 import { createVerdictJudge, normalizeHostnameEntry, verdictOf } from '../captcha/verdict.js';
 
@@ -79,12 +79,9 @@ export const CaptchaTimeoutBounds = { min: 100, max: 4000 } as const;
 // reCAPTCHA: letters, digits, slashes, underscores; Turnstile: letters, digits, `_` and `-` (32 at most).
 const ACTION_PATTERN = /^[A-Za-z0-9_/-]{1,100}$/;
 
+// The field apps are told (shared/caller-keys.ts).
 const readValidationData = createMetadataReader('validationData', {
-  [CAPTCHA_TOKEN_KEY]: {
-    type: 'string',
-    maxLength: CAPTCHA_TOKEN_MAX_LENGTH,
-    pattern: CAPTCHA_TOKEN_PATTERN,
-  },
+  [ValidationDataKey.CaptchaToken]: ValidationDataFields.captchaToken,
 });
 
 function isMinScore(value: number): boolean {
@@ -175,7 +172,7 @@ export function verifyCaptcha(
   return async function verifyCaptcha(event, context) {
     if (event.triggerSource !== TriggerSource.PreSignUpSignUp) return 'skipped';
     // validationData is null when the caller sent none (contract §2): that is a missing token.
-    const token = readValidationData(event.request.validationData)[CAPTCHA_TOKEN_KEY];
+    const token = readValidationData(event.request.validationData)[ValidationDataKey.CaptchaToken];
     if (token === undefined || token === '') throw new CaptchaRequiredError(provider);
     const [secret] = await secretSource.get(context.deadline, context.signal);
     if (secret === undefined || secret === '') {
@@ -293,5 +290,5 @@ export const verifyCaptchaSettings = declareSettings({
     { name: 'CAPTCHA_EXPECTED_ACTION', option: 'expectedAction' },
     { name: 'CAPTCHA_MIN_SCORE', option: 'minScore' },
   ],
-  validationData: [{ key: CAPTCHA_TOKEN_KEY, value: CallerValue.CaptchaToken }],
+  validationData: [{ key: ValidationDataKey.CaptchaToken, value: CallerValue.CaptchaToken }],
 });
