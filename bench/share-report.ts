@@ -396,7 +396,7 @@ use); **SDK loaded at init** requires at module scope the SDK packages the lazy 
 commands bundled** bundles only the clients and commands the sources name (esbuild plugin in
 \`bench/sdk-designs.ts\`), evaluated on first use. ⚠ marks a cell where some process did not return cleanly
 (listed under the table): its times include a failure, usually the trigger giving up at its deadline.
-Absolute numbers are this machine's (x86, Node 20), not Lambda's (arm64, nodejs22.x, its own runtime
+Absolute numbers are this machine's (x86, the Node named above), not Lambda's (arm64, nodejs22.x, its own runtime
 bootstrap); the rows and sizes compare with each other.`;
 }
 
