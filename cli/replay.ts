@@ -129,8 +129,11 @@ async function main(): Promise<number> {
     templatePath,
     distDir: join(dirname(templatePath), 'dist'),
     ...(values['env-vars'] === undefined ? {} : { envVarsPath: values['env-vars'] }),
-    // In this process the functions would write their logs into the report; bundles' logs are captured.
-    ...(mode === 'in-process' && !values.verbose ? { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } } : {}),
+    // In this process the functions would write their logs and metrics documents into the report; bundles'
+    // are captured.
+    ...(mode === 'in-process' && !values.verbose
+      ? { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' } }
+      : {}),
   });
   const results: FixtureResult[] = [];
   try {

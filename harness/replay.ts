@@ -30,7 +30,7 @@ import {
   triggerOfFixtureFolder,
 } from './fixtures.js';
 import { type AnyHandler, inProcessInvoker } from './in-process-invoker.js';
-import { type Invoker, lambdaErrorOf } from './invocation.js';
+import { type InvocationResult, type Invoker, lambdaErrorOf } from './invocation.js';
 import { diffJson } from './json-diff.js';
 import { fromProjectRoot } from './paths.js';
 import { type FunctionSpec, functionByTrigger, loadTemplate, type TemplateModel } from './template.js';
@@ -67,6 +67,8 @@ export type FixtureResult = {
   diff: string;
   /** What the function logged (bundle mode). */
   logs: string[];
+  /** Each attempt as it ended, with its own log lines (bundle mode): the metrics checks read them. */
+  invocations: InvocationResult[];
 };
 
 /** The env-vars file events replay with unless told otherwise (relative to the project root). */
@@ -242,6 +244,7 @@ export function createReplayer(options: ReplayerOptions = {}): Replayer {
       passed,
       diff: passed ? '' : diffJson(wanted ?? null, actual),
       logs: call.invocations.flatMap((invocation) => invocation.logs),
+      invocations: call.invocations,
     };
   }
 

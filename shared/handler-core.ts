@@ -14,6 +14,15 @@ import {
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import { loggableError } from './log-error.js';
+import {
+  type InvocationMetrics,
+  invocationRecord,
+  type MetricsSink,
+  metricsDocumentOf,
+  metricsOptionsFromEnv,
+  type RuleVerdict,
+} from './metrics.js';
+import { powertoolsMetricsSink } from './metrics-sink.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
 import { checkWhole } from './options.js';
 import { hasKnownTriggerSource } from './parse-event.js';
@@ -36,6 +45,8 @@ export type RuleContext = {
    * deadline); 0 otherwise. A long init means a starved CPU, so slow work ahead (shared/deadline.ts).
    */
   readonly coldStartMs?: number;
+  /** This invocation's metrics: what the rule records goes into the one document of the decision. */
+  readonly metrics: InvocationMetrics;
 };
 
 /**
@@ -81,6 +92,8 @@ export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
   shadow?: (ruleName: string) => boolean;
   /** Per-attempt budget; Cognito's 5 s unless a test shortens it. */
   budgetMs?: number;
+  /** Where each invocation's metrics document goes (docs/metrics.md); none when unset. */
+  metrics?: MetricsSink;
   logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error' | 'addContext'>;
   tracer?: Pick<
     typeof sharedTracer,
@@ -98,6 +111,11 @@ const defaults = {
   shadow: (_ruleName: string) => false,
   budgetMs: COGNITO_TIMEOUT_MS,
 };
+
+/** The rules that ended as `kind`, with their codes, in rule order. */
+function verdictsOf(reports: readonly RuleReport[], kind: RuleReport['outcome']): RuleVerdict[] {
+  return reports.flatMap(({ rule, outcome, code }) => (outcome === kind ? [{ rule, code: code ?? '' }] : []));
+}
 
 function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
   return rule.name === '' ? `rule#${index}` : rule.name;
@@ -138,6 +156,8 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
   const log = settings.logger ?? sharedLogger;
   // Whether the next invocation is the first of this execution environment.
   let coldStart = true;
+  // Whether any invocation has started here (the ColdStarts metric counts the first, whatever its end).
+  let invoked = false;
   const tracer = settings.tracer ?? sharedTracer;
   const rules = settings.rules.map((rule, index) => ({
     rule,
@@ -189,6 +209,10 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
   async function handleTrigger(raw: unknown, lambda: Context): Promise<E> {
     const startedAt = Date.now();
     const started = performance.now();
+    const firstInvocation = !invoked;
+    invoked = true;
+    // Settled during init (the library loads as the module does): only the first invocation waits, a microtask.
+    if (firstInvocation && settings.metrics !== undefined) await settings.metrics.ready;
     log.addContext(lambda);
     const reports: RuleReport[] = [];
     const source = (raw as { triggerSource?: unknown } | null)?.triggerSource;
@@ -197,10 +221,28 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
       triggerSource: typeof source === 'string' ? source.slice(0, 64) : undefined,
       userPoolId: typeof poolId === 'string' ? poolId.slice(0, 64) : undefined,
     };
+    const record = invocationRecord();
     const decide = (outcome: InvocationOutcome, decidedBy: string | undefined, code?: string) => {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       const line = { ...envelope, decidedBy: decidedBy ?? 'none', outcome, durationMs, rules: reports };
       log.info('trigger decision', code === undefined ? line : { ...line, code });
+      // The one metrics document of this invocation, written with the decision line (nothing built when off).
+      settings.metrics?.publish(
+        options.trigger,
+        metricsDocumentOf(
+          {
+            trigger: options.trigger,
+            source,
+            outcome,
+            durationMs,
+            coldStart: firstInvocation,
+            shadowRejections: verdictsOf(reports, 'would-reject'),
+            shadowFaults: verdictsOf(reports, 'would-fault').length,
+            ...(outcome === 'rejected' ? { rejection: { rule: decidedBy ?? 'none', code: code ?? '' } } : {}),
+          },
+          record,
+        ),
+      );
     };
 
     let event: E;
@@ -241,7 +283,13 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
       ) - initMs;
     const progress: { running?: string } = {};
     const bounded = boundedSignal(undefined, Math.max(1, deadline - Date.now()));
-    const context: RuleContext = { deadline, signal: bounded.signal, lambda, coldStartMs: initMs };
+    const context: RuleContext = {
+      deadline,
+      signal: bounded.signal,
+      lambda,
+      coldStartMs: initMs,
+      metrics: record,
+    };
     try {
       // One event-loop turn late (shared/deadline.ts): on a starved CPU, rules that have finished are not
       // reported as a fault because the deadline's timer ran first.
@@ -290,18 +338,30 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
 /** What the core reads, in every function (shared/settings.ts). */
 export const coreSettings = declareSettings({
   owner: 'core',
-  variables: [{ name: 'UNKNOWN_TRIGGER_SOURCE' }, { name: 'RULES_MODE' }, { name: 'SHADOW_RULES' }],
+  variables: [
+    { name: 'UNKNOWN_TRIGGER_SOURCE' },
+    { name: 'RULES_MODE' },
+    { name: 'SHADOW_RULES' },
+    { name: 'METRICS_ENABLED' },
+    { name: 'METRICS_NAMESPACE' },
+  ],
 });
 
 /** The core options every handler reads from its environment. */
-export type CoreOptions = { unknownSource: UnknownSourcePolicy; shadow: (ruleName: string) => boolean };
+export type CoreOptions = {
+  unknownSource: UnknownSourcePolicy;
+  shadow: (ruleName: string) => boolean;
+  /** Unset when `METRICS_ENABLED=false`. */
+  metrics?: MetricsSink;
+};
 
 /**
  * The core options every handler reads from its environment, validated once at cold start:
  * - `UNKNOWN_TRIGGER_SOURCE` = `passthrough` (Cognito's default behaviour, logged), `reject`, or `rules`
  *   (run the rules, which restrict but never grant); empty means the trigger's own `unknownSourceDefault`;
  * - `RULES_MODE` = `enforce` (default) or `shadow`: every rule only logs `would reject: <CODE>`;
- * - `SHADOW_RULES`: rule names (as the decision line prints them) to run in shadow mode one by one.
+ * - `SHADOW_RULES`: rule names (as the decision line prints them) to run in shadow mode one by one;
+ * - `METRICS_ENABLED` and `METRICS_NAMESPACE`: one metrics document per invocation (docs/metrics.md).
  */
 export function coreOptionsFromEnv(
   env: Env,
@@ -327,9 +387,13 @@ export function coreOptionsFromEnv(
       );
     }
   }
+  const metrics = metricsOptionsFromEnv(env);
   return {
     unknownSource,
     shadow: mode === 'shadow' ? () => true : (ruleName: string) => shadowed.has(ruleName),
+    ...(metrics.enabled
+      ? { metrics: powertoolsMetricsSink({ ...metrics, serviceName: env.POWERTOOLS_SERVICE_NAME }) }
+      : {}),
   };
 }
 

@@ -4,9 +4,17 @@
  */
 import { relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkFixtureInvariants, fileSourceOf, findEventFiles, kebabCase } from '../../harness/fixtures.js';
+import { attemptMetricsProblems } from '../../harness/emf.js';
+import {
+  checkFixtureInvariants,
+  fileSourceOf,
+  findEventFiles,
+  kebabCase,
+  triggerOfFixtureFolder,
+} from '../../harness/fixtures.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { createReplayer } from '../../harness/replay.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { TRIGGERS } from '../../triggers/registry.js';
 
 const EVENTS = `${PROJECT_ROOT}/events`;
@@ -44,8 +52,13 @@ describe.each([
   ['in-process', 'in-process'],
   ['built bundles', 'bundle'],
 ] as const)('Replay: events/ (%s)', (_title, mode) => {
-  // The functions' own log lines are captured in bundle mode; in this process they are silenced.
-  const replayer = createReplayer({ mode, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  // The functions' own log lines (their metrics documents among them) are captured in bundle mode, and their
+  // metrics checked there; in this process, where stdout is shared, both are off.
+  const environment: Record<string, string> =
+    mode === 'bundle'
+      ? { POWERTOOLS_LOG_LEVEL: 'SILENT' }
+      : { POWERTOOLS_LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' };
+  const replayer = createReplayer({ mode, environment });
   afterAll(() => replayer.close());
 
   it.each(files)('%s', async (file) => {
@@ -58,5 +71,13 @@ describe.each([
     // Assess
     expect(result.expected, 'a .expected.json beside the event').toBeDefined();
     expect(result.actual).toEqual({ attempts: result.expected?.attempts, cognito: result.expected?.cognito });
+    if (mode === 'bundle') {
+      // One valid metrics document per attempt, saying what the attempt did (docs/metrics.md).
+      const trigger = triggerOfFixtureFolder(path) ?? 'a trigger folder';
+      const problems = result.invocations.map((attempt) =>
+        attemptMetricsProblems(trigger, DEFAULT_METRICS_NAMESPACE, attempt),
+      );
+      expect(problems).toEqual(result.invocations.map(() => []));
+    }
   });
 });

@@ -15,6 +15,7 @@ import type {
   StringMap,
 } from '../../shared/event-types.js';
 import type { RuleContext } from '../../shared/handler-core.js';
+import { invocationRecord } from '../../shared/metrics.js';
 
 /** The e-mail address every base event carries; tests assert it never reaches a log line. */
 export const testEmail = 'alice.example@example.com';
@@ -222,5 +223,5 @@ export function ruleContext(
   budgetMs = 4000,
   signal: AbortSignal = AbortSignal.timeout(budgetMs),
 ): RuleContext {
-  return { deadline: Date.now() + budgetMs, signal, lambda: lambdaContext() };
+  return { deadline: Date.now() + budgetMs, signal, lambda: lambdaContext(), metrics: invocationRecord() };
 }

@@ -10,8 +10,8 @@
  * - The user is already confirmed when this runs, and AWS does not say a thrown error undoes that (contract
  *   §4), so by default a failed action does not fail the user's call: the event goes to the failure queue
  *   (replayed later by `npm run replay:failures`), and the failure is logged with the count field
- *   `onboardingActionFailures` (a CloudWatch metric filter counts it). `POST_CONFIRMATION_STRICT=true` throws
- *   `SIGNUP_UNAVAILABLE` instead, after queueing the event all the same.
+ *   `onboardingActionFailures` and counted in the metrics (docs/metrics.md). `POST_CONFIRMATION_STRICT=true`
+ *   throws `SIGNUP_UNAVAILABLE` instead, after queueing the event all the same.
  * - Every action is idempotent, so a retry by Cognito (contract §6) or a replay runs them all again and
  *   completes what a partial failure left undone.
  * - The failure queue's time is reserved before any action starts: the actions share the invocation deadline
@@ -31,6 +31,7 @@ import { DeadlineExceededError, SignUpFault } from '../../shared/errors.js';
 import type { PostConfirmationEvent } from '../../shared/event-types.js';
 import type { Rule, RuleContext } from '../../shared/handler-core.js';
 import { loggableError } from '../../shared/log-error.js';
+import { actionMetricName, MetricName } from '../../shared/metrics.js';
 import { logger as sharedLogger } from '../../shared/observability.js';
 import { checkWhole, OptionsError } from '../../shared/options.js';
 import { declareSettings, SettingValue } from '../../shared/settings.js';
@@ -73,6 +74,13 @@ export type RunOnboardingDependencies = {
 
 /** Where the event went: the queue took it, the deadline cut the send off before SQS answered, or lost. */
 export type QueueOutcome = 'queued' | 'unconfirmed' | 'lost';
+
+/** The metric each queue outcome counts in. */
+const queueMetrics = {
+  queued: MetricName.OnboardingQueued,
+  unconfirmed: MetricName.OnboardingQueueUnconfirmed,
+  lost: MetricName.OnboardingLost,
+} as const satisfies Record<QueueOutcome, string>;
 
 /** Some actions did not complete. Thrown in strict mode: the core logs it as a fault and answers `SIGNUP_UNAVAILABLE`. */
 export class OnboardingIncompleteError extends SignUpFault {
@@ -211,6 +219,7 @@ export function runOnboarding(
       deadline,
       signal: AbortSignal.any([context.signal, expiry.signal]),
       lambda: context.lambda,
+      metrics: context.metrics,
     };
     try {
       return await Promise.all(
@@ -254,11 +263,16 @@ export function runOnboarding(
     return { ...event, request: { ...event.request, clientMetadata: kept } };
   }
 
-  /** The actions that failed, as the log line and the failure message name them. */
-  function failedOf(reports: readonly ActionReport[]): FailedAction[] {
-    return reports.flatMap((report) =>
+  /** The actions that failed, as the log line and the failure message name them; each counted in the metrics. */
+  function failedOf(reports: readonly ActionReport[], context: RuleContext): FailedAction[] {
+    for (const { action, outcome } of reports) {
+      if (outcome !== 'skipped') context.metrics.add(actionMetricName(action, outcome === 'done'));
+    }
+    const failed = reports.flatMap((report) =>
       report.outcome === 'failed' ? [{ action: report.action, errorName: report.errorName ?? 'Error' }] : [],
     );
+    context.metrics.add(MetricName.OnboardingActionFailures, failed.length);
+    return failed;
   }
 
   /** Logs an incomplete onboarding; in strict mode, fails the call with it as the cause. */
@@ -270,7 +284,19 @@ export function runOnboarding(
     return 'pass';
   }
 
+  /** Sends the event to the failure queue, and counts where it went (docs/metrics.md). */
   async function enqueue(
+    event: PostConfirmationEvent,
+    context: RuleContext,
+    failedActions: FailedAction[],
+    eventId: string | null,
+  ): Promise<QueueOutcome> {
+    const outcome = await send(event, context, failedActions, eventId);
+    context.metrics.add(queueMetrics[outcome]);
+    return outcome;
+  }
+
+  async function send(
     event: PostConfirmationEvent,
     context: RuleContext,
     failedActions: FailedAction[],
@@ -349,7 +375,7 @@ export function runOnboarding(
       return 'pass';
     }
     const reports = await runActions(event, context, context.deadline - QUEUE_MARGIN_MS);
-    const failedActions = failedOf(reports);
+    const failedActions = failedOf(reports, context);
     log.info('onboarding', {
       triggerSource: event.triggerSource,
       actions: reports,
@@ -378,7 +404,7 @@ export function runOnboarding(
       return queueFirst(event, context, actionsNeedMs);
     }
     const reports = await runActions(event, context, context.deadline - reserve);
-    const failedActions = failedOf(reports);
+    const failedActions = failedOf(reports, context);
     const eventId = eventIdOf(event);
     log.info('onboarding', {
       triggerSource: event.triggerSource,

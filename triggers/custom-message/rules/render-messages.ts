@@ -10,6 +10,7 @@ import type { CustomMessageEvent } from '../../../shared/event-types.js';
 import type { Rule } from '../../../shared/handler-core.js';
 import { loggableError } from '../../../shared/log-error.js';
 import type { MessageField } from '../../../shared/message-rules.js';
+import { MetricName } from '../../../shared/metrics.js';
 import { logger as sharedLogger } from '../../../shared/observability.js';
 import { CallerValue, declareSettings, SettingValue } from '../../../shared/settings.js';
 import {
@@ -34,24 +35,32 @@ export function renderMessages(options: RenderMessagesOptions): Rule<CustomMessa
   const log = logger ?? sharedLogger;
   const composeMessage = composeMessages(composeOptions);
 
-  return function renderMessages(event) {
+  return function renderMessages(event, { metrics }) {
     try {
       const { response, locale, localeSource, notes } = composeMessage(event);
       // Notes name rules, fields and reasons only: never a user value, a code or a ClientMetadata value.
+      let dropped = false;
       for (const note of notes) {
-        if (note.kind === 'field-dropped')
+        if (note.kind === 'field-dropped') {
+          dropped = true;
           log.error('custom message field dropped: Cognito sends its default', { note });
-        else log.info('custom message note', { note });
+        } else log.info('custom message note', { note });
       }
       event.response.emailSubject = response.emailSubject;
       event.response.emailMessage = response.emailMessage;
       event.response.smsMessage = response.smsMessage;
       log.info('custom message rendered', { locale, localeSource });
-      return Object.values(response).some((value) => value !== null) ? 'changed' : 'pass';
+      const rendered = Object.values(response).some((value) => value !== null);
+      // The locale is the catalogue's (the negotiation's result), never the tag the caller sent.
+      if (rendered) metrics.setLocale(locale);
+      metrics.add(MetricName.MessagesRendered, rendered ? 1 : 0);
+      metrics.add(MetricName.DefaultMessageFallbacks, dropped ? 1 : 0);
+      return rendered ? 'changed' : 'pass';
     } catch (error) {
       log.error('custom message failed: Cognito sends its default messages', {
         error: loggableError(error),
       });
+      metrics.add(MetricName.DefaultMessageFallbacks);
       return 'pass';
     }
   };
