@@ -7,6 +7,7 @@ import { ClientMetadataFields, ClientMetadataKey } from '../../shared/caller-key
 import { MetadataInvalidError } from '../../shared/errors.js';
 import type { CustomMessageEvent } from '../../shared/event-types.js';
 import { createMetadataReader } from '../../shared/metadata.js';
+import { OptionsError } from '../../shared/options.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // The admin operations' clientId (contract §1): no app client, so no client_id parameter.
@@ -27,30 +28,32 @@ function isSecure(url: URL): boolean {
 /**
  * `CONFIRM_URL` as a URL: absolute, https (http only on a loopback host), without credentials or fragment
  * (the code is appended to the query). Checked once at cold start.
- * @throws TypeError naming what is wrong.
+ * @throws OptionsError (`confirmUrl`) saying which of these it breaks.
  */
 export function parseConfirmUrl(text: string): URL {
   const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (url === undefined) throw new TypeError('CONFIRM_URL is not an absolute URL');
-  if (!isSecure(url)) throw new TypeError('CONFIRM_URL must use https (http only on a loopback host)');
+  if (url === undefined) throw new OptionsError('confirmUrl', 'an absolute URL');
+  if (!isSecure(url)) throw new OptionsError('confirmUrl', 'an https URL (http only on a loopback host)');
   if (url.username !== '' || url.password !== '')
-    throw new TypeError('CONFIRM_URL must not carry credentials');
-  if (url.hash !== '' || text.includes('#')) throw new TypeError('CONFIRM_URL must not have a fragment');
+    throw new OptionsError('confirmUrl', 'a URL without credentials');
+  if (url.hash !== '' || text.includes('#')) throw new OptionsError('confirmUrl', 'a URL without a fragment');
   return url;
 }
 
 /**
  * The allowed redirect origins, each exactly an origin (`https://app.example.com`, no path, query or
  * trailing slash), https only except on a loopback host. Checked once at cold start.
- * @throws TypeError naming the entry that is not an origin.
+ * @throws OptionsError (`allowedRedirectOrigins`) naming the entry that is not an origin.
  */
 export function parseAllowedOrigins(entries: readonly string[]): ReadonlySet<string> {
   const origins = new Set<string>();
   for (const entry of entries) {
     const url = URL.canParse(entry) ? new URL(entry) : undefined;
     if (url === undefined || url.origin === 'null' || url.origin !== entry.toLowerCase() || !isSecure(url)) {
-      throw new TypeError(
-        `ALLOWED_REDIRECT_ORIGINS entry "${entry}" is not an https origin (http only on a loopback host)`,
+      // The operator's own setting, quoted so the log says which entry to fix.
+      throw new OptionsError(
+        'allowedRedirectOrigins',
+        `a list of exact https origins (http only on a loopback host); "${entry}" is not one`,
       );
     }
     origins.add(url.origin);

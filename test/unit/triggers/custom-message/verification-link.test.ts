@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OptionsError } from '../../../../shared/options.js';
 import {
   buildVerificationLink,
   parseAllowedOrigins,
@@ -7,6 +8,7 @@ import {
 } from '../../../../triggers/custom-message/verification-link.js';
 import { hostileText } from '../../../support/arbitraries.js';
 import { customMessageEvent } from '../../../support/builders.js';
+import { errorOf } from '../../../support/outcomes.js';
 
 const settings = {
   confirmUrl: parseConfirmUrl('https://app.example.com/confirm'),
@@ -134,19 +136,16 @@ describe('Rule: buildVerificationLink', () => {
 
 describe('Rule: parseConfirmUrl and parseAllowedOrigins', () => {
   it.each([
-    'app.example.com/confirm',
-    'http://app.example.com/c',
-    'https://u:p@app.example.com/',
-    'https://a.example.com/#x',
-  ])('refuses CONFIRM_URL %s', (text) => {
-    // Prepare
-    const parse = () => parseConfirmUrl(text);
-
+    ['app.example.com/confirm', 'an absolute URL'],
+    ['http://app.example.com/c', 'an https URL (http only on a loopback host)'],
+    ['https://u:p@app.example.com/', 'a URL without credentials'],
+    ['https://a.example.com/#x', 'a URL without a fragment'],
+  ])('refuses CONFIRM_URL %s, saying why: %s', (text, expected) => {
     // Act
-    const act = parse;
+    const error = errorOf(OptionsError, () => parseConfirmUrl(text));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect({ option: error.option, expected: error.expected }).toEqual({ option: 'confirmUrl', expected });
   });
 
   it.each([
@@ -154,14 +153,12 @@ describe('Rule: parseConfirmUrl and parseAllowedOrigins', () => {
     'https://app.example.com/path',
     'http://app.example.com',
     '*.example.com',
-  ])('refuses the allowed origin %s: only exact https origins', (entry) => {
-    // Prepare
-    const parse = () => parseAllowedOrigins([entry]);
-
+  ])('refuses the allowed origin %s: only exact https origins, naming the entry', (entry) => {
     // Act
-    const act = parse;
+    const error = errorOf(OptionsError, () => parseAllowedOrigins(['https://app.example.com', entry]));
 
     // Assess
-    expect(act).toThrow(TypeError);
+    expect(error.option).toBe('allowedRedirectOrigins');
+    expect(error.expected).toContain(`"${entry}" is not one`);
   });
 });
