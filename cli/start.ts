@@ -3,9 +3,10 @@
  * [--region <r>] [--cognito-port <n>] [--lambda-port <n>] [--dynamodb-port <n>] [--verbose]`
  *
  * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C, SIGTERM or SIGHUP, which
- * stop every server and function process, also during the start. Exit 0 after such a stop, 1 when it cannot
- * start, 2 for a wrong command line (an unknown option, a port that is not one). An `--env-vars` block that
- * names no function of the template is a warning on stderr.
+ * stop every server and function process, also during the start, then prints what the functions' metrics
+ * documents counted (local/metrics-counters.ts). Exit 0 after such a stop, 1 when it cannot start, 2 for a
+ * wrong command line (an unknown option, a port that is not one). An `--env-vars` block that names no
+ * function of the template is a warning on stderr.
  *
  * Ctrl-C in a terminal signals the whole process group, so this process gets SIGINT more than once (from the
  * terminal, and relayed by the `tsx` wrapper): the handlers stay registered (`process.on`) and ignore the
@@ -26,7 +27,9 @@ const USAGE = `Usage: npm start -- [options]
 
 Builds the trigger functions and runs the sign-up pipeline on loopback: a Lambda Invoke API serving the
 functions of template.yaml, cognito-local as the user pool calling them, and dynalite for the tables.
-Prints the endpoints and ids, then one line per trigger invocation. Ctrl-C stops everything.
+Prints the endpoints and ids, then one line per trigger invocation, with the trigger's counters (from the
+functions' own metrics documents) after a refusal, a fault or the like. Ctrl-C stops everything and prints
+the counters of the run.
 
 Options:
   --state-file <path>     write the JSON state (endpoints, pool id, client ids, ready flag) here
@@ -40,7 +43,8 @@ Options:
   --cognito-port <n>      port of the user pool API (default: a free port)
   --lambda-port <n>       port of the Lambda Invoke API (default: a free port)
   --dynamodb-port <n>     port of DynamoDB (default: a free port)
-  --verbose               also print the functions' log lines and cognito-local's warnings and errors
+  --verbose               also print the functions' log lines (their metrics documents are counted, not
+                          printed) and cognito-local's warnings and errors
   -h, --help              show this help`;
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -149,14 +153,18 @@ async function main(): Promise<number> {
   // Runs until a signal (maybe one that came just as the start ended): stop everything, then let the event
   // loop empty so the process exits by itself.
   await stopSignal;
+  let code = 0;
   try {
     await pipeline.stop();
+    console.log('Stopped.');
   } catch (error) {
     console.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    code = 1;
   }
-  console.log('Stopped.');
-  return 0;
+  // After the stop, so an invocation that was still running is counted too.
+  const summary = pipeline.metrics.summary();
+  if (summary.length > 0) console.log(`\n${summary.join('\n')}`);
+  return code;
 }
 
 runMain(main, { errorPrefix: 'npm start failed: ', errorExitCode: 1, usage: USAGE });

@@ -66,6 +66,7 @@ Then confirm with the code from the inbox:
   aws cognito-idp confirm-sign-up --endpoint-url ${state.endpoints.cognito} --region ${state.region} \\
     --client-id ${state.clientId} --username jane@example.com --confirmation-code <code>
 
-Every trigger invocation is shown below. Ctrl-C stops everything.
+Every trigger invocation is shown below. Ctrl-C stops everything and prints what the functions' metrics
+counted.
 `;
 }

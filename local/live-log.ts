@@ -1,7 +1,8 @@
 /**
  * The lines `npm start` prints while it runs: one per trigger invocation (source, the rule that decided,
  * outcome, duration), what the API caller saw when a call failed, and where each message landed. No personal
- * data: the handlers' decision line carries none, and recipients are masked.
+ * data: the handlers' decision line carries none, and recipients are masked. The counters that follow a refusal
+ * or a fault come from the functions' metrics documents (local/metrics-counters.ts).
  */
 import { maskEmail, maskPhone } from '../shared/mask.js';
 import type { TriggerCallReport } from './cognito-lambda.js';

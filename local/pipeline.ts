@@ -3,7 +3,9 @@
  * Lambda Invoke API serving them (local/lambda-endpoint.ts), dynalite for the tables (local/dynalite.ts) and
  * cognito-local as the user pool calling the triggers (local/cognito-local.ts); provisions the pool, clients,
  * groups and tables of `template.yaml` (local/provision.ts); writes the state file; and prints one line per
- * trigger invocation while it runs. {@link Pipeline.stop} ends every server and function process.
+ * trigger invocation while it runs, with the counters of the functions' own metrics documents when an
+ * invocation counts a refusal, a fault or the like (local/metrics-counters.ts). {@link Pipeline.stop} ends
+ * every server and function process.
  *
  * The trigger functions are the template's, found by the trigger each one names (harness/template.ts), in
  * either mode of the template. The local pool is always the pipeline's own, the pool the triggers are
@@ -31,6 +33,7 @@ import { declaredLocalEnvironment, withLocalServices } from './function-environm
 import { createInbox, type Inbox, type PoolMessageTemplates } from './inbox.js';
 import { type EndpointFunction, startLambdaEndpoint } from './lambda-endpoint.js';
 import { callerLine, inboxLine, invocationLine } from './live-log.js';
+import { isMetricsLine, type MetricsCounters, metricsCounters } from './metrics-counters.js';
 import { type ProvisionedResources, provisionLocalResources } from './provision.js';
 import { createRecorder, type Recorder } from './record.js';
 import {
@@ -81,6 +84,8 @@ export type PipelineOptions = {
 export type Pipeline = {
   state: PipelineState;
   stateFile: string;
+  /** What the functions' metrics documents counted so far, and the table `npm start` prints at stop. */
+  metrics: Pick<MetricsCounters, 'snapshot' | 'summary'>;
   /** Stops everything; the temporary data folder is removed, a `--data-dir` kept. */
   stop(): Promise<void>;
 };
@@ -193,6 +198,7 @@ async function startServices(
   dataDir: string,
   keepData: boolean,
   recorder: Recorder | undefined,
+  counters: MetricsCounters,
   stops: (() => Promise<void>)[],
 ): Promise<Services> {
   const { template, resources, declared, triggerFunctions } = functions;
@@ -222,7 +228,10 @@ async function startServices(
       ...(settings.ports.lambda === undefined ? {} : { port: settings.ports.lambda }),
       onInvocation(report) {
         say(invocationLine(report));
-        if (settings.verbose) for (const line of report.result.logs) say(`                log: ${line}`);
+        // The metrics documents feed the counters (a broken one is a warning), never the log lines.
+        for (const line of counters.count(report.functionName, report.result.logs)) say(line);
+        if (!settings.verbose) return;
+        for (const line of report.result.logs) if (!isMetricsLine(line)) say(`                log: ${line}`);
       },
     });
     stops.push(() => lambda.close());
@@ -486,7 +495,16 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           });
     // First in, last out: the stop waits until every recorded pair is checked and written.
     if (recorder !== undefined) stops.push(() => recorder.close());
-    const services = await startServices(settings, functions, run.dataDir, run.keepData, recorder, stops);
+    const counters = metricsCounters();
+    const services = await startServices(
+      settings,
+      functions,
+      run.dataDir,
+      run.keepData,
+      recorder,
+      counters,
+      stops,
+    );
     checkNotAborted();
     const provisioned = await provision(settings, functions, services);
     checkNotAborted();
@@ -498,6 +516,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     return {
       state,
       stateFile: run.stateFile,
+      metrics: { snapshot: () => counters.snapshot(), summary: () => counters.summary() },
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -1,7 +1,7 @@
 /**
  * `npm start` (local/pipeline.ts) on `template.yaml` in existing-pool mode: the template creates no pool, so
  * the pipeline provisions its own, as the pool the triggers are attached to, and a sign-up through it runs
- * the template's functions. A template with no trigger function is refused before anything starts.
+ * the template's functions, whose metrics documents the live log counts. A template with no trigger function is refused before anything starts.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,8 @@ describe(`Local: npm start on template.yaml in existing-pool mode (${EXAMPLE_POO
       templateFile,
       distDir: join(project, 'dist'),
       dataDir: join(project, 'data'),
+      // Verbose: the functions' log lines are printed too, all but their metrics documents.
+      verbose: true,
       write: (text) => lines.push(...text.split('\n').filter((line) => line !== '')),
     });
     cognito = new CognitoIdentityProviderClient({
@@ -110,6 +112,29 @@ describe(`Local: npm start on template.yaml in existing-pool mode (${EXAMPLE_POO
       preSignUp: invoked.some((line) => line.includes('PreSignUp_SignUp')),
       customMessage: invoked.some((line) => line.includes('CustomMessage_SignUp')),
     }).toEqual({ status: 'UNCONFIRMED', preSignUp: true, customMessage: true });
+  });
+
+  it("counts the functions' metrics documents of that sign-up instead of printing them", () => {
+    // Prepare
+    const metrics = pipeline?.metrics;
+
+    // Act
+    const counted = metrics?.snapshot();
+
+    // Assess
+    expect({
+      logLines: lines.some((line) => line.trim().startsWith('log: {')),
+      metricsLines: lines.filter((line) => line.includes('"_aws"')),
+      preSignUp: counted?.PreSignUp?.invocations,
+      customMessage: counted?.CustomMessage?.invocations,
+      summary: metrics?.summary()[0],
+    }).toEqual({
+      logLines: true,
+      metricsLines: [],
+      preSignUp: 1,
+      customMessage: 1,
+      summary: "Counters of this run (the functions' own metrics documents, as CloudWatch would count them):",
+    });
   });
 });
 
