@@ -63,6 +63,12 @@ const PRE_SIGN_UP_LOCAL_RULES: Record<string, string> = {
   ALIAS_GUARD: 'off',
 };
 
+/**
+ * The functions as shipped write one metrics document per invocation (`METRICS_ENABLED` defaults to `true`);
+ * with this they write none and never load the library. Same bundle: the switch is read at cold start.
+ */
+const METRICS_OFF: Record<string, string> = { METRICS_ENABLED: 'false' };
+
 /** A template function, as deployed, or a variant of it (other entry point or extra environment). */
 function trigger(
   id: string,
@@ -78,14 +84,22 @@ function baseline(id: string, label: string): Candidate {
   return trigger(id, 'PreSignUpFunction', PRE_SIGN_UP_EVENT, { entry: `bench/baselines/${id}.ts`, label });
 }
 
-/** Every candidate, in report order. Each baseline adds one thing to the one above it. */
+/**
+ * Every candidate, in report order. Each baseline adds one thing to the one above it, except that the Cognito
+ * client is added to Logger + Tracer, not to Metrics.
+ */
 export const CANDIDATES: readonly Candidate[] = [
   { id: REFERENCE.node, label: '`node -e 0`' },
   baseline(REFERENCE.bare, 'bare handler'),
   baseline('logger-tracer', '+ Logger + Tracer'),
+  baseline('logger-tracer-metrics', '+ Logger + Tracer + Metrics'),
   baseline('cognito-client', '+ Cognito client'),
   baseline('dynamodb-client', '+ DynamoDB document client'),
   trigger('pre-sign-up', 'PreSignUpFunction', PRE_SIGN_UP_EVENT),
+  trigger('pre-sign-up-metrics-off', 'PreSignUpFunction', PRE_SIGN_UP_EVENT, {
+    env: METRICS_OFF,
+    label: 'PreSignUpFunction, metrics off',
+  }),
   trigger('pre-sign-up-all-rules', 'PreSignUpFunction', PRE_SIGN_UP_INVITE_EVENT, {
     env: PRE_SIGN_UP_LOCAL_RULES,
     label: 'PreSignUpFunction, every local rule on',
@@ -95,6 +109,10 @@ export const CANDIDATES: readonly Candidate[] = [
     label: 'PreSignUpFunction, disposable list off',
   }),
   trigger('custom-message', 'CustomMessageFunction', CUSTOM_MESSAGE_EVENT),
+  trigger('custom-message-metrics-off', 'CustomMessageFunction', CUSTOM_MESSAGE_EVENT, {
+    env: METRICS_OFF,
+    label: 'CustomMessageFunction, metrics off',
+  }),
   trigger('post-confirmation', 'PostConfirmationFunction', POST_CONFIRMATION_EVENT),
   trigger('post-confirmation-actions', 'PostConfirmationFunction', PASSWORD_RESET_EVENT, {
     env: POST_CONFIRMATION_ACTIONS,
@@ -118,3 +136,30 @@ export function selectCandidates(all: readonly Candidate[], only: readonly strin
   const wanted = new Set<string>([REFERENCE.node, REFERENCE.bare, ...only]);
   return all.filter((candidate) => wanted.has(candidate.id));
 }
+
+/** Two candidates that differ only in metrics: one writes a metrics document per invocation, one does not. */
+export type MetricsComparison = {
+  /** The row's label in the report's metrics section. */
+  label: string;
+  /** The candidate that writes one metrics document per invocation. */
+  on: string;
+  /** The same candidate without metrics. */
+  off: string;
+  /** Whether the cold-start target of the metrics section applies (the pure-path functions) or the row informs. */
+  target: boolean;
+};
+
+/**
+ * The pairs of the report's metrics section: the library by itself (baselines), then each pure-path function
+ * as shipped (metrics on, the default) against `METRICS_ENABLED=false`.
+ */
+export const METRICS_COMPARISONS: readonly MetricsComparison[] = [
+  {
+    label: 'Powertools Metrics (baselines)',
+    on: 'logger-tracer-metrics',
+    off: 'logger-tracer',
+    target: false,
+  },
+  { label: 'PreSignUpFunction', on: 'pre-sign-up', off: 'pre-sign-up-metrics-off', target: true },
+  { label: 'CustomMessageFunction', on: 'custom-message', off: 'custom-message-metrics-off', target: true },
+];

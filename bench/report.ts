@@ -13,6 +13,8 @@ export type CandidateResult = {
   bundle?: { bytes: number; gzipBytes: number };
   cold: {
     wallMs: Summary;
+    /** Every process's wall time in round order: the n-th of each candidate ran in the same round. */
+    wallMsByRound?: number[];
     maxRssKb: Summary;
     requireMs?: Summary;
     firstInvocationMs?: Summary;
@@ -145,10 +147,11 @@ loads the bundle and runs one invocation of a recorded event, the median of the 
 round-robin (after one discarded round), so drift hits every row alike. \`node -e 0\` is Node's own start and
 exit, the floor under everything. \`require() ms\` is the part of it spent loading the bundle (module-scope
 code: imports, clients constructed at cold start); \`1st invocation ms\` is the first call, with whatever the
-handler builds lazily. Each baseline adds one thing to the row above it, so the step between two baseline
-rows is the cost of that thing, and a trigger row is best compared with the baseline holding the same
-libraries. **Warm invocation** is one process, loaded once and warmed up, timing each call from invoking the
-handler to its promise settling: logging counts (stdout goes to /dev/null), parsing the event does not.
+handler builds lazily. Each baseline adds one thing to the row above it (the Cognito client to Logger +
+Tracer, not to Metrics), so the step between two baseline rows is the cost of that thing, and a trigger row
+is best compared with the baseline holding the same libraries. **Warm invocation** is one process, loaded
+once and warmed up, timing each call from invoking the handler to its promise settling: logging and the
+metrics document count (stdout goes to /dev/null), parsing the event does not.
 Bundles are built with the esbuild options of \`template.yaml\`; each process gets the function's template
 environment plus \`events/env.json\`. Like the template, bundles leave \`@aws-sdk/*\` external (Lambda ships
 it), so the SDK baselines' bundle size leaves the SDK out while their cold start loads it from node_modules.

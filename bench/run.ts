@@ -18,9 +18,10 @@ import { detectCpuController } from '../harness/cpu-share.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { runtimeNode } from '../harness/runtime-node.js';
 import { loadTemplate } from '../harness/template.js';
-import { CANDIDATES, REFERENCE, selectCandidates } from './candidates.js';
+import { CANDIDATES, METRICS_COMPARISONS, REFERENCE, selectCandidates } from './candidates.js';
 import { measureClientEntries, renderClientSizeSection } from './client-size.js';
 import { type ColdSample, coldRounds, warmRun } from './measure.js';
+import { metricsOverheads, renderMetricsSection } from './metrics-overhead.js';
 import { BenchUsageError, parseBenchOptions, USAGE } from './options.js';
 import { prepareCandidates } from './prepare.js';
 import { type CandidateResult, renderReport, renderTables } from './report.js';
@@ -34,6 +35,7 @@ const MEASURED_PACKAGES = [
   'esbuild',
   '@aws-lambda-powertools/logger',
   '@aws-lambda-powertools/tracer',
+  '@aws-lambda-powertools/metrics',
   '@aws-sdk/client-cognito-identity-provider',
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/lib-dynamodb',
@@ -57,6 +59,7 @@ function summarizeCold(samples: readonly ColdSample[]): CandidateResult['cold'] 
   };
   return {
     wallMs: summarize(samples.map((sample) => sample.wallMs)),
+    wallMsByRound: samples.map((sample) => sample.wallMs),
     maxRssKb: summarize(samples.map((sample) => sample.maxRssKb)),
     requireMs: optional(samples.map((sample) => sample.requireMs)),
     firstInvocationMs: optional(samples.map((sample) => sample.firstInvocationMs)),
@@ -164,6 +167,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
 
+    const metricsSection = renderMetricsSection(metricsOverheads(results, METRICS_COMPARISONS));
     const cpu = cpus();
     const source = sourceState();
     const report = renderReport(
@@ -181,7 +185,11 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(source === undefined ? {} : { source }),
       },
       renderTables(results, REFERENCE),
-      [...(shares === undefined ? [] : [renderSharesSection(shares)]), renderClientSizeSection(clientSizes)],
+      [
+        ...(metricsSection === undefined ? [] : [metricsSection]),
+        ...(shares === undefined ? [] : [renderSharesSection(shares)]),
+        renderClientSizeSection(clientSizes),
+      ],
     );
     console.log(report);
     if (options.out !== undefined) {

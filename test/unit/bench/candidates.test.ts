@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CANDIDATES, type Candidate, REFERENCE, selectCandidates } from '../../../bench/candidates.js';
+import {
+  CANDIDATES,
+  type Candidate,
+  METRICS_COMPARISONS,
+  REFERENCE,
+  selectCandidates,
+} from '../../../bench/candidates.js';
 import { BenchUsageError } from '../../../bench/options.js';
 import { PROJECT_ROOT as ROOT } from '../../../harness/paths.js';
 import { loadTemplate } from '../../../harness/template.js';
@@ -107,5 +113,61 @@ describe('Bench: selectCandidates', () => {
 
     // Assess
     expect(act).toThrow(BenchUsageError);
+  });
+});
+
+describe('Bench: METRICS_COMPARISONS', () => {
+  it('pairs candidates that exist, each used once', () => {
+    // Prepare
+    const ids = new Set(CANDIDATES.map((item) => item.id));
+
+    // Act
+    const paired = METRICS_COMPARISONS.flatMap(({ on, off }) => [on, off]);
+
+    // Assess
+    expect({ missing: paired.filter((id) => !ids.has(id)), unique: new Set(paired).size }).toEqual({
+      missing: [],
+      unique: paired.length,
+    });
+  });
+
+  it('pairs each function as shipped with the same run and METRICS_ENABLED=false, nothing else', () => {
+    // Prepare
+    const byId = new Map(CANDIDATES.map((item) => [item.id, item]));
+    const functions = METRICS_COMPARISONS.filter((comparison) => comparison.target);
+
+    // Act
+    const differences = functions.map(({ on, off }) => {
+      const shipped = byId.get(on);
+      const switchedOff = byId.get(off);
+      return {
+        shipped: shipped?.env,
+        offEnv: switchedOff?.env,
+        same:
+          [shipped?.function, shipped?.event, shipped?.entry].join() ===
+          [switchedOff?.function, switchedOff?.event, switchedOff?.entry].join(),
+      };
+    });
+
+    // Assess
+    expect({ shipped: functions.map(({ on }) => on), differences }).toEqual({
+      shipped: ['pre-sign-up', 'custom-message'],
+      differences: functions.map(() => ({
+        shipped: undefined,
+        offEnv: { METRICS_ENABLED: 'false' },
+        same: true,
+      })),
+    });
+  });
+
+  it('measures the library by itself against the Logger + Tracer baseline, outside the target', () => {
+    // Prepare
+    const library = METRICS_COMPARISONS.filter((comparison) => !comparison.target);
+
+    // Act
+    const pairs = library.map(({ on, off }) => [on, off]);
+
+    // Assess
+    expect(pairs).toEqual([['logger-tracer-metrics', 'logger-tracer']]);
   });
 });
