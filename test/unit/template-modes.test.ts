@@ -6,7 +6,6 @@
  * Cognito may invoke each function from that pool and this account only, and pool-scoped IAM names that pool;
  * `samconfig.toml` deploys either.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import {
   resourceIsCreated,
   type TemplateModel,
 } from '../../harness/template.js';
-import { runsHereOrSkips } from '../support/ci.js';
+import { cfnLint, cfnLintRunsHere } from '../support/cfn-lint.js';
 import { EXAMPLE_POOL_ARN, EXAMPLE_POOL_ID, existingPoolTemplateText } from './harness/template-copies.js';
 
 /** The pool the permissions and IAM name: the stack's own, or ExistingUserPoolId's. */
@@ -110,23 +109,14 @@ function cognitoStatementsOf(
 }
 
 describe('Template modes: cfn-lint', () => {
-  const hasCfnLint = runsHereOrSkips(
-    'cfn-lint on template.yaml in both modes',
-    spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
-    'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
-  );
+  const hasCfnLint = cfnLintRunsHere('cfn-lint on template.yaml in both modes');
   // One run over both files (cfn-lint's start and SAM's transform take seconds); parseable lines name the file.
   let lines: string[] = [];
   let status: number | null = null;
   beforeAll(() => {
     if (!hasCfnLint) return;
     const files = [DEFAULT_TEMPLATE_PATH, existingPoolPath, smsRolePath, cliAttachPath];
-    const run = spawnSync('cfn-lint', ['--format', 'parseable', ...files], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    });
-    status = run.status;
-    lines = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
+    ({ status, lines } = cfnLint(files));
   }, 60_000);
 
   it.runIf(hasCfnLint)('finds nothing in new-pool mode (template.yaml as it is)', () => {

@@ -16,7 +16,11 @@ const rejectEnv = join(scratch, 'env.reject.json');
 writeFileSync(rejectEnv, JSON.stringify({ PreSignUpFunction: { UNKNOWN_TRIGGER_SOURCE: 'reject' } }));
 
 describe.each(['in-process', 'bundle'] as const)('Harness: createReplayer (%s)', (mode) => {
-  const replayer = createReplayer({ mode, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  // Logs and metrics documents silenced: in this process they would go to the test's own stdout.
+  const replayer = createReplayer({
+    mode,
+    environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' },
+  });
   afterAll(() => replayer.close());
 
   it('replays with events/env.json by default', async () => {

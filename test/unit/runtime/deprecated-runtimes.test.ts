@@ -4,7 +4,6 @@
  * them: not the template's own `cfn-lint` Metadata, not a `.cfnlintrc` in the folder CI runs it from, not
  * `.ci/run`'s command. When nodejs22.x's own deprecation date comes, CI fails until the runtime moves on.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../harness/paths.js';
 import { DEFAULT_TEMPLATE_PATH, loadTemplate } from '../../../harness/template.js';
 import { isObject } from '../../../shared/parse-event.js';
-import { runsHereOrSkips } from '../../support/ci.js';
+import { cfnLint, cfnLintRunsHere } from '../../support/cfn-lint.js';
 
 const DEPRECATION_RULES = ['W2531', 'E2531', 'E2533'];
 const RETIRED_RUNTIME = 'nodejs16.x';
@@ -28,11 +27,7 @@ function resourceLines(text: string): Map<number, string> {
 }
 
 describe('Runtime: cfn-lint refuses a deprecated runtime in template.yaml', () => {
-  const hasCfnLint = runsHereOrSkips(
-    'cfn-lint deprecated runtimes',
-    spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
-    'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
-  );
+  const hasCfnLint = cfnLintRunsHere('cfn-lint deprecated runtimes');
   const scratch = mkdtempSync(join(tmpdir(), 'deprecated-runtimes-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const functions = Object.entries(loadTemplate().document.Resources as Record<string, { Type: string }>)
@@ -49,13 +44,9 @@ describe('Runtime: cfn-lint refuses a deprecated runtime in template.yaml', () =
     const path = join(scratch, 'template.yaml');
     writeFileSync(path, text);
     // From the project root, as .ci/run runs it: a .cfnlintrc there would apply.
-    const run = spawnSync('cfn-lint', ['--format', 'parseable', path], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    });
+    const { lines } = cfnLint([path]);
     const byLine = resourceLines(text);
-    flagged = `${run.stdout}${run.stderr}`
-      .split('\n')
+    flagged = lines
       .map((line) => line.split(':'))
       .filter((fields) => DEPRECATION_RULES.includes(fields[5] ?? ''))
       .map((fields) => byLine.get(Number(fields[1])) ?? `line ${fields[1]}`)

@@ -7,12 +7,10 @@
  * with MonitoringEnabled only, and one onboarding-lost alarm exists in either metrics mode. cfn-lint passes
  * with metrics off, with monitoring off and in existing-pool mode (template-modes.test.ts lints the defaults).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../harness/paths.js';
 import {
   DEFAULT_TEMPLATE_PATH,
   loadTemplate,
@@ -30,7 +28,7 @@ import {
 import { TriggerName } from '../../../shared/trigger-source.js';
 import { sqsFailureQueueSettings } from '../../../triggers/post-confirmation/failure-queue.js';
 import { onboardingSettings } from '../../../triggers/post-confirmation/onboarding-from-env.js';
-import { runsHereOrSkips } from '../../support/ci.js';
+import { cfnLint, cfnLintRunsHere } from '../../support/cfn-lint.js';
 import { EXAMPLE_POOL_ID, withParameterDefaults } from '../harness/template-copies.js';
 
 type Resource = { Type: string; Condition?: string; Properties?: Record<string, unknown> };
@@ -611,11 +609,7 @@ describe('Template: the metrics dashboard', () => {
 });
 
 describe('Template: cfn-lint with metrics and monitoring off, and in existing-pool mode', () => {
-  const hasCfnLint = runsHereOrSkips(
-    'cfn-lint on template.yaml with metrics and monitoring off',
-    spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0,
-    'cfn-lint not found (pip install cfn-lint); it runs in CI (.ci/run)',
-  );
+  const hasCfnLint = cfnLintRunsHere('cfn-lint on template.yaml with metrics and monitoring off');
   const variants = [
     ['MetricsEnabled false', metricsOff],
     ['MonitoringEnabled false', monitoringOff],
@@ -628,12 +622,7 @@ describe('Template: cfn-lint with metrics and monitoring off, and in existing-po
   beforeAll(() => {
     if (!hasCfnLint) return;
     const files = variants.map(([, variantModel]) => variantModel.path);
-    const run = spawnSync('cfn-lint', ['--format', 'parseable', ...files], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    });
-    status = run.status;
-    lines = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line.trim() !== '');
+    ({ status, lines } = cfnLint(files));
   }, 60_000);
 
   it.runIf(hasCfnLint).each(variants)('finds nothing with %s', (_name, variantModel) => {

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 
-// The custom message handler needs its app name at cold start, as template.yaml always gives it one.
+// The custom message handler needs its app name at cold start, as template.yaml always gives it one. Metrics
+// are off: their documents would go to the test's own stdout (shared/metrics-sink.ts is tested on its own).
 vi.hoisted(() => {
   process.env.APP_NAME ??= 'Example';
+  process.env.METRICS_ENABLED ??= 'false';
 });
 
 import type { SignUpTriggerEvent } from '../../../shared/event-types.js';

@@ -40,7 +40,7 @@ const INVITED_EMAIL = 'jane.doe@example.com';
 const replayer = createReplayer({
   mode: 'in-process',
   envVarsPath: 'events/env.json',
-  environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' },
 });
 afterAll(() => replayer.close());
 
@@ -66,7 +66,7 @@ describe.each(['in-process', 'bundle'] as const)('Trigger: pre-sign-up with a ba
   const broken = createReplayer({
     mode,
     envVarsPath: 'events/env.json',
-    environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    environment: { POWERTOOLS_LOG_LEVEL: 'SILENT', METRICS_ENABLED: 'false' },
   });
   afterAll(() => broken.close());
 
