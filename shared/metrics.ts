@@ -7,8 +7,7 @@
  * rejection codes, configured rule and action names, catalogue locales), never from the request: a value
  * outside its list becomes `unknown` / `other`, so no attacker text and no personal data can reach a metric.
  */
-import type { Env } from './config.js';
-import { readBoolean } from './config.js';
+import { type Env, readBoolean, readString } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { isRejectionCode } from './rejection-codes.js';
 import { isTriggerSource, type TriggerName } from './trigger-source.js';
@@ -218,7 +217,7 @@ const NAMESPACE = /^(?!AWS\/)(?!:)[A-Za-z0-9.\-_/#:]{1,255}$/;
 /** `METRICS_ENABLED` (`true` / `false`, default `true`) and `METRICS_NAMESPACE` (default {@link DEFAULT_METRICS_NAMESPACE}). */
 export function metricsOptionsFromEnv(env: Env): MetricsOptions {
   const enabled = readBoolean(env, 'METRICS_ENABLED', true);
-  const namespace = env.METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE;
+  const namespace = readString(env, 'METRICS_NAMESPACE', DEFAULT_METRICS_NAMESPACE);
   if (!NAMESPACE.test(namespace)) {
     throw new ConfigurationError(
       'METRICS_NAMESPACE',
