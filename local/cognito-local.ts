@@ -3,6 +3,7 @@
  * and built from its parts (local/cognito-local/internals.ts) so the pipeline can correct it where it differs
  * from Cognito. This file is the wiring; each correction is a file of local/cognito-local/:
  * - front-server.ts: the pool's port; opens a request context per API call (ValidationData, SDK version);
+ * - error-type-header.ts: every error answer carries `x-amzn-ErrorType` beside its `__type`;
  * - cognito-lambda.ts (beside this file): Cognito's invocation and error rules, in place of its Lambda
  *   service; the inbox (local/inbox.ts) in place of its message sender;
  * - custom-message.ts: a failing custom message fails the call; every placeholder is filled;
@@ -12,6 +13,10 @@
  * - code-destination-verified.ts: ConfirmSignUp marks the address the code went to as verified;
  * - admin-create-user-pre-sign-up.ts: `PreSignUp_AdminCreateUser`, which cognito-local skips;
  * - internal-username.ts: admin calls naming a user by email find the user (and its groups);
+ * - prevent-user-existence-errors.ts: `PreventUserExistenceErrors: ENABLED` answers an unknown user of
+ *   ForgotPassword and ResendConfirmationCode as though a code had been sent;
+ * - attribute-verification-code.ts: GetUserAttributeVerificationCode answers with `CodeDeliveryDetails`;
+ * - mask-destination.ts: every `CodeDeliveryDetails.Destination` is masked;
  * - routes.ts: which of these runs for which operation.
  * Its configuration lives in `<dataDir>/cognito/config.json`, its users and pools in `<dataDir>/cognito/db/`.
  */
@@ -20,6 +25,7 @@ import { join } from 'node:path';
 import type { CognitoSimulationOptions } from '../harness/cognito-simulator.js';
 import { cognitoLambda, type TriggerCallReport } from './cognito-lambda.js';
 import { preSignUpForAdminCreateUser } from './cognito-local/admin-create-user-pre-sign-up.js';
+import { recordCodeDelivery } from './cognito-local/attribute-verification-code.js';
 import { markCodeDestinationVerified } from './cognito-local/code-destination-verified.js';
 import { customMessage } from './cognito-local/custom-message.js';
 import { type FrontServer, startFrontServer } from './cognito-local/front-server.js';
@@ -28,6 +34,7 @@ import { type Ctx, loadCognitoLocalModules } from './cognito-local/internals.js'
 import { cognitoLocalLogger } from './cognito-local/log-lines.js';
 import { deliverAsCognito } from './cognito-local/message-delivery.js';
 import { enforcePasswordPolicy } from './cognito-local/password-policy.js';
+import { preventUserExistenceErrors } from './cognito-local/prevent-user-existence-errors.js';
 import { resendConfirmationCode } from './cognito-local/resend-confirmation-code.js';
 import { correctedRouter } from './cognito-local/routes.js';
 import { requireSecretHash } from './cognito-local/secret-hash.js';
@@ -111,7 +118,7 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
   const triggers = new modules.TriggersService(clock, cognito, lambda, undefined);
   triggers.customMessage = customMessage({ lambda });
   const messages = new modules.MessagesService(triggers, new modules.MessageDeliveryService(options.sender));
-  messages.deliver = deliverAsCognito(messages.deliver.bind(messages));
+  messages.deliver = deliverAsCognito(recordCodeDelivery(messages.deliver.bind(messages)));
 
   const services = {
     clock,
@@ -130,6 +137,7 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
     markVerified: markCodeDestinationVerified({ cognito, selectAppropriateDeliveryMethod }),
     runPreSignUp: preSignUpForAdminCreateUser({ cognito, triggers }),
     resolveAlias: withInternalUsername({ cognito }),
+    answerUnknownUser: preventUserExistenceErrors({ cognito }),
   });
   return modules.createServer(route, logger, loaded.ServerConfig, services).application;
 }

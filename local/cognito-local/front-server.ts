@@ -7,12 +7,16 @@
  * A body is read up to {@link MAX_REQUEST_BODY_BYTES} and no further: a larger one is answered at once with
  * HTTP 413 `RequestEntityTooLargeException` in Cognito's JSON error shape, and its connection closed, so a
  * runaway or hostile client costs a few megabytes, not the size of what it sends.
+ *
+ * Every error answer gets Cognito's `x-amzn-ErrorType` header beside the body's `__type`
+ * (local/cognito-local/error-type-header.ts).
  */
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { LocalService } from '../errors.js';
 import { listenOn } from '../listen.js';
 import { closeAfterAnswer, readBodyUpTo } from '../request-body.js';
 import { type CognitoRequestContext, cognitoRequestContext } from '../request-context.js';
+import { ERROR_TYPE_HEADER, errorTypeHeaderOf, sendErrorTypeHeader } from './error-type-header.js';
 import type { Json } from './internals.js';
 
 /** A listening front server. */
@@ -44,14 +48,14 @@ export const REQUEST_TOO_LARGE_TYPE = 'RequestEntityTooLargeException';
 
 /**
  * Sends an error in the shape AWS SDKs read for Cognito's JSON protocol: the type in the body's `__type`
- * and in `x-amzn-ErrorType` (SDK v3 reads the header first), the text in `message`.
+ * and in `x-amzn-ErrorType` (as `<type>:`), the text in `message`.
  */
 function sendError(response: ServerResponse, status: number, type: string, message: string): void {
   const text = JSON.stringify({ __type: type, message });
   response.writeHead(status, {
     'Content-Type': 'application/x-amz-json-1.1',
     'Content-Length': Buffer.byteLength(text),
-    'x-amzn-ErrorType': type,
+    [ERROR_TYPE_HEADER]: errorTypeHeaderOf(type),
   });
   response.end(text);
 }
@@ -123,6 +127,7 @@ export async function startFrontServer(options: { host: string; port: number }):
       response.writeHead(503).end();
       return;
     }
+    sendErrorTypeHeader(response);
     cognitoRequestContext.run(context, () => app(request, response));
   }
 

@@ -40,9 +40,15 @@ export type UserPoolService = {
   getUserByUsername(ctx: Ctx, username: string): Promise<User | null>;
   saveUser(ctx: Ctx, user: User): Promise<void>;
 };
+/** An app client, with the settings the corrections read (as CreateUserPoolClient stored them). */
+export type AppClient = {
+  ClientSecret?: string;
+  /** `ENABLED` or `LEGACY`; unset means `LEGACY`, Cognito's default for a client made through the API. */
+  PreventUserExistenceErrors?: string;
+};
 /** Every pool and app client. */
 export type CognitoService = {
-  getAppClient(ctx: Ctx, clientId: string): Promise<{ ClientSecret?: string } | null>;
+  getAppClient(ctx: Ctx, clientId: string): Promise<AppClient | null>;
   getUserPool(ctx: Ctx, userPoolId: string): Promise<UserPoolService>;
   getUserPoolForClientId(ctx: Ctx, clientId: string): Promise<UserPoolService>;
 };

@@ -1,11 +1,16 @@
 /**
  * Which correction runs for which API operation, around cognito-local's own router: the order below is the
- * behaviour (a SecretHash is checked before the password, both before cognito-local sees the call).
+ * behaviour (a SecretHash is checked before the password, both before cognito-local sees the call; an
+ * unknown user is answered after the SecretHash check, as Cognito checks the client first). Every answer
+ * leaves with its code destinations masked (contract §5b).
  */
 import { cognitoRequestContext } from '../request-context.js';
+import { withDeliveredCode } from './attribute-verification-code.js';
 import { resolvesAlias } from './internal-username.js';
 import type { Ctx, Json, Route } from './internals.js';
+import { withMaskedDestinations } from './mask-destination.js';
 import { PASSWORD_OPERATIONS } from './password-policy.js';
+import { USER_EXISTENCE_OPERATIONS } from './prevent-user-existence-errors.js';
 import { SECRET_HASH_OPERATIONS } from './secret-hash.js';
 
 /** The corrections, built by their factories (one file each in this folder). */
@@ -16,6 +21,8 @@ export type Corrections = {
   markVerified: (ctx: Ctx, body: Json) => Promise<void>;
   runPreSignUp: (ctx: Ctx, body: Json) => Promise<void>;
   resolveAlias: (ctx: Ctx, body: Json) => Promise<Json>;
+  /** The made-up answer for a user who does not exist under `PreventUserExistenceErrors: ENABLED`. */
+  answerUnknownUser: (ctx: Ctx, body: Json) => Promise<Json | undefined>;
 };
 
 /** A SignUp answer without `CodeDeliveryDetails` when pre sign-up auto-confirmed: Cognito sent no code. */
@@ -25,8 +32,16 @@ function signUpAnswerOf(result: unknown): unknown {
   return answer;
 }
 
+/** cognito-local's answer, corrected where the operation needs it. */
+function answerOf(operation: string, result: unknown): unknown {
+  if (operation === 'SignUp') return signUpAnswerOf(result);
+  if (operation === 'GetUserAttributeVerificationCode') return withDeliveredCode(result);
+  return result;
+}
+
 /**
- * cognito-local's router with the corrections in front of (and, for SignUp, behind) each operation.
+ * cognito-local's router with the corrections in front of (and, for SignUp and
+ * GetUserAttributeVerificationCode, behind) each operation, and every answer's destinations masked.
  *
  * @example
  * const route = correctedRouter(Router(services), corrections);
@@ -37,7 +52,9 @@ export function correctedRouter(router: (operation: string) => Route, correction
     if (operation === 'ResendConfirmationCode') {
       return async function serveResend(ctx, body) {
         await corrections.checkSecretHash(ctx, body);
-        return corrections.resendCode(ctx, body);
+        const answer =
+          (await corrections.answerUnknownUser(ctx, body)) ?? (await corrections.resendCode(ctx, body));
+        return withMaskedDestinations(answer);
       };
     }
     const target = router(operation);
@@ -46,9 +63,13 @@ export function correctedRouter(router: (operation: string) => Route, correction
       if (PASSWORD_OPERATIONS.includes(operation)) await corrections.checkPassword(ctx, body);
       if (operation === 'ConfirmSignUp') await corrections.markVerified(ctx, body);
       if (operation === 'AdminCreateUser') await corrections.runPreSignUp(ctx, body);
+      if (USER_EXISTENCE_OPERATIONS.includes(operation)) {
+        const madeUp = await corrections.answerUnknownUser(ctx, body);
+        if (madeUp !== undefined) return withMaskedDestinations(madeUp);
+      }
       const request = resolvesAlias(operation) ? await corrections.resolveAlias(ctx, body) : body;
       const result = await target(ctx, request);
-      return operation === 'SignUp' ? signUpAnswerOf(result) : result;
+      return withMaskedDestinations(answerOf(operation, result));
     };
   };
 }

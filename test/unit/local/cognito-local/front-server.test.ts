@@ -309,7 +309,10 @@ describe('Cognito-local: startFrontServer (body cap)', () => {
     // Assess
     expect(result).toMatchObject({
       status: 413,
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': REQUEST_TOO_LARGE_TYPE },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': `${REQUEST_TOO_LARGE_TYPE}:`,
+      },
       body: {
         __type: REQUEST_TOO_LARGE_TYPE,
         message: `Request body must be at most ${MAX_REQUEST_BODY_BYTES} bytes`,

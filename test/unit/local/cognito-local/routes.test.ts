@@ -3,7 +3,14 @@ import type { Ctx, Json, Route } from '../../../../local/cognito-local/internals
 import { type Corrections, correctedRouter } from '../../../../local/cognito-local/routes.js';
 import { cognitoRequestContext } from '../../../../local/request-context.js';
 
-/** Corrections that note their name when they run; `resolveAlias` renames the user. */
+const MADE_UP = {
+  CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'nobody@example.com' },
+};
+
+/**
+ * Corrections that note their name when they run; `resolveAlias` renames the user; `answerUnknownUser`
+ * answers for `nobody@example.com` only.
+ */
 function recordingCorrections(ran: string[]): Corrections {
   const note = (name: string) => async () => {
     ran.push(name);
@@ -21,6 +28,10 @@ function recordingCorrections(ran: string[]): Corrections {
       ran.push('resolveAlias');
       return { ...body, Username: 'internal-name' };
     },
+    answerUnknownUser: async (_ctx: Ctx, body: Json) => {
+      ran.push('answerUnknownUser');
+      return body.Username === 'nobody@example.com' ? MADE_UP : undefined;
+    },
   };
 }
 
@@ -28,7 +39,14 @@ function recordingRouter(ran: string[], seen: Json[]): (operation: string) => Ro
   return (operation) => async (_ctx, body) => {
     ran.push(`cognito-local ${operation}`);
     seen.push(body);
-    return { CodeDeliveryDetails: { Destination: 'j***@example.com' }, UserSub: 'sub-1' };
+    return {
+      CodeDeliveryDetails: {
+        AttributeName: 'email',
+        DeliveryMedium: 'EMAIL',
+        Destination: 'jane@example.com',
+      },
+      UserSub: 'sub-1',
+    };
   };
 }
 
@@ -37,7 +55,8 @@ describe('Cognito-local: correctedRouter', () => {
     ['SignUp', ['checkSecretHash', 'checkPassword', 'cognito-local SignUp']],
     ['ConfirmSignUp', ['checkSecretHash', 'markVerified', 'cognito-local ConfirmSignUp']],
     ['ConfirmForgotPassword', ['checkSecretHash', 'checkPassword', 'cognito-local ConfirmForgotPassword']],
-    ['ResendConfirmationCode', ['checkSecretHash', 'resendCode']],
+    ['ResendConfirmationCode', ['checkSecretHash', 'answerUnknownUser', 'resendCode']],
+    ['ForgotPassword', ['checkSecretHash', 'answerUnknownUser', 'cognito-local ForgotPassword']],
     ['AdminCreateUser', ['runPreSignUp', 'cognito-local AdminCreateUser']],
     ['AdminListGroupsForUser', ['resolveAlias', 'cognito-local AdminListGroupsForUser']],
     ['InitiateAuth', ['cognito-local InitiateAuth']],
@@ -76,4 +95,51 @@ describe('Cognito-local: correctedRouter', () => {
     // Assess
     expect(answer).toEqual({ UserSub: 'sub-1' });
   });
+
+  it.each([['ForgotPassword'], ['ResendConfirmationCode']])(
+    'answers an unknown user of %s with the made-up details, masked, without running the operation',
+    async (operation) => {
+      // Prepare
+      const ran: string[] = [];
+      const route = correctedRouter(recordingRouter(ran, []), recordingCorrections(ran));
+
+      // Act
+      const answer = await route(operation)({ logger: undefined }, { Username: 'nobody@example.com' });
+
+      // Assess
+      expect(answer).toEqual({
+        CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'n***@e***' },
+      });
+      expect(ran).toEqual(['checkSecretHash', 'answerUnknownUser']);
+    },
+  );
+
+  it.each([['SignUp'], ['ForgotPassword'], ['ResendConfirmationCode']])(
+    'masks the destination of the code %s sent to a known user',
+    async (operation) => {
+      // Prepare
+      const ran: string[] = [];
+      const corrections = {
+        ...recordingCorrections(ran),
+        resendCode: async () => ({
+          CodeDeliveryDetails: {
+            AttributeName: 'email',
+            DeliveryMedium: 'EMAIL',
+            Destination: 'jane@example.com',
+          },
+        }),
+      };
+      const route = correctedRouter(recordingRouter(ran, []), corrections);
+
+      // Act
+      const answer = await route(operation)({ logger: undefined }, { Username: 'jane@example.com' });
+
+      // Assess
+      expect((answer as { CodeDeliveryDetails: unknown }).CodeDeliveryDetails).toEqual({
+        AttributeName: 'email',
+        DeliveryMedium: 'EMAIL',
+        Destination: 'j***@e***',
+      });
+    },
+  );
 });
