@@ -21,9 +21,18 @@ export type TimedOut = { kind: 'timeout'; durationMs: number; logs: string[] };
 /** One attempt's result. */
 export type InvocationResult = Returned | Threw | TimedOut;
 
+/** What one attempt may be told besides its event and its time budget. */
+export type InvokeOptions = {
+  /**
+   * The invocation's request id, as Lambda gives every invocation its own UUID: `context.awsRequestId`, and
+   * the `RequestId` of the runtime's own error messages (`Runtime.ExitError`). Default: a fresh UUID.
+   */
+  requestId?: string;
+};
+
 /** Runs one attempt of a function on an event. */
 export type Invoker = {
-  invoke(event: unknown, timeoutMs: number): Promise<InvocationResult>;
+  invoke(event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<InvocationResult>;
   /** Frees whatever the invoker holds (child processes). */
   close(): Promise<void>;
 };

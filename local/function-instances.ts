@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
-import type { InvocationResult } from '../harness/invocation.js';
+import type { InvocationResult, InvokeOptions } from '../harness/invocation.js';
 import { nodeForBundles } from '../harness/runtime-node.js';
 
 /** One invocation's result, with where it ran. */
@@ -31,7 +31,8 @@ export type FunctionInstancesOptions = {
 
 /** The warm instances of one function. */
 export type FunctionInstances = {
-  invoke(event: unknown, timeoutMs: number): Promise<InstanceInvocation>;
+  /** `options.requestId` becomes the function's `context.awsRequestId` and the id in Lambda's own errors. */
+  invoke(event: unknown, timeoutMs: number, options?: InvokeOptions): Promise<InstanceInvocation>;
   /** Instances currently alive (idle or busy). */
   size(): number;
   /** Stops every instance; invocations in flight end as `Runtime.ExitError`. */
@@ -103,13 +104,13 @@ export function functionInstances(options: FunctionInstancesOptions): FunctionIn
   }
 
   return {
-    async invoke(event, timeoutMs) {
+    async invoke(event, timeoutMs, invokeOptions) {
       const version = bundleVersionOf(options.bundlePath);
       const instance = acquire(version);
       instance.busy = true;
       const coldStartsBefore = instance.invoker.coldStarts();
       try {
-        const result = await instance.invoker.invoke(event, timeoutMs);
+        const result = await instance.invoker.invoke(event, timeoutMs, invokeOptions);
         return {
           ...result,
           coldStart: instance.invoker.coldStarts() > coldStartsBefore,

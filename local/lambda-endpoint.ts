@@ -7,9 +7,13 @@
  * - the function's `Timeout` is enforced: past it the instance is stopped and the answer is Lambda's
  *   `Sandbox.Timedout` error;
  * - errors come back the way Lambda returns them: HTTP 200 with `X-Amz-Function-Error: Unhandled` and a
- *   `{ errorType, errorMessage, trace }` body (a response over 6 MB is `Function.ResponseSizeTooLarge`); API
+ *   `{ errorType, errorMessage, trace }` body (a response over 6 MB is `Function.ResponseSizeTooLarge`; a bundle
+ *   that cannot load is `Runtime.ImportModuleError` or `Runtime.HandlerNotFound`; a process that ends during an
+ *   invocation is `Runtime.ExitError`, harness/bundle-worker.cjs and harness/bundle-invoker.ts); API
  *   errors (unknown function, a version or alias other than `$LATEST`, a body that is not JSON) as HTTP 4xx
- *   with `x-amzn-ErrorType`.
+ *   with `x-amzn-ErrorType`;
+ * - every invocation has its own UUID: the `x-amzn-RequestId` header, the function's `context.awsRequestId`,
+ *   the `RequestId` of the log tail and of Lambda's own error messages.
  * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 import { randomUUID } from 'node:crypto';
@@ -111,9 +115,15 @@ function sendApiError(response: ServerResponse, status: number, errorType: strin
 
 /** The Lambda runtime's own lines around an invocation, for `X-Amz-Log-Type: Tail`. */
 function logTailOf(requestId: string, result: InstanceInvocation): string {
+  // Lambda logs a runtime exit as two lines of its own: the error message, then the error type.
+  const exited =
+    result.kind === 'threw' && result.errorType === 'Runtime.ExitError'
+      ? [result.errorMessage, result.errorType]
+      : [];
   const lines = [
     `START RequestId: ${requestId} Version: $LATEST`,
     ...result.logs,
+    ...exited,
     `END RequestId: ${requestId}`,
     `REPORT RequestId: ${requestId}\tDuration: ${result.durationMs.toFixed(2)} ms`,
   ];
@@ -126,14 +136,14 @@ export type Answer = { text: string; functionError: boolean; result: InstanceInv
 
 /**
  * The `trace` of an unhandled error: the stack lines the runtime reports (the worker's, when it sends them),
- * else the stack's first line, `<errorType>: <errorMessage>`; Lambda's own errors (`Runtime.ExitError`)
- * carry none.
+ * else the stack's first lines, `<errorType>: <errorMessage>` split at line breaks as a stack is; Lambda's own
+ * errors (`Runtime.ExitError`) carry none.
  */
 function traceOf(result: InstanceInvocation & { kind: 'threw' }): string[] | undefined {
-  const reported: unknown = (result as { trace?: unknown }).trace;
-  if (Array.isArray(reported) && reported.every((line) => typeof line === 'string')) return reported;
   if (result.errorType === 'Runtime.ExitError') return undefined;
-  return [`${result.errorType}: ${result.errorMessage}`];
+  const reported: unknown = result.trace;
+  if (Array.isArray(reported) && reported.every((line) => typeof line === 'string')) return reported;
+  return `${result.errorType}: ${result.errorMessage}`.split('\n');
 }
 
 /**
@@ -246,7 +256,7 @@ export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promi
     }
     const requestId = randomUUID();
     const { timeoutSeconds } = entry.spec;
-    const run = entry.instances.invoke(event, timeoutSeconds * 1000).then((outcome) => {
+    const run = entry.instances.invoke(event, timeoutSeconds * 1000, { requestId }).then((outcome) => {
       const answer = answerOf(outcome, requestId, timeoutSeconds);
       settings.onInvocation?.({ functionName: name, requestId, event, result: answer.result });
       return answer;

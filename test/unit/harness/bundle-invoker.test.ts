@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleInvoker } from '../../../harness/bundle-invoker.js';
+import { bundleInvoker, runtimeExitErrorOf } from '../../../harness/bundle-invoker.js';
 
 // Small hand-written bundles stand in for built functions: each shows one way a Lambda can end.
 const dir = mkdtempSync(join(tmpdir(), 'bundle-invoker-'));
@@ -26,6 +26,25 @@ const brokenInit = bundle(
   `throw Object.assign(new Error('Invalid configuration: X must be "true"'), { name: 'ConfigurationError' });`,
 );
 const noHandler = bundle('no-handler', 'exports.other = async () => null;');
+const notAFunction = bundle('not-a-function', "exports.handler = 'not code';");
+const missingDependency = bundle(
+  'missing-dependency',
+  "require('no-such-package'); exports.handler = async () => null;",
+);
+const syntaxError = bundle('syntax-error', 'exports.handler = async () => {;');
+const dies = bundle(
+  'dies',
+  `exports.handler = async (event, context) => {
+     if (event.requestId) return context.awsRequestId;
+     if (event.kill) process.kill(process.pid, event.kill);
+     if (event.exit !== undefined) process.exit(event.exit);
+     if (event.uncaught) setTimeout(() => { throw new TypeError('late failure'); }, 0);
+     if (event.rejection) Promise.reject(new Error('nobody waits for this'));
+     await new Promise((r) => setTimeout(r, 10_000));
+     return 'too late';
+   };`,
+);
+const REQUEST_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -105,7 +124,7 @@ describe('Harness: bundleInvoker', () => {
     });
   });
 
-  it('reports a missing export as Runtime.HandlerNotFound', async () => {
+  it('reports a missing export as Runtime.HandlerNotFound, naming the handler as the template does', async () => {
     // Prepare
     const invoker = bundleInvoker({ bundlePath: noHandler, environment: {} });
 
@@ -114,6 +133,171 @@ describe('Harness: bundleInvoker', () => {
     await invoker.close();
 
     // Assess
-    expect(result).toMatchObject({ kind: 'threw', errorType: 'Runtime.HandlerNotFound' });
+    expect(result).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'no-handler.handler is undefined or not exported',
+    });
+  });
+
+  it('reports an export that is not a function as Runtime.HandlerNotFound', async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: notAFunction, environment: {} });
+
+    // Act
+    const result = await invoker.invoke({}, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'not-a-function.handler is not a function',
+    });
+  });
+
+  it("reports a missing bundle as Lambda's Runtime.ImportModuleError for the handler's module", async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: join(dir, 'handler.cjs'), environment: {} });
+
+    // Act
+    const result = await invoker.invoke({}, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: "Error: Cannot find module 'handler'\nRequire stack:\n- /var/runtime/index.mjs",
+      trace: [
+        "Runtime.ImportModuleError: Error: Cannot find module 'handler'",
+        'Require stack:',
+        '- /var/runtime/index.mjs',
+      ],
+    });
+  });
+
+  it('reports a missing dependency as Runtime.ImportModuleError with its require stack', async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: missingDependency, environment: {} });
+
+    // Act
+    const result = await invoker.invoke({}, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: `Error: Cannot find module 'no-such-package'\nRequire stack:\n- ${missingDependency}\n- /var/runtime/index.mjs`,
+    });
+  });
+
+  it('reports a bundle that does not parse as Runtime.UserCodeSyntaxError', async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: syntaxError, environment: {} });
+
+    // Act
+    const result = await invoker.invoke({}, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'threw', errorType: 'Runtime.UserCodeSyntaxError' });
+    expect((result as { errorMessage: string }).errorMessage).toMatch(/^SyntaxError: /);
+  });
+
+  it("gives the function the invocation's request id as context.awsRequestId", async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: dies, environment: {} });
+
+    // Act
+    const given = await invoker.invoke({ requestId: true }, 5000, { requestId: REQUEST_ID });
+    const made = await invoker.invoke({ requestId: true }, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(given).toMatchObject({ kind: 'returned', value: REQUEST_ID });
+    expect(made).toMatchObject({ kind: 'returned', value: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it.each([
+    [{ exit: 1 }, 'Runtime exited with error: exit status 1'],
+    [{ exit: 0 }, 'Runtime exited without providing a reason'],
+    [{ kill: 'SIGKILL' }, 'Runtime exited with error: signal: killed'],
+    [{ kill: 'SIGTERM' }, 'Runtime exited with error: signal: terminated'],
+  ])('reports a process that ends during an invocation (%j) as Runtime.ExitError', async (event, reason) => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: dies, environment: {} });
+
+    // Act
+    const died = await invoker.invoke(event, 5000, { requestId: REQUEST_ID });
+    const next = await invoker.invoke({ requestId: true }, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(died).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${REQUEST_ID} Error: ${reason}`,
+    });
+    expect(died).not.toHaveProperty('trace');
+    expect(next.kind).toBe('returned');
+    expect(invoker.coldStarts()).toBe(2);
+  });
+
+  it('answers an uncaught exception with that error, then starts the next invocation cold', async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: dies, environment: {} });
+
+    // Act
+    const failed = await invoker.invoke({ uncaught: true }, 5000);
+    const next = await invoker.invoke({ requestId: true }, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(failed).toMatchObject({ kind: 'threw', errorType: 'TypeError', errorMessage: 'late failure' });
+    expect(next.kind).toBe('returned');
+    expect(invoker.coldStarts()).toBe(2);
+  });
+
+  it('answers an unhandled rejection as Runtime.UnhandledPromiseRejection', async () => {
+    // Prepare
+    const invoker = bundleInvoker({ bundlePath: dies, environment: {} });
+
+    // Act
+    const failed = await invoker.invoke({ rejection: true }, 5000);
+    await invoker.close();
+
+    // Assess
+    expect(failed).toMatchObject({
+      kind: 'threw',
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage: 'Error: nobody waits for this',
+      trace: expect.arrayContaining(['Runtime.UnhandledPromiseRejection: Error: nobody waits for this']),
+    });
+  });
+});
+
+describe('Harness: runtimeExitErrorOf', () => {
+  it.each([
+    [1, null, 'Runtime exited with error: exit status 1'],
+    [129, null, 'Runtime exited with error: exit status 129'],
+    [0, null, 'Runtime exited without providing a reason'],
+    [null, 'SIGKILL', 'Runtime exited with error: signal: killed'],
+    [null, 'SIGSEGV', 'Runtime exited with error: signal: segmentation fault'],
+    [null, 'SIGABRT', 'Runtime exited with error: signal: aborted'],
+    [null, 'SIGIOT', 'Runtime exited with error: signal: aborted'],
+  ] as const)('words exit code %j, signal %j as Lambda does', (code, signal, reason) => {
+    // Prepare
+    const requestId = REQUEST_ID;
+
+    // Act
+    const error = runtimeExitErrorOf(requestId, code, signal);
+
+    // Assess
+    expect(error).toEqual({
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${REQUEST_ID} Error: ${reason}`,
+    });
   });
 });

@@ -105,6 +105,26 @@ describe('Local: answerOf', () => {
     expect(untraced).toEqual({ errorType: 'RuleError', errorMessage: 'no', trace: ['RuleError: no'] });
   });
 
+  it('splits a message of several lines into trace lines, as a stack is', () => {
+    // Prepare
+    const result: InstanceInvocation = {
+      ...BASE,
+      kind: 'threw',
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: "Error: Cannot find module 'handler'\nRequire stack:\n- /var/runtime/index.mjs",
+    };
+
+    // Act
+    const body = JSON.parse(answerOf(result, 'request-1', 5).text);
+
+    // Assess
+    expect(body.trace).toEqual([
+      "Runtime.ImportModuleError: Error: Cannot find module 'handler'",
+      'Require stack:',
+      '- /var/runtime/index.mjs',
+    ]);
+  });
+
   it('answers a time-out and a dead runtime as Lambda does, without a trace', () => {
     // Prepare
     const timedOut: InstanceInvocation = { ...BASE, kind: 'timeout' };
@@ -112,7 +132,7 @@ describe('Local: answerOf', () => {
       ...BASE,
       kind: 'threw',
       errorType: 'Runtime.ExitError',
-      errorMessage: 'RequestId: local Error: Runtime exited with signal SIGKILL',
+      errorMessage: 'RequestId: request-1 Error: Runtime exited with error: signal: killed',
     };
 
     // Act
