@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoLambda } from '../../local/cognito-lambda.js';
 import { PortInUseError } from '../../local/errors.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+import { CognitoError } from '../support/cognito-error.js';
 
 const BUNDLE = `'use strict';
 exports.handler = async (event) => {
@@ -286,16 +287,6 @@ describe('Local: Lambda Invoke API', () => {
 describe('Local: Cognito invoking through the Lambda Invoke API', () => {
   let directory: string;
   let endpoint: LambdaEndpoint;
-
-  /** cognito-local's error class, in shape: `code` becomes the API caller's exception name. */
-  class CognitoError extends Error {
-    public readonly code: string;
-    public constructor(code: string, message: string) {
-      super(message);
-      this.name = 'CognitoError';
-      this.code = code;
-    }
-  }
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'e2e-cognito-lambda-'));

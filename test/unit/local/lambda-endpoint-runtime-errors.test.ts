@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoLambda } from '../../../local/cognito-lambda.js';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../../local/lambda-endpoint.js';
+import { CognitoError } from '../../support/cognito-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -161,16 +162,6 @@ describe('Local: Lambda Invoke API, runtime errors', () => {
   });
 
   describe('through Cognito', () => {
-    /** cognito-local's error class, in shape: `code` becomes the API caller's exception name. */
-    class CognitoError extends Error {
-      public readonly code: string;
-      public constructor(code: string, message: string) {
-        super(message);
-        this.name = 'CognitoError';
-        this.code = code;
-      }
-    }
-
     const params = {
       triggerSource: 'PreSignUp_SignUp',
       userPoolId: 'local_Example1',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PasswordPolicy, UserPoolService } from '../../../../local/cognito-local/internals.js';
 import { enforcePasswordPolicy, passwordProblem } from '../../../../local/cognito-local/password-policy.js';
 import { anyText } from '../../../support/arbitraries.js';
+import { CognitoError } from '../../../support/cognito-error.js';
 
 const SYMBOLS = [...'^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-'];
 const STRICT: PasswordPolicy = {
@@ -144,14 +145,6 @@ describe('Cognito-local: passwordProblem', () => {
 });
 
 describe('Cognito-local: enforcePasswordPolicy', () => {
-  class CognitoError extends Error {
-    public readonly code: string;
-    public constructor(code: string, message: string) {
-      super(message);
-      this.name = 'CognitoError';
-      this.code = code;
-    }
-  }
   const pool = { options: { Id: 'local_Example1', Policies: { PasswordPolicy: STRICT } } } as UserPoolService;
   const checkPassword = enforcePasswordPolicy({
     cognito: { getUserPoolForClientId: async () => pool },
