@@ -8,7 +8,10 @@
  *   sent), and no `sub` among the submitted attributes (a new user has none yet);
  * - custom message carries `linkParameter` `{##Click Here##}`, `usernameParameter` `null` except for
  *   AdminCreateUser, `cognito:user_status`, and a response pre-filled with `null`, not `""`;
- * - `clientMetadata` is absent when the caller sent none.
+ * - `clientMetadata` is absent when the caller sent none;
+ * - custom message and post confirmation carry `email_verified: "false"` (`phone_number_verified: "false"`)
+ *   beside an address that is not verified: Cognito keeps the flag from sign-up on, cognito-local stores it
+ *   only once it is `"true"` (see {@link withUnverifiedFlags}).
  */
 import type { TriggerName } from '../shared/trigger-source.js';
 import type { CognitoRequestContext } from './request-context.js';
@@ -83,6 +86,34 @@ export function attributeMapOf(list: unknown): Record<string, string> | null {
   return map;
 }
 
+/** The flag Cognito keeps beside each address attribute. */
+const VERIFIED_FLAG_OF: Readonly<Record<string, string>> = {
+  email: 'email_verified',
+  phone_number: 'phone_number_verified',
+};
+
+/**
+ * The attributes with `"false"` for the verified flag of each address that has none. Cognito stores
+ * `email_verified` / `phone_number_verified` `"false"` for an unverified address given at sign-up, and no
+ * flag only where there is no address [O, jagregory/cognito-local#386, which reports the real pool's
+ * AdminGetUser]; the flag stays `"false"` when an administrator confirms the user (AdminConfirmSignUp) [O,
+ * amazon-cognito-identity-js#566]; post confirmation lists the user's attributes as they stand (contract §4)
+ * and the recorded sign-up custom message events carry `"false"` (events/custom-message/sign-up.*.json).
+ * cognito-local writes the flag only as `"true"` (auto-verify, ConfirmSignUp), or as the caller sent it, so
+ * an address without one is unverified. Not for the AdminCreateUser invitation: what Cognito stores for an
+ * administrator's user created without the flag is not known [I].
+ *
+ * @example
+ * withUnverifiedFlags({ email: 'jane@example.com' }); // { email: 'jane@example.com', email_verified: 'false' }
+ */
+export function withUnverifiedFlags(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const flagged = { ...attributes };
+  for (const [address, flag] of Object.entries(VERIFIED_FLAG_OF)) {
+    if (Object.hasOwn(flagged, address) && !Object.hasOwn(flagged, flag)) flagged[flag] = 'false';
+  }
+  return flagged;
+}
+
 function withClientMetadata(
   request: Record<string, unknown>,
   metadata: Record<string, string> | undefined,
@@ -141,7 +172,7 @@ export function cognitoEventOf(
         ...envelope,
         request: withClientMetadata(
           {
-            userAttributes: attributes,
+            userAttributes: isInvitation ? attributes : withUnverifiedFlags(attributes),
             codeParameter: MessagePlaceholder.Code,
             linkParameter: MessagePlaceholder.Link,
             usernameParameter: isInvitation ? MessagePlaceholder.Username : null,
@@ -154,7 +185,10 @@ export function cognitoEventOf(
     case 'PostConfirmation':
       return {
         ...envelope,
-        request: withClientMetadata({ userAttributes: attributes }, params.clientMetadata),
+        request: withClientMetadata(
+          { userAttributes: withUnverifiedFlags(attributes) },
+          params.clientMetadata,
+        ),
         response: {},
       };
   }

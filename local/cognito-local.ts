@@ -8,7 +8,9 @@
  *   service; the inbox (local/inbox.ts) in place of its message sender;
  * - custom-message.ts: a failing custom message fails the call; every placeholder is filled;
  * - message-delivery.ts: no code message for a sign-up pre sign-up auto-confirmed (contract §2 rule 5);
- * - secret-hash.ts, password-policy.ts: SecretHash and the pool's password policy are checked;
+ * - secret-hash.ts, password-policy.ts: SecretHash and the pool's password policy are checked (AdminCreateUser's
+ *   temporary password too);
+ * - temporary-password.ts: AdminCreateUser without a password gets one that meets the policy;
  * - resend-confirmation-code.ts: the operation cognito-local lacks;
  * - code-destination-verified.ts: ConfirmSignUp marks the address the code went to as verified;
  * - admin-create-user-pre-sign-up.ts: `PreSignUp_AdminCreateUser`, which cognito-local skips;

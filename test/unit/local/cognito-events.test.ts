@@ -5,6 +5,7 @@ import {
   type CognitoLocalTriggerParams,
   cognitoEventOf,
   sdkVersionOf,
+  withUnverifiedFlags,
 } from '../../../local/cognito-events.js';
 import type { CognitoRequestContext } from '../../../local/request-context.js';
 import { anyText, prototypeKeys } from '../../support/arbitraries.js';
@@ -139,7 +140,11 @@ describe('Local: cognitoEventOf', () => {
 
     // Assess
     expect(event.request).toEqual({
-      userAttributes: { ...PARAMS.userAttributes, 'cognito:user_status': 'UNCONFIRMED' },
+      userAttributes: {
+        ...PARAMS.userAttributes,
+        'cognito:user_status': 'UNCONFIRMED',
+        email_verified: 'false',
+      },
       codeParameter: '{####}',
       linkParameter: '{##Click Here##}',
       usernameParameter: null,
@@ -165,13 +170,92 @@ describe('Local: cognitoEventOf', () => {
 
   it("builds post confirmation's event with the attributes as stored and an empty response", () => {
     // Prepare
-    const params = { ...PARAMS, triggerSource: 'PostConfirmation_ConfirmSignUp' };
+    const userAttributes = { ...PARAMS.userAttributes, email_verified: 'true' };
+    const params = { ...PARAMS, triggerSource: 'PostConfirmation_ConfirmSignUp', userAttributes };
 
     // Act
     const event = cognitoEventOf('PostConfirmation', params, { region: 'us-east-1', context: contextOf() });
 
     // Assess
-    expect(event.request).toEqual({ userAttributes: PARAMS.userAttributes });
+    expect(event.request).toEqual({ userAttributes });
     expect(event.response).toEqual({});
+  });
+
+  it('gives post confirmation email_verified "false" for an address confirmed by an administrator', () => {
+    // Prepare
+    const params = { ...PARAMS, triggerSource: 'PostConfirmation_ConfirmSignUp' };
+
+    // Act
+    const event = cognitoEventOf('PostConfirmation', params, { region: 'us-east-1', context: undefined });
+
+    // Assess
+    expect(event.request.userAttributes).toEqual({ ...PARAMS.userAttributes, email_verified: 'false' });
+  });
+
+  it('leaves the invitation without a verified flag the administrator did not set', () => {
+    // Prepare
+    const params = { ...PARAMS, triggerSource: 'CustomMessage_AdminCreateUser' };
+
+    // Act
+    const event = cognitoEventOf('CustomMessage', params, { region: 'us-east-1', context: undefined });
+
+    // Assess
+    expect(event.request.userAttributes).not.toHaveProperty('email_verified');
+  });
+});
+
+describe('Local: withUnverifiedFlags', () => {
+  it.each([
+    [
+      'an email without a flag',
+      { email: 'a@example.com' },
+      { email: 'a@example.com', email_verified: 'false' },
+    ],
+    [
+      'a phone number without a flag',
+      { phone_number: '+15555550100' },
+      { phone_number: '+15555550100', phone_number_verified: 'false' },
+    ],
+    [
+      'a verified email',
+      { email: 'a@example.com', email_verified: 'true' },
+      { email: 'a@example.com', email_verified: 'true' },
+    ],
+    ['no address', { sub: 'id' }, { sub: 'id' }],
+  ])('flags %s as Cognito stores it', (_case, attributes, expected) => {
+    // Prepare
+    const stored: Record<string, string> = attributes;
+
+    // Act
+    const flagged = withUnverifiedFlags(stored);
+
+    // Assess
+    expect(flagged).toEqual(expected);
+  });
+
+  it('never changes a value it was given, and adds only "false" flags', () => {
+    // Prepare
+    const attributes = fc.dictionary(
+      fc.constantFrom(
+        'email',
+        'phone_number',
+        'email_verified',
+        'phone_number_verified',
+        'sub',
+        ...prototypeKeys,
+      ),
+      anyText({ maxLength: 20 }),
+    );
+
+    // Act
+    const property = fc.property(attributes, (stored) => {
+      const flagged = withUnverifiedFlags(stored);
+      return Object.entries(flagged).every(([name, value]) =>
+        Object.hasOwn(stored, name) ? stored[name] === value : value === 'false',
+      );
+    });
+
+    // Assess
+    expect(() => fc.assert(property)).not.toThrow();
   });
 });

@@ -147,7 +147,7 @@ describe('Cognito-local: passwordProblem', () => {
 describe('Cognito-local: enforcePasswordPolicy', () => {
   const pool = { options: { Id: 'local_Example1', Policies: { PasswordPolicy: STRICT } } } as UserPoolService;
   const checkPassword = enforcePasswordPolicy({
-    cognito: { getUserPoolForClientId: async () => pool },
+    cognito: { getUserPoolForClientId: async () => pool, getUserPool: async () => pool },
     errors: { CognitoError },
   });
 
@@ -174,5 +174,58 @@ describe('Cognito-local: enforcePasswordPolicy', () => {
 
     // Assess
     expect(outcome).toBeUndefined();
+  });
+
+  it("refuses AdminCreateUser's weak TemporaryPassword in that operation's words", async () => {
+    // Prepare
+    const body = {
+      UserPoolId: 'local_Example1',
+      Username: 'jane@example.com',
+      TemporaryPassword: 'Abcdefg1',
+    };
+
+    // Act
+    const error = await checkPassword({ logger: undefined }, body).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'InvalidPasswordException',
+      message: 'Password did not conform with password policy: Password must have symbol characters',
+    });
+  });
+
+  it('keeps a TemporaryPassword that conforms to the policy', async () => {
+    // Prepare
+    const body = {
+      UserPoolId: 'local_Example1',
+      Username: 'jane@example.com',
+      TemporaryPassword: 'Correct-Horse-42',
+    };
+
+    // Act
+    await checkPassword({ logger: undefined }, body);
+
+    // Assess
+    expect(body.TemporaryPassword).toBe('Correct-Horse-42');
+  });
+
+  it('gives AdminCreateUser without a TemporaryPassword one that conforms to the policy', async () => {
+    // Prepare
+    const policy: PasswordPolicy = { ...STRICT, MinimumLength: 12 };
+    const strict12 = {
+      options: { Id: 'local_Example1', Policies: { PasswordPolicy: policy } },
+    } as UserPoolService;
+    const check = enforcePasswordPolicy({
+      cognito: { getUserPoolForClientId: async () => strict12, getUserPool: async () => strict12 },
+      errors: { CognitoError },
+    });
+    const body: Record<string, unknown> = { UserPoolId: 'local_Example1', Username: 'jane@example.com' };
+
+    // Act
+    await check({ logger: undefined }, body);
+
+    // Assess
+    expect(body.TemporaryPassword).toHaveLength(12);
+    expect(passwordProblem(String(body.TemporaryPassword), policy)).toBeUndefined();
   });
 });

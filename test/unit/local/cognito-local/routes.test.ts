@@ -57,7 +57,7 @@ describe('Cognito-local: correctedRouter', () => {
     ['ConfirmForgotPassword', ['checkSecretHash', 'checkPassword', 'cognito-local ConfirmForgotPassword']],
     ['ResendConfirmationCode', ['checkSecretHash', 'answerUnknownUser', 'resendCode']],
     ['ForgotPassword', ['checkSecretHash', 'answerUnknownUser', 'cognito-local ForgotPassword']],
-    ['AdminCreateUser', ['runPreSignUp', 'cognito-local AdminCreateUser']],
+    ['AdminCreateUser', ['checkPassword', 'runPreSignUp', 'cognito-local AdminCreateUser']],
     ['AdminListGroupsForUser', ['resolveAlias', 'cognito-local AdminListGroupsForUser']],
     ['InitiateAuth', ['cognito-local InitiateAuth']],
   ])('runs the corrections of %s in order before cognito-local', async (operation, expected) => {
