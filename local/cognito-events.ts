@@ -48,6 +48,22 @@ export const MessagePlaceholder = {
   Username: '{username}',
 } as const;
 
+const CODE_OR_USERNAME = /\{####\}|\{username\}/g;
+
+/**
+ * `text` with the code and user name placeholders filled, in one pass: a value is inserted as it is (no `$&`
+ * or `$'` replacement patterns), and a value that itself holds a placeholder (a caller's own temporary
+ * password `{username}`) is not expanded again.
+ *
+ * @example
+ * fillCodeAndUsername('Your code is {####}', '123456', 'jane'); // 'Your code is 123456'
+ */
+export function fillCodeAndUsername(text: string, code: string, userName: string): string {
+  return text.replace(CODE_OR_USERNAME, (placeholder) =>
+    placeholder === MessagePlaceholder.Code ? code : userName,
+  );
+}
+
 /** The user status Cognito reports in custom message events of each source. */
 const STATUS_OF_MESSAGE_SOURCE: Readonly<Record<string, string>> = {
   CustomMessage_SignUp: 'UNCONFIRMED',

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { fileSourceOf } from '../harness/fixtures.js';
 // The same escaping as the trigger's own HTML.
 import { escapeHtml } from '../triggers/custom-message/sanitize-value.js';
-import { MessagePlaceholder } from './cognito-events.js';
+import { fillCodeAndUsername, MessagePlaceholder } from './cognito-events.js';
 import { cognitoRequestContext } from './request-context.js';
 
 /** One delivered message, as `messages.jsonl` lists it. */
@@ -93,10 +93,6 @@ const COGNITO_DEFAULTS = {
 
 const INDEX_FILE = 'messages.jsonl';
 
-function fill(template: string, code: string, userName: string): string {
-  return template.replaceAll(MessagePlaceholder.Code, code).replaceAll(MessagePlaceholder.Username, userName);
-}
-
 /**
  * An inbox in `directory` (created if needed).
  *
@@ -140,7 +136,11 @@ export function createInbox(options: InboxOptions): Inbox {
     if (channel === 'email') {
       custom = sent.emailMessage !== undefined;
       // cognito-local substitutes only the first code placeholder: the rest are filled here.
-      const body = fill(sent.emailMessage ?? defaultText(source, 'emailMessage'), code, signInName);
+      const body = fillCodeAndUsername(
+        sent.emailMessage ?? defaultText(source, 'emailMessage'),
+        code,
+        signInName,
+      );
       subject = sent.emailSubject ?? defaultText(source, 'emailSubject');
       const header = `From: the user pool\nTo: ${to}\nSubject: ${subject}\nDate: ${at}\n`;
       if (/<[a-z][\s\S]*>/i.test(body)) {
@@ -152,7 +152,11 @@ export function createInbox(options: InboxOptions): Inbox {
       }
     } else {
       custom = sent.smsMessage !== undefined;
-      const body = fill(sent.smsMessage ?? defaultText(source, 'smsMessage'), code, signInName);
+      const body = fillCodeAndUsername(
+        sent.smsMessage ?? defaultText(source, 'smsMessage'),
+        code,
+        signInName,
+      );
       file = join(directory, `${name}.txt`);
       writeFileSync(file, `SMS to ${to} at ${at}\n\n${body}\n`);
     }

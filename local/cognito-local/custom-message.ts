@@ -3,7 +3,7 @@
  * (cognito-local logged it and sent its default message), and every placeholder is filled (cognito-local
  * filled only the first `{####}`).
  */
-import { type CognitoLocalTriggerParams, MessagePlaceholder } from '../cognito-events.js';
+import { type CognitoLocalTriggerParams, fillCodeAndUsername } from '../cognito-events.js';
 import type { CognitoLocalLambda } from '../cognito-lambda.js';
 import type { Attribute, Ctx, CustomMessageParams, Json } from './internals.js';
 
@@ -32,10 +32,10 @@ const LINK_PLACEHOLDER = /\{##([\s\S]*?)##\}/g;
  */
 export function filledMessage(text: unknown, code: string, signInName: string): string | undefined {
   if (typeof text !== 'string') return undefined;
-  return text
-    .replaceAll(MessagePlaceholder.Code, code)
-    .replaceAll(MessagePlaceholder.Username, signInName)
-    .replace(LINK_PLACEHOLDER, (_placeholder, label: string) => `${label} (confirmation code ${code})`);
+  return fillCodeAndUsername(text, code, signInName).replace(
+    LINK_PLACEHOLDER,
+    (_placeholder, label: string) => `${label} (confirmation code ${code})`,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   attributeMapOf,
   type CognitoLocalTriggerParams,
   cognitoEventOf,
+  fillCodeAndUsername,
   sdkVersionOf,
   withUnverifiedFlags,
 } from '../../../local/cognito-events.js';
@@ -257,5 +258,31 @@ describe('Local: withUnverifiedFlags', () => {
 
     // Assess
     expect(() => fc.assert(property)).not.toThrow();
+  });
+});
+
+describe('Local: fillCodeAndUsername', () => {
+  it('fills every code and user name placeholder', () => {
+    // Act
+    const text = fillCodeAndUsername('{username}: {####}, again {####}', '123456', 'jane');
+
+    // Assess
+    expect(text).toBe('jane: 123456, again 123456');
+  });
+
+  it('inserts any value as it is: no replacement pattern, no placeholder expanded twice', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(anyText(), fc.constantFrom('$&', "$'", '$`', '$$', '{username}', '{####}')),
+        fc.oneof(anyText(), fc.constantFrom('$&', '{####}')),
+        (code, userName) => {
+          // Act: a caller's own temporary password is the code of an invitation.
+          const text = fillCodeAndUsername('[{####}|{username}]', code, userName);
+
+          // Assess
+          expect(text).toBe(`[${code}|${userName}]`);
+        },
+      ),
+    );
   });
 });
