@@ -35,6 +35,8 @@ import { readBoolean } from '../shared/config.js';
 import { readDomainEntries } from '../shared/email.js';
 import { parseSecretList } from '../shared/secret.js';
 import { SettingValue } from '../shared/settings.js';
+import { aliasGuardOn } from '../triggers/pre-sign-up/rules/decide-confirmation.js';
+import { captchaProviderOf, withCaptchaOff } from '../triggers/pre-sign-up/rules/verify-captcha.js';
 import {
   type Anonymizer,
   type AnonymizerOptions,
@@ -118,8 +120,7 @@ function isSet(env: Readonly<Record<string, string>>, name: string): boolean {
 // The recording's second env-vars file turns the captcha check off (a token the provider accepted during the
 // run cannot be accepted offline); which variable switches it is the captcha rule's own (verify-captcha.ts).
 function captchaOn(env: Readonly<Record<string, string>>): boolean {
-  const provider = env.CAPTCHA_PROVIDER ?? '';
-  return provider !== '' && provider !== 'none';
+  return captchaProviderOf(env) !== undefined;
 }
 
 /** What one declared variable becomes offline, or `undefined` when it stays (shared/settings.ts). */
@@ -326,12 +327,13 @@ function neededServiceOf(
   const { cognito } = live;
   const code = codeOf(cognito);
   if (report.trigger === 'PreSignUp') {
-    if (code === 'CAPTCHA_FAILED') return `the captcha provider (${env.CAPTCHA_PROVIDER}) refusing the token`;
+    if (code === 'CAPTCHA_FAILED')
+      return `the captcha provider (${captchaProviderOf(env)}) refusing the token`;
     if (
       cognito.outcome === 'success' &&
       cognito.effective?.autoConfirmUser === true &&
       !cognito.effective.autoVerifyEmail &&
-      env.ALIAS_GUARD !== 'off'
+      aliasGuardOn(env)
     ) {
       return "the alias guard's ListUsers finding another user with this email address";
     }
@@ -391,7 +393,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         Object.fromEntries(
           Object.entries(offline).map(([logicalId, env]) => [
             logicalId,
-            captchaOn(env) ? { ...env, CAPTCHA_PROVIDER: 'none' } : env,
+            captchaOn(env) ? withCaptchaOff(env) : env,
           ]),
         ),
       )

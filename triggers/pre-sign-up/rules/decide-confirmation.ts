@@ -193,6 +193,14 @@ export function decideConfirmation(
 }
 
 /**
+ * Whether an environment keeps the alias guard's ListUsers on (`ALIAS_GUARD`, on unless `off`): for tools that
+ * must know it without configuring the rule (local/record.ts).
+ */
+export function aliasGuardOn(env: Env): boolean {
+  return env.ALIAS_GUARD?.trim() !== AliasGuard.Off;
+}
+
+/**
  * The options from `AUTO_CONFIRM_DOMAINS` (read as written: the factory checks and normalises the entries),
  * `TRUSTED_EMAIL_PROVIDERS` and `ALIAS_GUARD`; this rule always runs.
  *

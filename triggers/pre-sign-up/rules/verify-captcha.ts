@@ -258,6 +258,20 @@ function captchaOn(env: Readonly<Record<string, string>>): boolean {
   return provider !== '' && provider !== 'none';
 }
 
+/**
+ * The captcha provider an environment turns on, or `undefined` while captcha is off: for tools that must know
+ * it without configuring the rule (the recorder of `npm start --record`, local/record.ts).
+ */
+export function captchaProviderOf(env: Env): string | undefined {
+  const provider = env.CAPTCHA_PROVIDER?.trim() ?? '';
+  return provider === '' || provider === 'none' ? undefined : provider;
+}
+
+/** `env` with captcha turned off: an offline replay cannot ask the provider about a token again. */
+export function withCaptchaOff(env: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...env, CAPTCHA_PROVIDER: 'none' };
+}
+
 /** What {@link verifyCaptcha} reads (shared/settings.ts). */
 export const verifyCaptchaSettings = declareSettings({
   owner: 'verifyCaptcha',

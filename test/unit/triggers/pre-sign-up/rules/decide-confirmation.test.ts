@@ -7,6 +7,7 @@ import { logger } from '../../../../../shared/observability.js';
 import { configureFrom, OptionsError } from '../../../../../shared/options.js';
 import { emailProofOf, recordEmailProof } from '../../../../../triggers/pre-sign-up/proof.js';
 import {
+  aliasGuardOn,
   type DecideConfirmationOptions,
   decideConfirmation,
   decideConfirmationFromEnv,
@@ -658,5 +659,20 @@ describeWithMoto('Rule: decideConfirmation alias guard (moto)', () => {
     // Assess
     expect(event.response).toEqual(preSignUpResponse.confirmed);
     expect(server.callsOf('ListUsers')).toHaveLength(0);
+  });
+});
+
+describe('Rule: decideConfirmation, read by the tools (aliasGuardOn)', () => {
+  it.each([
+    [{}, true],
+    [{ ALIAS_GUARD: 'list-users' }, true],
+    [{ ALIAS_GUARD: 'off' }, false],
+    [{ ALIAS_GUARD: ' off ' }, false],
+  ])('says whether %j keeps the alias guard on: %s', (env, on) => {
+    // Act
+    const found = aliasGuardOn(env);
+
+    // Assess
+    expect(found).toBe(on);
   });
 });

@@ -14,11 +14,13 @@ import {
   captchaVerifyUrls,
 } from '../../../../../triggers/pre-sign-up/captcha/provider.js';
 import {
+  captchaProviderOf,
   type VerifyCaptchaDependencies,
   type VerifyCaptchaOptions,
   verifyCaptcha,
   verifyCaptchaFromEnv,
   verifyCaptchaSettings,
+  withCaptchaOff,
 } from '../../../../../triggers/pre-sign-up/rules/verify-captcha.js';
 import { hostileText, mapKey } from '../../../../support/arbitraries.js';
 import { preSignUpEvent, preSignUpResponse, ruleContext } from '../../../../support/builders.js';
@@ -1036,5 +1038,32 @@ describe('Rule: verifyCaptcha (properties)', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('Rule: verifyCaptcha, read by the tools (captchaProviderOf, withCaptchaOff)', () => {
+  it.each([
+    [{}, undefined],
+    [{ CAPTCHA_PROVIDER: '' }, undefined],
+    [{ CAPTCHA_PROVIDER: 'none' }, undefined],
+    [{ CAPTCHA_PROVIDER: ' turnstile ' }, 'turnstile'],
+  ])('says which provider %j turns on: %s', (env, provider) => {
+    // Act
+    const found = captchaProviderOf(env);
+
+    // Assess
+    expect(found).toBe(provider);
+  });
+
+  it('turns captcha off and keeps every other setting', () => {
+    // Prepare
+    const env = { CAPTCHA_PROVIDER: 'hcaptcha', CAPTCHA_SECRET: 'x', INVITE_SECRET: 'y' };
+
+    // Act
+    const off = withCaptchaOff(env);
+
+    // Assess
+    expect(captchaProviderOf(off)).toBeUndefined();
+    expect(off).toEqual({ ...env, CAPTCHA_PROVIDER: 'none' });
   });
 });
