@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CodeDeliveryDetailsType,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -27,6 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito-local.js';
 import { createInbox, type Inbox } from '../../local/inbox.js';
+import { localCognitoClient } from '../e2e/support/clients.js';
 import { rejectionOf } from '../support/outcomes.js';
 
 const PASSWORD = 'Correct-Horse-42';
@@ -52,12 +53,7 @@ describe('Integration: local user pool answers around code messages', () => {
       triggerFunctions: {},
       sender: inbox,
     });
-    cognito = new CognitoIdentityProviderClient({
-      region: 'us-east-1',
-      endpoint: pool.url,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    cognito = localCognitoClient(pool.url);
     const created = await cognito.send(
       new CreateUserPoolCommand({
         PoolName: 'fidelity',

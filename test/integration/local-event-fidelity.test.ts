@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InvalidPasswordException,
@@ -26,6 +26,7 @@ import type { PasswordPolicy } from '../../local/cognito-local/internals.js';
 import { passwordProblem } from '../../local/cognito-local/password-policy.js';
 import { type CognitoLocal, startCognitoLocal } from '../../local/cognito-local.js';
 import { createInbox, type Inbox } from '../../local/inbox.js';
+import { localCognitoClient } from '../e2e/support/clients.js';
 import { rejectionOf } from '../support/outcomes.js';
 
 /** template.yaml's password policy. */
@@ -75,12 +76,7 @@ describe('Integration: local user pool events and temporary passwords', () => {
       sender: inbox,
       onTriggerCall: (report) => reports.push(report),
     });
-    cognito = new CognitoIdentityProviderClient({
-      region: 'us-east-1',
-      endpoint: pool.url,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    cognito = localCognitoClient(pool.url);
     const created = await cognito.send(
       new CreateUserPoolCommand({
         PoolName: 'event-fidelity',
@@ -108,6 +104,18 @@ describe('Integration: local user pool events and temporary passwords', () => {
   function uniqueEmail(label: string): string {
     users += 1;
     return `${label}-${users}-${Date.now()}@example.com`;
+  }
+
+  /** A self sign-up of `email` through the public client. */
+  async function signUp(email: string): Promise<void> {
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
   }
 
   /** The `userAttributes` of the last event of `triggerSource`. */
@@ -166,14 +174,7 @@ describe('Integration: local user pool events and temporary passwords', () => {
     const email = uniqueEmail('signed-up');
 
     // Act
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUp(email);
 
     // Assess
     expect(lastAttributesOf('CustomMessage_SignUp')).toMatchObject({ email, email_verified: 'false' });
@@ -182,14 +183,7 @@ describe('Integration: local user pool events and temporary passwords', () => {
   it('sends post confirmation email_verified "false" after AdminConfirmSignUp', async () => {
     // Prepare
     const email = uniqueEmail('admin-confirmed');
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUp(email);
 
     // Act
     await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));

@@ -11,6 +11,16 @@ import type { PipelineState } from '../../../local/state-file.js';
 /** Dummy credentials: the local services check no signature. */
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** A Cognito client for a local user pool API at `endpoint`, with one attempt per call (no SDK retries). */
+export function localCognitoClient(endpoint: string, region = 'us-east-1'): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    region,
+    endpoint,
+    credentials: localCredentials,
+    maxAttempts: 1,
+  });
+}
+
 /** A Cognito client for the pipeline's user pool. */
 export function cognitoClientFor(state: PipelineState): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
