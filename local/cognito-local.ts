@@ -7,7 +7,10 @@
  * - cognito-lambda.ts (beside this file): Cognito's invocation and error rules, in place of its Lambda
  *   service; the inbox (local/inbox.ts) in place of its message sender;
  * - custom-message.ts: a failing custom message fails the call; every placeholder is filled;
+ * - post-confirmation.ts: a failing post confirmation fails the call (the confirmation stands);
  * - message-delivery.ts: no code message for a sign-up pre sign-up auto-confirmed (contract §2 rule 5);
+ * - request-limits.ts: the service model's limits (user name, password, attribute and ValidationData lengths
+ *   and patterns) refuse a call before anything runs;
  * - secret-hash.ts, password-policy.ts: SecretHash and the pool's password policy are checked (AdminCreateUser's
  *   temporary password too);
  * - temporary-password.ts: AdminCreateUser without a password gets one that meets the policy;
@@ -36,7 +39,9 @@ import { type Ctx, loadCognitoLocalModules } from './cognito-local/internals.js'
 import { cognitoLocalLogger } from './cognito-local/log-lines.js';
 import { deliverAsCognito } from './cognito-local/message-delivery.js';
 import { enforcePasswordPolicy } from './cognito-local/password-policy.js';
+import { postConfirmation } from './cognito-local/post-confirmation.js';
 import { preventUserExistenceErrors } from './cognito-local/prevent-user-existence-errors.js';
+import { enforceRequestLimits } from './cognito-local/request-limits.js';
 import { resendConfirmationCode } from './cognito-local/resend-confirmation-code.js';
 import { correctedRouter } from './cognito-local/routes.js';
 import { requireSecretHash } from './cognito-local/secret-hash.js';
@@ -119,6 +124,7 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
   // No KMS locally: the custom sender triggers (which need it) are not wired.
   const triggers = new modules.TriggersService(clock, cognito, lambda, undefined);
   triggers.customMessage = customMessage({ lambda });
+  triggers.postConfirmation = postConfirmation({ lambda });
   const messages = new modules.MessagesService(triggers, new modules.MessageDeliveryService(options.sender));
   messages.deliver = deliverAsCognito(recordCodeDelivery(messages.deliver.bind(messages)));
 
@@ -133,6 +139,7 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
   };
   const { selectAppropriateDeliveryMethod, otp } = modules;
   const route = correctedRouter(modules.Router(services), {
+    checkLimits: enforceRequestLimits(errors),
     checkSecretHash: requireSecretHash({ cognito, errors }),
     checkPassword: enforcePasswordPolicy({ cognito, errors }),
     resendCode: resendConfirmationCode({ cognito, messages, otp, selectAppropriateDeliveryMethod, errors }),

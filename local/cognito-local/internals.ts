@@ -64,10 +64,13 @@ export type CustomMessageParams = {
   username: string;
   userPoolId: string;
 };
+/** What cognito-local's operations pass its `triggers.postConfirmation`. */
+export type PostConfirmationParams = Omit<CustomMessageParams, 'code'>;
 /** cognito-local's triggers service (the parts the pipeline calls or replaces). */
 export type Triggers = {
   enabled(trigger: string): boolean;
   customMessage: (ctx: Ctx, params: CustomMessageParams) => Promise<Json | null>;
+  postConfirmation: (ctx: Ctx, params: PostConfirmationParams) => Promise<void>;
   preSignUp: (ctx: Ctx, params: Json) => Promise<unknown>;
 };
 /** cognito-local's message service: `deliver(ctx, source, clientId, userPoolId, user, code, metadata, details)`. */

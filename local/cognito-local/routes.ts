@@ -1,6 +1,6 @@
 /**
  * Which correction runs for which API operation, around cognito-local's own router: the order below is the
- * behaviour (a SecretHash is checked before the password, both before cognito-local sees the call; an
+ * behaviour (the model's limits first, then a SecretHash before the password, both before cognito-local sees the call; an
  * unknown user is answered after the SecretHash check, as Cognito checks the client first). Every answer
  * leaves with its code destinations masked (contract §5b).
  */
@@ -15,6 +15,8 @@ import { SECRET_HASH_OPERATIONS } from './secret-hash.js';
 
 /** The corrections, built by their factories (one file each in this folder). */
 export type Corrections = {
+  /** The model's limits (user name, password, attributes, …), before anything else. */
+  checkLimits: (body: Json) => void;
   checkSecretHash: (ctx: Ctx, body: Json) => Promise<void>;
   checkPassword: (ctx: Ctx, body: Json) => Promise<void>;
   resendCode: Route;
@@ -51,6 +53,7 @@ export function correctedRouter(router: (operation: string) => Route, correction
   return function route(operation: string): Route {
     if (operation === 'ResendConfirmationCode') {
       return async function serveResend(ctx, body) {
+        corrections.checkLimits(body);
         await corrections.checkSecretHash(ctx, body);
         const answer =
           (await corrections.answerUnknownUser(ctx, body)) ?? (await corrections.resendCode(ctx, body));
@@ -59,6 +62,7 @@ export function correctedRouter(router: (operation: string) => Route, correction
     }
     const target = router(operation);
     return async function serveOperation(ctx, body) {
+      corrections.checkLimits(body);
       if (SECRET_HASH_OPERATIONS.includes(operation)) await corrections.checkSecretHash(ctx, body);
       if (PASSWORD_OPERATIONS.includes(operation)) await corrections.checkPassword(ctx, body);
       if (operation === 'ConfirmSignUp') await corrections.markVerified(ctx, body);

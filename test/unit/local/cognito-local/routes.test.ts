@@ -16,6 +16,9 @@ function recordingCorrections(ran: string[]): Corrections {
     ran.push(name);
   };
   return {
+    checkLimits: () => {
+      ran.push('checkLimits');
+    },
     checkSecretHash: note('checkSecretHash'),
     checkPassword: note('checkPassword'),
     resendCode: async () => {
@@ -52,14 +55,20 @@ function recordingRouter(ran: string[], seen: Json[]): (operation: string) => Ro
 
 describe('Cognito-local: correctedRouter', () => {
   it.each([
-    ['SignUp', ['checkSecretHash', 'checkPassword', 'cognito-local SignUp']],
-    ['ConfirmSignUp', ['checkSecretHash', 'markVerified', 'cognito-local ConfirmSignUp']],
-    ['ConfirmForgotPassword', ['checkSecretHash', 'checkPassword', 'cognito-local ConfirmForgotPassword']],
-    ['ResendConfirmationCode', ['checkSecretHash', 'answerUnknownUser', 'resendCode']],
-    ['ForgotPassword', ['checkSecretHash', 'answerUnknownUser', 'cognito-local ForgotPassword']],
-    ['AdminCreateUser', ['checkPassword', 'runPreSignUp', 'cognito-local AdminCreateUser']],
-    ['AdminListGroupsForUser', ['resolveAlias', 'cognito-local AdminListGroupsForUser']],
-    ['InitiateAuth', ['cognito-local InitiateAuth']],
+    ['SignUp', ['checkLimits', 'checkSecretHash', 'checkPassword', 'cognito-local SignUp']],
+    ['ConfirmSignUp', ['checkLimits', 'checkSecretHash', 'markVerified', 'cognito-local ConfirmSignUp']],
+    [
+      'ConfirmForgotPassword',
+      ['checkLimits', 'checkSecretHash', 'checkPassword', 'cognito-local ConfirmForgotPassword'],
+    ],
+    ['ResendConfirmationCode', ['checkLimits', 'checkSecretHash', 'answerUnknownUser', 'resendCode']],
+    [
+      'ForgotPassword',
+      ['checkLimits', 'checkSecretHash', 'answerUnknownUser', 'cognito-local ForgotPassword'],
+    ],
+    ['AdminCreateUser', ['checkLimits', 'checkPassword', 'runPreSignUp', 'cognito-local AdminCreateUser']],
+    ['AdminListGroupsForUser', ['checkLimits', 'resolveAlias', 'cognito-local AdminListGroupsForUser']],
+    ['InitiateAuth', ['checkLimits', 'cognito-local InitiateAuth']],
   ])('runs the corrections of %s in order before cognito-local', async (operation, expected) => {
     // Prepare
     const ran: string[] = [];
@@ -110,7 +119,7 @@ describe('Cognito-local: correctedRouter', () => {
       expect(answer).toEqual({
         CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'n***@e***' },
       });
-      expect(ran).toEqual(['checkSecretHash', 'answerUnknownUser']);
+      expect(ran).toEqual(['checkLimits', 'checkSecretHash', 'answerUnknownUser']);
     },
   );
 
