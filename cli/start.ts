@@ -1,6 +1,7 @@
 /**
  * `npm start -- [--data-dir <dir>] [--state-file <path>] [--record <dir>] [--env-vars <file>] [--no-build]
- * [--region <r>] [--cognito-port <n>] [--lambda-port <n>] [--dynamodb-port <n>] [--verbose]`
+ * [--region <r>] [--cognito-port <n>] [--lambda-port <n>] [--dynamodb-port <n>] [--lambda-endpoint <url>]
+ * [--verbose]`
  *
  * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C, SIGTERM or SIGHUP, which
  * stop every server and function process, also during the start, then prints what the functions' metrics
@@ -43,6 +44,8 @@ Options:
   --cognito-port <n>      port of the user pool API (default: a free port)
   --lambda-port <n>       port of the Lambda Invoke API (default: a free port)
   --dynamodb-port <n>     port of DynamoDB (default: a free port)
+  --lambda-endpoint <url> the pool invokes its triggers at this Lambda Invoke API instead of the
+                          functions of template.yaml (nothing is built): the conformance suite's probes
   --verbose               also print the functions' log lines (their metrics documents are counted, not
                           printed) and cognito-local's warnings and errors
   -h, --help              show this help`;
@@ -73,6 +76,13 @@ function portOf(option: string, value: string | undefined): number | undefined {
     throw new UsageError(invalid.message, { cause: invalid });
   }
   return port;
+}
+
+function endpointOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)) return value.replace(/\/+$/, '');
+  const invalid = new InvalidOptionError('lambda-endpoint', value, 'an http(s) URL');
+  throw new UsageError(invalid.message, { cause: invalid });
 }
 
 /**
@@ -109,6 +119,7 @@ async function main(): Promise<number> {
       'cognito-port': { type: 'string' },
       'lambda-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
+      'lambda-endpoint': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -122,6 +133,7 @@ async function main(): Promise<number> {
     lambda: portOf('lambda-port', values['lambda-port']),
     dynamodb: portOf('dynamodb-port', values['dynamodb-port']),
   };
+  const lambdaEndpoint = endpointOf(values['lambda-endpoint']);
   // Before the start: a signal during it aborts the start, which stops what has started.
   const stopSignal = firstStopSignal();
   const abort = new AbortController();
@@ -140,6 +152,7 @@ async function main(): Promise<number> {
       ...(values.record === undefined ? {} : { recordDir: values.record }),
       ...(values['env-vars'] === undefined ? {} : { envVarsFile: values['env-vars'] }),
       ...(values.region === undefined ? {} : { region: values.region }),
+      ...(lambdaEndpoint === undefined ? {} : { lambdaEndpoint }),
     });
   } catch (error) {
     if (error instanceof StartAbortedError) {

@@ -67,6 +67,12 @@ export type PipelineOptions = {
   build?: boolean;
   /** The Region in events and ARNs; default `us-east-1`. */
   region?: string;
+  /**
+   * The pool invokes its triggers at this Lambda Invoke API (its base URL) instead of the pipeline's own
+   * functions, under the template's function names: the conformance suite's probes (`npm run conformance`),
+   * or functions run elsewhere. Nothing is built and no function runs here.
+   */
+  lambdaEndpoint?: string;
   /** Fixed ports; 0 or unset: a free port. A taken port fails the start with `PortInUseError`. */
   ports?: { cognito?: number; lambda?: number; dynamodb?: number };
   /** Also print every function log line and cognito-local's own log. */
@@ -102,6 +108,7 @@ type Settings = {
   verbose: boolean;
   ports: NonNullable<PipelineOptions['ports']>;
   recordDir: string | undefined;
+  lambdaEndpoint: string | undefined;
   say: (line: string) => void;
 };
 
@@ -129,6 +136,7 @@ function settingsOf(options: PipelineOptions): Settings {
     verbose: options.verbose ?? false,
     ports: options.ports ?? {},
     recordDir: options.recordDir === undefined ? undefined : resolve(options.recordDir),
+    lambdaEndpoint: options.lambdaEndpoint,
     say: (line) => write(`${line}\n`),
   };
 }
@@ -164,9 +172,13 @@ function poolTemplatesOf(settings: Record<string, unknown>): PoolMessageTemplate
 async function prepareFunctions(settings: Settings): Promise<Functions> {
   // A template with no trigger function would start a pool that calls nothing: refuse it, saying why.
   requireTriggerFunctions(loadTemplate(settings.templateFile));
-  if (settings.build) await buildFunctions({ templatePath: settings.templateFile, outDir: settings.distDir });
+  // Functions served elsewhere need no bundle here.
+  const servedHere = settings.lambdaEndpoint === undefined;
+  if (servedHere && settings.build) {
+    await buildFunctions({ templatePath: settings.templateFile, outDir: settings.distDir });
+  }
   const template = loadTemplate(settings.templateFile);
-  for (const spec of template.functions) {
+  for (const spec of servedHere ? template.functions : []) {
     const bundlePath = join(settings.distDir, spec.logicalId, spec.bundleFile);
     if (!existsSync(bundlePath)) throw new BundleMissingError(spec.logicalId, bundlePath);
   }
@@ -253,7 +265,7 @@ async function startServices(
     host: HOST,
     ...(settings.ports.cognito === undefined ? {} : { port: settings.ports.cognito }),
     region: settings.region,
-    lambdaEndpoint: startFunctions,
+    lambdaEndpoint: settings.lambdaEndpoint ?? startFunctions,
     triggerFunctions,
     usernameAttributes,
     simulation: {
@@ -279,7 +291,7 @@ async function startServices(
     },
   });
   stops.push(() => cognito.close());
-  return { dynamodb, cognito, lambdaUrl, inbox };
+  return { dynamodb, cognito, lambdaUrl: settings.lambdaEndpoint ?? lambdaUrl, inbox };
 }
 
 function groupsToProvision(env: Readonly<Record<string, string>>): string[] {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startProbeLambda } from '../../conformance/probe-lambda.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { readStateFile } from '../../local/state-file.js';
 import { TEMPORARY_DATA_DIR_PREFIX } from '../../local/temporary-data-dir.js';
@@ -245,5 +246,47 @@ describe('E2E: npm start state file and refusals', () => {
     const lines = child.output().trim().split('\n');
     expect(lines[0]).toBe('--cognito-port must be a port number (0-65535), not "abc"');
     expect(lines).toContain('Usage: npm start -- [options]');
+  });
+
+  it('refuses a --lambda-endpoint that is not an http(s) URL as a usage error', async () => {
+    // Prepare
+    const args = ['--lambda-endpoint', 'ftp://127.0.0.1:9001'];
+
+    // Act
+    const child = spawned(spawnPipelineProcess({ args }));
+    const code = await child.ended();
+
+    // Assess
+    expect(code).toBe(2);
+    expect(child.output().trim().split('\n')[0]).toBe(
+      '--lambda-endpoint must be an http(s) URL, not "ftp://127.0.0.1:9001"',
+    );
+  });
+
+  it("sends the pool's trigger calls to --lambda-endpoint under the template's function names", async () => {
+    // Prepare
+    const probe = await startProbeLambda();
+    cleanUps.push(() => probe.close());
+    const pipeline = started(await startPipelineProcess({ args: ['--lambda-endpoint', probe.url] }));
+    const cognito = cognitoClientFor(pipeline.state);
+    const email = uniqueEmail('external-lambda');
+
+    // Act
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: pipeline.state.clientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
+    cognito.destroy();
+
+    // Assess
+    expect(pipeline.state.endpoints.lambda).toBe(probe.url);
+    expect(probe.calls().map((call) => [call.functionName, call.trigger])).toEqual([
+      ['PreSignUpFunction', 'PreSignUp'],
+      ['CustomMessageFunction', 'CustomMessage'],
+    ]);
   });
 });
