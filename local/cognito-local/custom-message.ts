@@ -1,11 +1,12 @@
 /**
  * The custom message trigger as Cognito runs it, replacing cognito-local's: a failure fails the API call
  * (cognito-local logged it and sent its default message), and every placeholder is filled (cognito-local
- * filled only the first `{####}`).
+ * filled only the first `{####}`); a user's token operation names the token's app client (token-client-id.ts).
  */
 import { type CognitoLocalTriggerParams, fillCodeAndUsername } from '../cognito-events.js';
 import type { CognitoLocalLambda } from '../cognito-lambda.js';
 import type { Attribute, Ctx, CustomMessageParams, Json } from './internals.js';
+import { callerClientId } from './token-client-id.js';
 
 /** The attributes with a value, as a map (the event's `userAttributes`). */
 export function attributeValuesOf(attributes: readonly Attribute[]): Record<string, string> {
@@ -52,7 +53,7 @@ export function customMessage(dependencies: { lambda: Pick<CognitoLocalLambda, '
       triggerSource: params.source,
       userPoolId: params.userPoolId,
       username: params.username,
-      clientId: params.clientId,
+      clientId: callerClientId(params.clientId),
       ...(params.clientMetadata === undefined ? {} : { clientMetadata: params.clientMetadata }),
       userAttributes: attributes,
     } satisfies CognitoLocalTriggerParams);
