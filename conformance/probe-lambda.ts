@@ -13,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeAfterAnswer, readBodyUpTo } from '../local/request-body.js';
 import { isObject } from '../shared/parse-event.js';
 
 /** The largest event read (Lambda's synchronous payload limit). */
@@ -94,24 +95,6 @@ function triggerOf(event: unknown): ProbeTrigger {
   return TRIGGER_PREFIXES.find(([prefix]) => source.startsWith(prefix))?.[1] ?? 'Other';
 }
 
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_EVENT_BYTES) {
-        resolve(undefined);
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function parsed(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -155,11 +138,18 @@ export async function startProbeLambda(options: ProbeLambdaOptions = {}): Promis
       invokeError(response, 404, 'ResourceNotFoundException', 'Not a Lambda Invoke API path.');
       return;
     }
-    const text = await readBody(request);
-    if (text === undefined) {
-      invokeError(response, 413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes.');
+    const body = await readBodyUpTo(request, MAX_EVENT_BYTES);
+    if (body === undefined) {
+      closeAfterAnswer(request, response);
+      invokeError(
+        response,
+        413,
+        'RequestTooLargeException',
+        `Request must be smaller than ${MAX_EVENT_BYTES + 1} bytes.`,
+      );
       return;
     }
+    const text = body.toString('utf8');
     const event = parsed(text);
     const key = probeKeyOf(event);
     const trigger = triggerOf(event);
