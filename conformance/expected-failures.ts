@@ -18,6 +18,7 @@ export const COGNITO_LOCAL_EXPECTED_FAILURES: ExpectedFailures = {
   'sign-up.custom-message-response': 'response pre-filled with "" instead of null',
   'sign-up.system-attributes': 'no cognito:user_status in custom message events',
   'sign-up.answer': 'CodeDeliveryDetails.Destination not masked',
+  'sign-up.stored-unverified': 'stores no email_verified for an unverified address',
   'sign-up.no-inputs': 'validationData absent instead of null',
   'auto-confirm.answer': 'an auto-confirmed sign-up still answers CodeDeliveryDetails',
   'auto-confirm.no-code-message':
@@ -39,6 +40,10 @@ export const COGNITO_LOCAL_EXPECTED_FAILURES: ExpectedFailures = {
   'resend.unknown-user': 'no ResendConfirmationCode operation',
   'forgot.answer': 'CodeDeliveryDetails.Destination not masked',
   'forgot.unknown-user-enabled': 'PreventUserExistenceErrors ignored: UserNotFoundException',
+  'forgot.disabled-user': 'a disabled user gets a reset code, unmasked',
+  'forgot.unverified-user-enabled': 'a code goes to the unverified address',
+  'forgot.unverified-user-legacy': 'a code goes to the unverified address; no InvalidParameterException',
+  'forgot.confirm-unknown-user': 'PreventUserExistenceErrors ignored: UserNotFoundException',
   'confidential.no-secret-hash': 'SecretHash not checked',
   'limits.validation-data-name': 'the model limits are not checked',
   'limits.validation-data-value': 'the model limits are not checked',

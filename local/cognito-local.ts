@@ -18,10 +18,12 @@
  * - code-destination-verified.ts: ConfirmSignUp marks the address the code went to as verified;
  * - admin-create-user-pre-sign-up.ts: `PreSignUp_AdminCreateUser`, which cognito-local skips;
  * - internal-username.ts: admin calls naming a user by email find the user (and its groups);
- * - prevent-user-existence-errors.ts: `PreventUserExistenceErrors: ENABLED` answers an unknown user of
- *   ForgotPassword and ResendConfirmationCode as though a code had been sent;
+ * - prevent-user-existence-errors.ts: `PreventUserExistenceErrors: ENABLED` answers an unknown (or disabled,
+ *   or unverified) user of ForgotPassword and ResendConfirmationCode as though a code had been sent, and
+ *   ConfirmForgotPassword's with CodeMismatchException; LEGACY refuses a reset with no verified address;
  * - attribute-verification-code.ts: GetUserAttributeVerificationCode answers with `CodeDeliveryDetails`;
  * - mask-destination.ts: every `CodeDeliveryDetails.Destination` is masked;
+ * - unverified-flags.ts: users listed in an answer carry `email_verified: "false"` beside an unverified address;
  * - routes.ts: which of these runs for which operation.
  * Its configuration lives in `<dataDir>/cognito/config.json`, its users and pools in `<dataDir>/cognito/db/`.
  */
@@ -146,7 +148,7 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
     markVerified: markCodeDestinationVerified({ cognito, selectAppropriateDeliveryMethod }),
     runPreSignUp: preSignUpForAdminCreateUser({ cognito, triggers }),
     resolveAlias: withInternalUsername({ cognito }),
-    answerUnknownUser: preventUserExistenceErrors({ cognito }),
+    answerUnknownUser: preventUserExistenceErrors({ cognito, errors }),
   });
   return modules.createServer(route, logger, loaded.ServerConfig, services).application;
 }

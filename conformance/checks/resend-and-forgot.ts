@@ -4,20 +4,13 @@
  * answers for a user who does not exist under both `PreventUserExistenceErrors` settings.
  */
 import {
+  AdminDisableUserCommand,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   ResendConfirmationCodeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Check, expectEqual, expectThat, Flow, notApplicable, shown } from '../check.js';
-import {
-  at,
-  eventOf,
-  outcomeOf,
-  type ProbeUser,
-  type SuiteContext,
-  shownOutcome,
-  sourcesOf,
-} from '../context.js';
+import { at, eventOf, outcomeOf, type ProbeUser, type SuiteContext, shownOutcome } from '../context.js';
 import { codeSentTo, NO_MESSAGE_SOURCE } from './confirmation.js';
 import { maskedEmail, signUp } from './sign-up.js';
 
@@ -106,6 +99,57 @@ async function unknownUser(context: SuiteContext) {
   };
 }
 
+/** Cognito's answer to ForgotPassword for a user without a verified address, under LEGACY (contract §5b). */
+const NO_VERIFIED_ADDRESS =
+  'InvalidParameterException: Cannot reset password for the user as there is no registered/verified email or phone_number';
+
+/** Whether `answer` is a made-up email delivery to a masked address, and no trigger ran. */
+function madeUpAnswer(answer: Awaited<ReturnType<typeof forgot>>, calls: number) {
+  const details = answer.ok ? answer.value.CodeDeliveryDetails : undefined;
+  return expectThat(
+    details?.DeliveryMedium === 'EMAIL' && /^.\*\*\*@.\*\*\*$/.test(details.Destination ?? '') && calls === 0,
+    'CodeDeliveryDetails by EMAIL to a masked address; no trigger call',
+    `${answer.ok ? shown(details) : shownOutcome(answer)}; ${calls} trigger call(s)`,
+  );
+}
+
+/**
+ * Scenario: users whose state must not show under ENABLED: one disabled, one confirmed with the email
+ * unverified (pre sign-up confirms without verifying); and a ConfirmForgotPassword for nobody.
+ */
+async function hiddenStates(context: SuiteContext) {
+  const disabled = await verifiedUser(context, 'disabled');
+  await context.cognito.send(
+    new AdminDisableUserCommand({ UserPoolId: context.pool.userPoolId, Username: disabled.email }),
+  );
+  const unverified = context.newUser('unverified');
+  context.probe.script(unverified.key, {
+    PreSignUp: { kind: 'respond', response: { autoConfirmUser: true } },
+  });
+  await signUp(context, unverified);
+  const before = (user: ProbeUser) => context.probe.callsOf(user.key).length;
+  const [disabledBefore, unverifiedBefore] = [before(disabled), before(unverified)];
+  const nobody = context.newUser('nobody-reset');
+  return {
+    forgotDisabled: await forgot(context, disabled.email),
+    resendDisabled: await resend(context, disabled.email),
+    disabledCalls: () => before(disabled) - disabledBefore,
+    forgotUnverified: await forgot(context, unverified.email),
+    unverifiedCalls: () => before(unverified) - unverifiedBefore,
+    forgotUnverifiedLegacy: await forgot(context, unverified.email, context.pool.legacyClientId),
+    confirmNobody: await outcomeOf(() =>
+      context.cognito.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: context.pool.publicClientId,
+          Username: nobody.email,
+          ConfirmationCode: '123456',
+          Password: `${nobody.password}-new`,
+        }),
+      ),
+    ),
+  };
+}
+
 /** Checks of codes sent again and password resets. */
 export const resendAndForgotChecks: readonly Check[] = [
   {
@@ -141,14 +185,7 @@ export const resendAndForgotChecks: readonly Check[] = [
     section: '§5b (PreventUserExistenceErrors)',
     async run(context) {
       const run = await context.once(unknownUser);
-      const details = run.resendEnabled.ok ? run.resendEnabled.value.CodeDeliveryDetails : undefined;
-      return expectThat(
-        details?.DeliveryMedium === 'EMAIL' &&
-          /^.\*\*\*@.\*\*\*$/.test(details.Destination ?? '') &&
-          run.calls().length === 0,
-        'CodeDeliveryDetails by EMAIL to a masked address; no trigger call',
-        `${run.resendEnabled.ok ? shown(details) : shownOutcome(run.resendEnabled)}; ${run.calls().length} trigger call(s)`,
-      );
+      return madeUpAnswer(run.resendEnabled, run.calls().length);
     },
   },
   {
@@ -201,14 +238,7 @@ export const resendAndForgotChecks: readonly Check[] = [
     section: '§5b (PreventUserExistenceErrors)',
     async run(context) {
       const run = await context.once(unknownUser);
-      const details = run.forgotEnabled.ok ? run.forgotEnabled.value.CodeDeliveryDetails : undefined;
-      return expectThat(
-        details?.DeliveryMedium === 'EMAIL' &&
-          /^.\*\*\*@.\*\*\*$/.test(details.Destination ?? '') &&
-          run.calls().length === 0,
-        'CodeDeliveryDetails by EMAIL to a masked address; no trigger call',
-        `${run.forgotEnabled.ok ? shown(details) : shownOutcome(run.forgotEnabled)}; ${sourcesOf(run.calls()).length} trigger call(s)`,
-      );
+      return madeUpAnswer(run.forgotEnabled, run.calls().length);
     },
   },
   {
@@ -219,6 +249,52 @@ export const resendAndForgotChecks: readonly Check[] = [
     async run(context) {
       const run = await context.once(unknownUser);
       return expectEqual(run.forgotLegacy.ok ? 'success' : run.forgotLegacy.name, 'UserNotFoundException');
+    },
+  },
+  {
+    id: 'forgot.disabled-user',
+    flow: Flow.ResendAndForgot,
+    title:
+      'PreventUserExistenceErrors ENABLED: ForgotPassword and ResendConfirmationCode for a disabled user answer as if a code went out, no trigger runs',
+    section: '§5b (PreventUserExistenceErrors)',
+    async run(context) {
+      const run = await context.once(hiddenStates);
+      const forgotVerdict = madeUpAnswer(run.forgotDisabled, run.disabledCalls());
+      if (forgotVerdict.status !== 'pass') return forgotVerdict;
+      return madeUpAnswer(run.resendDisabled, run.disabledCalls());
+    },
+  },
+  {
+    id: 'forgot.unverified-user-enabled',
+    flow: Flow.ResendAndForgot,
+    title:
+      'PreventUserExistenceErrors ENABLED: ForgotPassword for a user with no verified address answers as if a code went out, no trigger runs',
+    section: '§5b (PreventUserExistenceErrors)',
+    async run(context) {
+      const run = await context.once(hiddenStates);
+      return madeUpAnswer(run.forgotUnverified, run.unverifiedCalls());
+    },
+  },
+  {
+    id: 'forgot.unverified-user-legacy',
+    flow: Flow.ResendAndForgot,
+    title:
+      'PreventUserExistenceErrors LEGACY: ForgotPassword for a user with no verified address fails with InvalidParameterException',
+    section: '§5b (PreventUserExistenceErrors)',
+    async run(context) {
+      const run = await context.once(hiddenStates);
+      return expectEqual(shownOutcome(run.forgotUnverifiedLegacy), NO_VERIFIED_ADDRESS);
+    },
+  },
+  {
+    id: 'forgot.confirm-unknown-user',
+    flow: Flow.ResendAndForgot,
+    title:
+      'PreventUserExistenceErrors ENABLED: ConfirmForgotPassword for nobody fails with CodeMismatchException',
+    section: '§5b (PreventUserExistenceErrors)',
+    async run(context) {
+      const run = await context.once(hiddenStates);
+      return expectEqual(run.confirmNobody.ok ? 'success' : run.confirmNobody.name, 'CodeMismatchException');
     },
   },
 ];

@@ -401,6 +401,17 @@ export const signUpChecks: readonly Check[] = [
     },
   },
   {
+    id: 'sign-up.stored-unverified',
+    flow: Flow.SignUp,
+    title: 'the stored user carries email_verified "false" beside the unverified address',
+    section: '§5b (stored verified flags)',
+    async run(context) {
+      const run = await context.once(signUpWithInputs);
+      if (!run.stored.ok) return expectEqual(shownOutcome(run.stored), 'the stored user');
+      return expectEqual(run.stored.value.attributes.email_verified, 'false');
+    },
+  },
+  {
     id: 'sign-up.no-inputs',
     flow: Flow.SignUp,
     title: 'without them: validationData null, no clientMetadata key in either event',

@@ -18,6 +18,8 @@ export type Attribute = { Name: string; Value?: string };
 export type User = {
   Username: string;
   UserStatus?: string;
+  /** `false` once AdminDisableUser ran. */
+  Enabled?: boolean;
   Attributes: Attribute[];
   ConfirmationCode?: string;
 };

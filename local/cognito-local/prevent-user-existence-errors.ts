@@ -1,9 +1,15 @@
 /**
- * `PreventUserExistenceErrors: ENABLED` on the app client (contract §5b): ForgotPassword and
- * ResendConfirmationCode for a user who does not exist answer as though a code had been sent, with made-up
- * `CodeDeliveryDetails`, where cognito-local answers `UserNotFoundException` whatever the client says. The
- * setting is read per call from the app client as provisioned (template.yaml through local/provision.ts);
- * `LEGACY`, or no setting, leaves cognito-local's `UserNotFoundException`.
+ * `PreventUserExistenceErrors: ENABLED` on the app client (contract §5b), where cognito-local answers as
+ * though the setting did not exist. Under `ENABLED`:
+ * - ForgotPassword for a user who does not exist, is disabled, or has no verified address, and
+ *   ResendConfirmationCode for a user who does not exist or is disabled, answer as though a code had been sent,
+ *   with made-up `CodeDeliveryDetails`, and nothing is sent;
+ * - ConfirmForgotPassword for a user who does not exist or is disabled answers `CodeMismatchException`.
+ * Under `LEGACY` (or no setting), ForgotPassword for a user without a verified address answers Cognito's
+ * `InvalidParameterException: Cannot reset password for the user as there is no registered/verified email or
+ * phone_number` [O, aws-amplify/aws-sdk-android#142 with AWS's answer, amazon-cognito-identity-js#678], where
+ * cognito-local sent the code to the unverified address; the rest keeps cognito-local's answers
+ * (`UserNotFoundException`). The setting is read per call from the app client.
  *
  * What is known:
  * - [D, archived Developer Guide `doc_source/cognito-user-pool-managing-errors.md`] ForgotPassword returns
@@ -27,11 +33,30 @@
  * is time (no message is rendered or delivered).
  */
 import { createHash } from 'node:crypto';
-import type { CognitoService, Ctx, DeliveryDetails, Json, UserPoolService } from './internals.js';
+import type {
+  CognitoLocalErrors,
+  CognitoService,
+  Ctx,
+  DeliveryDetails,
+  Json,
+  User,
+  UserPoolService,
+} from './internals.js';
 import { DeliveryMedium } from './mask-destination.js';
 
-/** The operations this correction answers for an unknown user. */
-export const USER_EXISTENCE_OPERATIONS: readonly string[] = ['ForgotPassword', 'ResendConfirmationCode'];
+/** The operations this correction may answer. */
+export const USER_EXISTENCE_OPERATIONS: readonly string[] = [
+  'ForgotPassword',
+  'ResendConfirmationCode',
+  'ConfirmForgotPassword',
+];
+
+/** Cognito's answer to ForgotPassword for a user with no verified email or phone number (LEGACY). */
+export const NO_VERIFIED_ADDRESS =
+  'Cannot reset password for the user as there is no registered/verified email or phone_number';
+
+/** Cognito's CodeMismatchException message. */
+export const CODE_MISMATCH = 'Invalid verification code provided, please try again.';
 
 /** `PreventUserExistenceErrors` values. */
 export const PreventUserExistenceErrors = { Enabled: 'ENABLED', Legacy: 'LEGACY' } as const;
@@ -88,29 +113,59 @@ export function simulatedDeliveryOf(username: string, pool: UserPoolService['opt
   return { ...medium, Destination: destination };
 }
 
-/** What {@link preventUserExistenceErrors} reads the client, the pool and the user from. */
+/** Whether the user has an address Cognito may send a password reset code to. */
+export function hasVerifiedAddress(user: User): boolean {
+  const value = (name: string) => user.Attributes.find((attribute) => attribute.Name === name)?.Value;
+  return (
+    (value('email') !== undefined && value('email_verified') === 'true') ||
+    (value('phone_number') !== undefined && value('phone_number_verified') === 'true')
+  );
+}
+
+/** What {@link preventUserExistenceErrors} reads the client, the pool and the user from, and throws. */
 export type PreventUserExistenceErrorsDependencies = {
   cognito: Pick<CognitoService, 'getAppClient' | 'getUserPoolForClientId'>;
+  errors: Pick<CognitoLocalErrors, 'CognitoError' | 'InvalidParameterError'>;
 };
 
 /**
- * The correction, for the operations of {@link USER_EXISTENCE_OPERATIONS}: the answer for an unknown user
- * under `ENABLED`, or `undefined` when the operation should run as usual (the user exists, or the client
- * lets errors through).
+ * The correction, for the operations of {@link USER_EXISTENCE_OPERATIONS}: Cognito's answer when the user's
+ * existence or state must not show (or, under LEGACY, the missing verified address), or `undefined` when the
+ * operation should run as usual.
  *
  * @example
- * const answerUnknownUser = preventUserExistenceErrors({ cognito });
- * await answerUnknownUser(ctx, { ClientId, Username: 'nobody@example.com' });
+ * const answerUnknownUser = preventUserExistenceErrors({ cognito, errors });
+ * await answerUnknownUser(ctx, 'ForgotPassword', { ClientId, Username: 'nobody@example.com' });
  * // { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'nobody@example.com' } }
  */
 export function preventUserExistenceErrors(dependencies: PreventUserExistenceErrorsDependencies) {
-  const { cognito } = dependencies;
-  return async function answerUnknownUser(ctx: Ctx, body: Json): Promise<Json | undefined> {
+  const { cognito, errors } = dependencies;
+  return async function answerUnknownUser(
+    ctx: Ctx,
+    operation: string,
+    body: Json,
+  ): Promise<Json | undefined> {
     if (typeof body.ClientId !== 'string' || typeof body.Username !== 'string') return undefined;
     const client = await cognito.getAppClient(ctx, body.ClientId);
-    if (client?.PreventUserExistenceErrors !== PreventUserExistenceErrors.Enabled) return undefined;
+    const enabled = client?.PreventUserExistenceErrors === PreventUserExistenceErrors.Enabled;
     const pool = await cognito.getUserPoolForClientId(ctx, body.ClientId);
-    if ((await pool.getUserByUsername(ctx, body.Username)) !== null) return undefined;
-    return { CodeDeliveryDetails: simulatedDeliveryOf(body.Username, pool.options) };
+    const user = await pool.getUserByUsername(ctx, body.Username);
+    const hidden = user === null || user.Enabled === false;
+    const madeUp = { CodeDeliveryDetails: simulatedDeliveryOf(body.Username, pool.options) };
+    switch (operation) {
+      case 'ForgotPassword': {
+        const unverified = user !== null && !hasVerifiedAddress(user);
+        if (enabled && (hidden || unverified)) return madeUp;
+        if (!enabled && !hidden && unverified) throw new errors.InvalidParameterError(NO_VERIFIED_ADDRESS);
+        return undefined;
+      }
+      case 'ResendConfirmationCode':
+        return enabled && hidden ? madeUp : undefined;
+      case 'ConfirmForgotPassword':
+        if (enabled && hidden) throw new errors.CognitoError('CodeMismatchException', CODE_MISMATCH);
+        return undefined;
+      default:
+        return undefined;
+    }
   };
 }

@@ -12,6 +12,7 @@ import { withMaskedDestinations } from './mask-destination.js';
 import { PASSWORD_OPERATIONS } from './password-policy.js';
 import { USER_EXISTENCE_OPERATIONS } from './prevent-user-existence-errors.js';
 import { SECRET_HASH_OPERATIONS } from './secret-hash.js';
+import { withStoredUnverifiedFlags } from './unverified-flags.js';
 
 /** The corrections, built by their factories (one file each in this folder). */
 export type Corrections = {
@@ -24,7 +25,7 @@ export type Corrections = {
   runPreSignUp: (ctx: Ctx, body: Json) => Promise<void>;
   resolveAlias: (ctx: Ctx, body: Json) => Promise<Json>;
   /** The made-up answer for a user who does not exist under `PreventUserExistenceErrors: ENABLED`. */
-  answerUnknownUser: (ctx: Ctx, body: Json) => Promise<Json | undefined>;
+  answerUnknownUser: (ctx: Ctx, operation: string, body: Json) => Promise<Json | undefined>;
 };
 
 /** A SignUp answer without `CodeDeliveryDetails` when pre sign-up auto-confirmed: Cognito sent no code. */
@@ -38,7 +39,7 @@ function signUpAnswerOf(result: unknown): unknown {
 function answerOf(operation: string, result: unknown): unknown {
   if (operation === 'SignUp') return signUpAnswerOf(result);
   if (operation === 'GetUserAttributeVerificationCode') return withDeliveredCode(result);
-  return result;
+  return withStoredUnverifiedFlags(operation, result);
 }
 
 /**
@@ -56,7 +57,8 @@ export function correctedRouter(router: (operation: string) => Route, correction
         corrections.checkLimits(body);
         await corrections.checkSecretHash(ctx, body);
         const answer =
-          (await corrections.answerUnknownUser(ctx, body)) ?? (await corrections.resendCode(ctx, body));
+          (await corrections.answerUnknownUser(ctx, operation, body)) ??
+          (await corrections.resendCode(ctx, body));
         return withMaskedDestinations(answer);
       };
     }
@@ -68,7 +70,7 @@ export function correctedRouter(router: (operation: string) => Route, correction
       if (operation === 'ConfirmSignUp') await corrections.markVerified(ctx, body);
       if (operation === 'AdminCreateUser') await corrections.runPreSignUp(ctx, body);
       if (USER_EXISTENCE_OPERATIONS.includes(operation)) {
-        const madeUp = await corrections.answerUnknownUser(ctx, body);
+        const madeUp = await corrections.answerUnknownUser(ctx, operation, body);
         if (madeUp !== undefined) return withMaskedDestinations(madeUp);
       }
       const request = resolvesAlias(operation) ? await corrections.resolveAlias(ctx, body) : body;

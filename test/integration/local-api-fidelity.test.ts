@@ -105,6 +105,19 @@ describe('Integration: local user pool answers around code messages', () => {
     return { email, answer };
   }
 
+  /**
+   * Signs a new user up and confirms them with the emailed code, which verifies the address: ForgotPassword
+   * sends a reset code only to a verified address (contract §5b).
+   */
+  async function verifiedUser(label: string) {
+    const { email } = await signedUp(label);
+    const code = messagesTo(email).at(-1)?.code ?? '';
+    await cognito.send(
+      new ConfirmSignUpCommand({ ClientId: clients.enabled, Username: email, ConfirmationCode: code }),
+    );
+    return { email };
+  }
+
   /** The operations that send a code to a user named without a token. */
   type CodeOperation = 'ResendConfirmationCode' | 'ForgotPassword';
 
@@ -167,7 +180,8 @@ describe('Integration: local user pool answers around code messages', () => {
     'answers %s for an unknown user under ENABLED in the shape a known user gets, and sends nothing',
     async (operation) => {
       // Prepare
-      const { email: known } = await signedUp('lee');
+      const { email: known } =
+        operation === 'ForgotPassword' ? await verifiedUser('lee') : await signedUp('lee');
       const unknown = uniqueEmail('nobody');
       const sentBefore = inbox.messages().length;
 
@@ -188,7 +202,7 @@ describe('Integration: local user pool answers around code messages', () => {
 
   it('masks the destination ForgotPassword names for a known user, whose reset code reaches the inbox', async () => {
     // Prepare
-    const { email } = await signedUp('max');
+    const { email } = await verifiedUser('max');
 
     // Act
     const answer = await cognito.send(

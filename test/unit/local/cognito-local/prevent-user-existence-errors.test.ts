@@ -21,17 +21,6 @@ const JANE: User = {
   Attributes: [{ Name: 'email', Value: 'jane@example.com' }],
 };
 
-/** A pool holding Jane only, behind a client with `client`'s settings. */
-function cognitoWith(client: AppClient | null, options: UserPoolService['options'] = POOL) {
-  const pool: UserPoolService = {
-    options,
-    getUserByUsername: async (_ctx, username) =>
-      username === 'jane@example.com' || username === 'sub-1' ? structuredClone(JANE) : null,
-    saveUser: async () => undefined,
-  };
-  return { getAppClient: async () => client, getUserPoolForClientId: async () => pool };
-}
-
 describe('Cognito-local: simulatedMediumOf', () => {
   it.each([
     ['nobody@example.com', ['email'], 'EMAIL'],
@@ -125,59 +114,183 @@ describe('Cognito-local: simulatedDeliveryOf', () => {
   });
 });
 
-describe('Cognito-local: preventUserExistenceErrors', () => {
-  it('answers an unknown user with made-up CodeDeliveryDetails when the client sets ENABLED', async () => {
-    // Prepare
-    const answerUnknownUser = preventUserExistenceErrors({
-      cognito: cognitoWith({ PreventUserExistenceErrors: 'ENABLED' }),
-    });
+class CognitoError extends Error {
+  public constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+class InvalidParameterError extends CognitoError {
+  public constructor(message = 'Invalid parameter') {
+    super('InvalidParameterException', message);
+  }
+}
+const ERRORS = { CognitoError, InvalidParameterError };
 
-    // Act
-    const answer = await answerUnknownUser(
-      { logger: undefined },
-      { ClientId: 'client-1', Username: 'nobody@example.com' },
-    );
+const VERIFIED_JANE: User = {
+  ...JANE,
+  UserStatus: 'CONFIRMED',
+  Attributes: [...JANE.Attributes, { Name: 'email_verified', Value: 'true' }],
+};
+const DISABLED_JANE: User = { ...VERIFIED_JANE, Enabled: false };
 
-    // Assess
-    expect(answer).toEqual({
-      CodeDeliveryDetails: {
-        AttributeName: 'email',
-        DeliveryMedium: 'EMAIL',
-        Destination: 'nobody@example.com',
-      },
-    });
+/** The correction over a pool holding `user` as jane@example.com (sub-1), behind a client with `client`. */
+function correctionWith(client: AppClient | null, user: User = VERIFIED_JANE) {
+  const pool: UserPoolService = {
+    options: POOL,
+    getUserByUsername: async (_ctx, username) =>
+      username === 'jane@example.com' || username === 'sub-1' ? structuredClone(user) : null,
+    saveUser: async () => undefined,
+  };
+  return preventUserExistenceErrors({
+    cognito: { getAppClient: async () => client, getUserPoolForClientId: async () => pool },
+    errors: ERRORS,
   });
+}
+
+const ENABLED = { PreventUserExistenceErrors: 'ENABLED' };
+const LEGACY = { PreventUserExistenceErrors: 'LEGACY' };
+const CTX = { logger: undefined };
+const MADE_UP_FOR = (address: string) => ({
+  CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: address },
+});
+
+describe('Cognito-local: preventUserExistenceErrors', () => {
+  it.each([
+    ['ForgotPassword', 'an unknown user', VERIFIED_JANE, 'nobody@example.com'],
+    ['ForgotPassword', 'a disabled user', DISABLED_JANE, 'jane@example.com'],
+    ['ForgotPassword', 'a user without a verified address', JANE, 'jane@example.com'],
+    ['ResendConfirmationCode', 'an unknown user', JANE, 'nobody@example.com'],
+    ['ResendConfirmationCode', 'a disabled user', { ...JANE, Enabled: false }, 'jane@example.com'],
+  ])(
+    'under ENABLED answers %s for %s with made-up CodeDeliveryDetails (contract §5b)',
+    async (operation, _label, user, username) => {
+      // Prepare
+      const answerUnknownUser = correctionWith(ENABLED, user);
+
+      // Act
+      const answer = await answerUnknownUser(CTX, operation, { ClientId: 'client-1', Username: username });
+
+      // Assess
+      expect(answer).toEqual(MADE_UP_FOR(username));
+    },
+  );
 
   it.each([
-    ['a known user under ENABLED', { PreventUserExistenceErrors: 'ENABLED' }, 'jane@example.com'],
-    ['a known user named by internal name', { PreventUserExistenceErrors: 'ENABLED' }, 'sub-1'],
-    ['an unknown user under LEGACY', { PreventUserExistenceErrors: 'LEGACY' }, 'nobody@example.com'],
-    ['an unknown user of a client without the setting', {}, 'nobody@example.com'],
-    ['an unknown client', null, 'nobody@example.com'],
-  ])('lets the operation run for %s', async (_label, client, username) => {
+    ['an unknown user', VERIFIED_JANE, 'nobody@example.com'],
+    ['a disabled user', DISABLED_JANE, 'jane@example.com'],
+  ])(
+    'under ENABLED answers ConfirmForgotPassword for %s with CodeMismatchException (contract §5b)',
+    async (_label, user, username) => {
+      // Prepare
+      const answerUnknownUser = correctionWith(ENABLED, user);
+
+      // Act
+      const answering = answerUnknownUser(CTX, 'ConfirmForgotPassword', {
+        ClientId: 'client-1',
+        Username: username,
+      });
+
+      // Assess
+      await expect(answering).rejects.toMatchObject({
+        code: 'CodeMismatchException',
+        message: 'Invalid verification code provided, please try again.',
+      });
+    },
+  );
+
+  it.each([
+    [
+      'ForgotPassword for a verified user under ENABLED',
+      ENABLED,
+      VERIFIED_JANE,
+      'ForgotPassword',
+      'jane@example.com',
+    ],
+    ['ForgotPassword by internal name', ENABLED, VERIFIED_JANE, 'ForgotPassword', 'sub-1'],
+    [
+      'ResendConfirmationCode for a known user under ENABLED',
+      ENABLED,
+      JANE,
+      'ResendConfirmationCode',
+      'jane@example.com',
+    ],
+    [
+      'ConfirmForgotPassword for a known user under ENABLED',
+      ENABLED,
+      VERIFIED_JANE,
+      'ConfirmForgotPassword',
+      'jane@example.com',
+    ],
+    [
+      'ForgotPassword for an unknown user under LEGACY',
+      LEGACY,
+      VERIFIED_JANE,
+      'ForgotPassword',
+      'nobody@example.com',
+    ],
+    [
+      'ForgotPassword for a disabled user under LEGACY',
+      LEGACY,
+      DISABLED_JANE,
+      'ForgotPassword',
+      'jane@example.com',
+    ],
+    [
+      'ConfirmForgotPassword for an unknown user under LEGACY',
+      LEGACY,
+      VERIFIED_JANE,
+      'ConfirmForgotPassword',
+      'nobody@example.com',
+    ],
+    [
+      'ForgotPassword for an unknown user of a client without the setting',
+      {},
+      VERIFIED_JANE,
+      'ForgotPassword',
+      'nobody@example.com',
+    ],
+    ['ForgotPassword of an unknown client', null, VERIFIED_JANE, 'ForgotPassword', 'nobody@example.com'],
+    ['another operation', ENABLED, VERIFIED_JANE, 'SignUp', 'nobody@example.com'],
+  ])('lets the operation run for %s', async (_label, client, user, operation, username) => {
     // Prepare
-    const answerUnknownUser = preventUserExistenceErrors({ cognito: cognitoWith(client) });
+    const answerUnknownUser = correctionWith(client as AppClient | null, user);
 
     // Act
-    const answer = await answerUnknownUser(
-      { logger: undefined },
-      { ClientId: 'client-1', Username: username },
-    );
+    const answer = await answerUnknownUser(CTX, operation, { ClientId: 'client-1', Username: username });
 
     // Assess
     expect(answer).toBeUndefined();
   });
 
+  it("under LEGACY refuses ForgotPassword for a user without a verified address with Cognito's InvalidParameterException", async () => {
+    // Prepare
+    const answerUnknownUser = correctionWith(LEGACY, JANE);
+
+    // Act
+    const answering = answerUnknownUser(CTX, 'ForgotPassword', {
+      ClientId: 'client-1',
+      Username: 'jane@example.com',
+    });
+
+    // Assess
+    await expect(answering).rejects.toThrow(
+      new InvalidParameterError(
+        'Cannot reset password for the user as there is no registered/verified email or phone_number',
+      ),
+    );
+  });
+
   it('lets the operation run (and fail as cognito-local fails it) when ClientId or Username is missing', async () => {
     // Prepare
-    const answerUnknownUser = preventUserExistenceErrors({
-      cognito: cognitoWith({ PreventUserExistenceErrors: 'ENABLED' }),
-    });
+    const answerUnknownUser = correctionWith(ENABLED);
 
     // Act
     const answers = await Promise.all([
-      answerUnknownUser({ logger: undefined }, { Username: 'nobody@example.com' }),
-      answerUnknownUser({ logger: undefined }, { ClientId: 'client-1' }),
+      answerUnknownUser(CTX, 'ForgotPassword', { Username: 'nobody@example.com' }),
+      answerUnknownUser(CTX, 'ForgotPassword', { ClientId: 'client-1' }),
     ]);
 
     // Assess

@@ -31,7 +31,7 @@ function recordingCorrections(ran: string[]): Corrections {
       ran.push('resolveAlias');
       return { ...body, Username: 'internal-name' };
     },
-    answerUnknownUser: async (_ctx: Ctx, body: Json) => {
+    answerUnknownUser: async (_ctx: Ctx, _operation: string, body: Json) => {
       ran.push('answerUnknownUser');
       return body.Username === 'nobody@example.com' ? MADE_UP : undefined;
     },
@@ -59,7 +59,13 @@ describe('Cognito-local: correctedRouter', () => {
     ['ConfirmSignUp', ['checkLimits', 'checkSecretHash', 'markVerified', 'cognito-local ConfirmSignUp']],
     [
       'ConfirmForgotPassword',
-      ['checkLimits', 'checkSecretHash', 'checkPassword', 'cognito-local ConfirmForgotPassword'],
+      [
+        'checkLimits',
+        'checkSecretHash',
+        'checkPassword',
+        'answerUnknownUser',
+        'cognito-local ConfirmForgotPassword',
+      ],
     ],
     ['ResendConfirmationCode', ['checkLimits', 'checkSecretHash', 'answerUnknownUser', 'resendCode']],
     [
