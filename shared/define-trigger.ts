@@ -5,7 +5,7 @@
  * declared once.
  */
 import type { Env } from './config.js';
-import type { SignUpTriggerEvent } from './event-types.js';
+import type { CoreTriggerEvent, SignUpTriggerEvent } from './event-types.js';
 import {
   type CoreOptions,
   configureAtColdStart,
@@ -14,12 +14,12 @@ import {
   type TriggerHandler,
 } from './handler-core.js';
 import type { SettingsDeclaration } from './settings.js';
-import { sourcesOfTrigger, type TriggerName, type TriggerSource } from './trigger-source.js';
+import { type CoreTriggerName, type CoreTriggerSource, sourcesOfCoreTrigger } from './trigger-source.js';
 
 /** What a trigger is made of. */
-export type TriggerDefinition<E extends SignUpTriggerEvent> = {
+export type TriggerDefinition<E extends CoreTriggerEvent> = {
   /** Cognito's name of the trigger (`LambdaConfig` key, and the prefix of the error text callers see). */
-  name: TriggerName;
+  name: CoreTriggerName;
   /** Checks a raw event and returns it typed (shared/parse-event.ts). */
   parse: (raw: unknown) => E;
   /**
@@ -32,9 +32,9 @@ export type TriggerDefinition<E extends SignUpTriggerEvent> = {
 };
 
 /** A trigger as the tools see it: its definition and the sources Cognito fires it with. */
-export type TriggerDescriptor<E extends SignUpTriggerEvent = SignUpTriggerEvent> = TriggerDefinition<E> & {
+export type TriggerDescriptor<E extends CoreTriggerEvent = SignUpTriggerEvent> = TriggerDefinition<E> & {
   /** Every `triggerSource` of this trigger (contract §2–§4). */
-  sources: readonly TriggerSource[];
+  sources: readonly CoreTriggerSource[];
 };
 
 /** What the tools read of any trigger (a descriptor of one event type, seen without its rules' types). */
@@ -54,10 +54,10 @@ export type ToolView = Pick<TriggerDescriptor<SignUpTriggerEvent>, 'name' | 'sou
  *   },
  * });
  */
-export function defineTrigger<E extends SignUpTriggerEvent>(
+export function defineTrigger<E extends CoreTriggerEvent>(
   definition: TriggerDefinition<E>,
 ): TriggerDescriptor<E> {
-  return { ...definition, sources: sourcesOfTrigger[definition.name] };
+  return { ...definition, sources: sourcesOfCoreTrigger[definition.name] };
 }
 
 /**
@@ -67,7 +67,7 @@ export function defineTrigger<E extends SignUpTriggerEvent>(
  * @example
  * export const handler = handlerOf(preSignUp, process.env);
  */
-export function handlerOf<E extends SignUpTriggerEvent>(
+export function handlerOf<E extends CoreTriggerEvent>(
   trigger: TriggerDescriptor<E>,
   env: Env,
 ): TriggerHandler<E> {

@@ -12,7 +12,7 @@ import {
   withDeadline,
 } from './deadline.js';
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
-import type { SignUpTriggerEvent } from './event-types.js';
+import type { CoreTriggerEvent } from './event-types.js';
 import { loggableError } from './log-error.js';
 import {
   type InvocationMetrics,
@@ -27,7 +27,7 @@ import { logger as sharedLogger, tracer as sharedTracer } from './observability.
 import { checkWhole } from './options.js';
 import { hasKnownTriggerSource } from './parse-event.js';
 import { declareSettings } from './settings.js';
-import type { TriggerName } from './trigger-source.js';
+import type { CoreTriggerName } from './trigger-source.js';
 
 /** What a rule says it did. `undefined` counts as `pass`. */
 export type RuleOutcome = 'pass' | 'changed' | 'skipped';
@@ -53,7 +53,7 @@ export type RuleContext = {
  * A rule: a **named** function (its name is what the logs say decided) that reads the event, may change
  * `event.response`, and rejects by throwing a {@link SignUpRejection}.
  */
-export type Rule<E extends SignUpTriggerEvent> = (
+export type Rule<E extends CoreTriggerEvent> = (
   event: E,
   context: RuleContext,
 ) => RuleOutcome | undefined | Promise<RuleOutcome | undefined>;
@@ -70,14 +70,14 @@ export type RuleReport = {
 export type InvocationOutcome = 'default' | 'changed' | 'rejected' | 'fault' | 'passthrough';
 
 /** A Lambda handler typed with the project's own event types (never `*Handler` from @types/aws-lambda: it adds a callback and an `any` result). */
-export type TriggerHandler<E extends SignUpTriggerEvent> = (event: unknown, context: Context) => Promise<E>;
+export type TriggerHandler<E extends CoreTriggerEvent> = (event: unknown, context: Context) => Promise<E>;
 
 /** What a source nobody documented gets: Cognito's default behaviour, or a fault. */
 export type UnknownSourcePolicy = 'passthrough' | 'reject' | 'rules';
 
 /** Options of {@link createTriggerHandler}. */
-export type CreateTriggerHandlerOptions<E extends SignUpTriggerEvent> = {
-  trigger: TriggerName;
+export type CreateTriggerHandlerOptions<E extends CoreTriggerEvent> = {
+  trigger: CoreTriggerName;
   /**
    * Checks the raw event and returns it typed, or a normalised copy of a test event (its `response` is what
    * goes back on the original). Throws `EventShapeError` (a fault), or a `SignUpRejection` for a value the
@@ -117,7 +117,7 @@ function verdictsOf(reports: readonly RuleReport[], kind: RuleReport['outcome'])
   return reports.flatMap(({ rule, outcome, code }) => (outcome === kind ? [{ rule, code: code ?? '' }] : []));
 }
 
-function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
+function ruleNameOf(rule: Rule<CoreTriggerEvent>, index: number): string {
   return rule.name === '' ? `rule#${index}` : rule.name;
 }
 
@@ -126,10 +126,11 @@ function ruleNameOf(rule: Rule<SignUpTriggerEvent>, index: number): string {
  * answers a test event in one of AWS's sample shapes through a normalised copy; the copy's response then goes
  * back on the original.
  */
-function replyOf<E extends SignUpTriggerEvent>(raw: unknown, event: E): E {
+function replyOf<E extends CoreTriggerEvent>(raw: unknown, event: E): E {
   if (event === raw) return event;
   const original = raw as { response?: unknown };
-  original.response = event.response;
+  // A custom sender's event has no response: the original goes back as it came.
+  if ('response' in event) original.response = event.response;
   return original as E;
 }
 
@@ -143,7 +144,7 @@ function replyOf<E extends SignUpTriggerEvent>(raw: unknown, event: E): E {
  *   rules: [restrictEmailDomains({ blocked: ['example.org'] })],
  * });
  */
-export function createTriggerHandler<E extends SignUpTriggerEvent>(
+export function createTriggerHandler<E extends CoreTriggerEvent>(
   options: CreateTriggerHandlerOptions<E>,
 ): TriggerHandler<E> {
   const settings = {
@@ -161,7 +162,7 @@ export function createTriggerHandler<E extends SignUpTriggerEvent>(
   const tracer = settings.tracer ?? sharedTracer;
   const rules = settings.rules.map((rule, index) => ({
     rule,
-    name: ruleNameOf(rule as Rule<SignUpTriggerEvent>, index),
+    name: ruleNameOf(rule as Rule<CoreTriggerEvent>, index),
   }));
 
   async function runRules(

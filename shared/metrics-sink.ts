@@ -8,7 +8,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { loggableError } from './log-error.js';
 import type { MetricsDocument, MetricsOptions, MetricsSink } from './metrics.js';
 import { logger } from './observability.js';
-import type { TriggerName } from './trigger-source.js';
+import type { CoreTriggerName } from './trigger-source.js';
 
 /** Options of {@link powertoolsMetricsSink}. */
 export type PowertoolsMetricsSinkOptions = MetricsOptions & {
@@ -22,7 +22,7 @@ export type PowertoolsMetricsSinkOptions = MetricsOptions & {
  */
 export function powertoolsMetricsSink(options: PowertoolsMetricsSinkOptions): MetricsSink {
   let metrics: Metrics | undefined;
-  let trigger: TriggerName | undefined;
+  let trigger: CoreTriggerName | undefined;
   const ready = import('@aws-lambda-powertools/metrics')
     .then(({ Metrics }) => {
       metrics = new Metrics({
@@ -36,7 +36,7 @@ export function powertoolsMetricsSink(options: PowertoolsMetricsSinkOptions): Me
     });
   return {
     ready,
-    publish(name: TriggerName, document: MetricsDocument) {
+    publish(name: CoreTriggerName, document: MetricsDocument) {
       if (metrics === undefined) return;
       try {
         if (trigger !== name) {

@@ -10,7 +10,7 @@
 import { type Env, readBoolean, readString } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { isRejectionCode } from './rejection-codes.js';
-import { isTriggerSource, type TriggerName } from './trigger-source.js';
+import { type CoreTriggerName, isCoreTriggerSource } from './trigger-source.js';
 
 /** Every metric name of the toolkit (docs/metrics.md, "The metrics"). */
 export const MetricName = {
@@ -27,6 +27,8 @@ export const MetricName = {
   OnboardingActionFailures: 'OnboardingActionFailures',
   MessagesRendered: 'MessagesRendered',
   DefaultMessageFallbacks: 'DefaultMessageFallbacks',
+  MessagesSent: 'MessagesSent',
+  DuplicateSendsSkipped: 'DuplicateSendsSkipped',
 } as const;
 
 /** One of {@link MetricName}. */
@@ -42,10 +44,12 @@ export const triggerMetrics = {
     MetricName.OnboardingQueueUnconfirmed,
     MetricName.OnboardingActionFailures,
   ],
-} as const satisfies Record<TriggerName, readonly MetricName[]>;
+  CustomEmailSender: [MetricName.MessagesSent, MetricName.DuplicateSendsSkipped],
+  CustomSMSSender: [MetricName.MessagesSent, MetricName.DuplicateSendsSkipped],
+} as const satisfies Record<CoreTriggerName, readonly MetricName[]>;
 
 /** A metric a rule or action may record. */
-export type RecordedMetricName = (typeof triggerMetrics)[TriggerName][number];
+export type RecordedMetricName = (typeof triggerMetrics)[CoreTriggerName][number];
 
 /** A per-action metric of post confirmation (`ActionSucceeded.addToGroups`). */
 export type ActionMetricName = `ActionSucceeded.${string}` | `ActionFailed.${string}`;
@@ -76,7 +80,7 @@ export type RuleVerdict = { rule: string; code: string };
 
 /** How the invocation ended: what the core knows at the decision. */
 export type InvocationSummary = {
-  trigger: TriggerName;
+  trigger: CoreTriggerName;
   /** The event's `triggerSource` as received (anything: it is checked here). */
   source: unknown;
   outcome: 'default' | 'changed' | 'rejected' | 'fault' | 'passthrough';
@@ -104,7 +108,7 @@ export type MetricsSink = {
   /** Settles once the sink can write (its library loaded); the core awaits it before the first invocation. */
   ready: Promise<void>;
   /** Writes one document now, synchronously. */
-  publish(trigger: TriggerName, document: MetricsDocument): void;
+  publish(trigger: CoreTriggerName, document: MetricsDocument): void;
 };
 
 // What a rule, action or locale value may look like to become a dimension: names from code and BCP 47 tags.
@@ -164,7 +168,7 @@ function codeOf(code: string): string {
  * have keys of their own.
  */
 export function metricsDocumentOf(summary: InvocationSummary, record: InvocationRecord): MetricsDocument {
-  const source = isTriggerSource(summary.source) ? summary.source : 'unknown';
+  const source = isCoreTriggerSource(summary.source) ? summary.source : 'unknown';
   const dimensionSets: Array<Record<string, string>> = [
     {},
     { [Dimension.Source]: source, [Dimension.Outcome]: summary.outcome },

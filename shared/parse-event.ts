@@ -25,14 +25,15 @@
  */
 import { EventShapeError, MetadataInvalidError, type MetadataSource } from './errors.js';
 import type {
+  CoreTriggerEvent,
   CustomMessageEvent,
   PostConfirmationEvent,
   PreSignUpEvent,
   SignUpTriggerEvent,
 } from './event-types.js';
 import {
+  isCoreTriggerSource,
   isSourceSpelling,
-  isTriggerSource,
   NO_TRIGGER_SOURCE,
   type TriggerName,
   triggerNameOf,
@@ -213,8 +214,8 @@ function resultOf<E extends SignUpTriggerEvent>(draft: Draft): E {
  * Whether the event's `triggerSource` is one of the sources this toolkit knows. Pre sign-up may also run
  * while the user-migration trigger creates a user, under a source AWS does not document (contract §2).
  */
-export function hasKnownTriggerSource(event: SignUpTriggerEvent): boolean {
-  return isTriggerSource(event.triggerSource);
+export function hasKnownTriggerSource(event: CoreTriggerEvent): boolean {
+  return isCoreTriggerSource(event.triggerSource);
 }
 
 /**

@@ -117,7 +117,7 @@ describe.each(triggers.map((trigger) => [trigger.name, trigger] as const))(
 
       await fc.assert(
         fc.asyncProperty(caller, async (values) => {
-          const event = eventOf(trigger.name, values);
+          const event = eventOf(trigger.name as TriggerName, values);
           const before = sink.documents.length;
 
           // Act
