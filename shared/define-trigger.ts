@@ -5,6 +5,7 @@
  * declared once.
  */
 import type { Env } from './config.js';
+import { type CoreTriggerName, type CoreTriggerSource, sourcesOfCoreTrigger } from './core-trigger.js';
 import type { CoreTriggerEvent, SignUpTriggerEvent } from './event-types.js';
 import {
   type CoreOptions,
@@ -14,7 +15,6 @@ import {
   type TriggerHandler,
 } from './handler-core.js';
 import type { SettingsDeclaration } from './settings.js';
-import { type CoreTriggerName, type CoreTriggerSource, sourcesOfCoreTrigger } from './trigger-source.js';
 
 /** What a trigger is made of. */
 export type TriggerDefinition<E extends CoreTriggerEvent> = {

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice, readList } from './config.js';
+import type { CoreTriggerName } from './core-trigger.js';
 import {
   boundedSignal,
   COGNITO_TIMEOUT_MS,
@@ -27,7 +28,6 @@ import { logger as sharedLogger, tracer as sharedTracer } from './observability.
 import { checkWhole } from './options.js';
 import { hasKnownTriggerSource } from './parse-event.js';
 import { declareSettings } from './settings.js';
-import type { CoreTriggerName } from './trigger-source.js';
 
 /** What a rule says it did. `undefined` counts as `pass`. */
 export type RuleOutcome = 'pass' | 'changed' | 'skipped';
@@ -354,7 +354,18 @@ export type CoreOptions = {
   shadow: (ruleName: string) => boolean;
   /** Unset when `METRICS_ENABLED=false`. */
   metrics?: MetricsSink;
+  /**
+   * Per-invocation budget; default Cognito's 5 s. A custom sender, invoked asynchronously, has the function's
+   * own time instead ({@link ASYNC_TRIGGER_BUDGET_MS}).
+   */
+  budgetMs?: number;
 };
+
+/**
+ * The budget of an asynchronously invoked trigger (the custom senders): no caller waits, so the function's
+ * remaining time (less the core's reply margin) bounds each invocation, up to Lambda's 15 minutes.
+ */
+export const ASYNC_TRIGGER_BUDGET_MS = 900_000;
 
 /**
  * The core options every handler reads from its environment, validated once at cold start:

@@ -5,10 +5,10 @@
  * own switches apply too: `POWERTOOLS_METRICS_DISABLED=true`, or `POWERTOOLS_DEV=true` without it, write nothing.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { CoreTriggerName } from './core-trigger.js';
 import { loggableError } from './log-error.js';
 import type { MetricsDocument, MetricsOptions, MetricsSink } from './metrics.js';
 import { logger } from './observability.js';
-import type { CoreTriggerName } from './trigger-source.js';
 
 /** Options of {@link powertoolsMetricsSink}. */
 export type PowertoolsMetricsSinkOptions = MetricsOptions & {

@@ -8,9 +8,9 @@
  * outside its list becomes `unknown` / `other`, so no attacker text and no personal data can reach a metric.
  */
 import { type Env, readBoolean, readString } from './config.js';
+import { type CoreTriggerName, isCoreTriggerSource } from './core-trigger.js';
 import { ConfigurationError } from './errors.js';
 import { isRejectionCode } from './rejection-codes.js';
-import { type CoreTriggerName, isCoreTriggerSource } from './trigger-source.js';
 
 /** Every metric name of the toolkit (docs/metrics.md, "The metrics"). */
 export const MetricName = {
@@ -44,8 +44,16 @@ export const triggerMetrics = {
     MetricName.OnboardingQueueUnconfirmed,
     MetricName.OnboardingActionFailures,
   ],
-  CustomEmailSender: [MetricName.MessagesSent, MetricName.DuplicateSendsSkipped],
-  CustomSMSSender: [MetricName.MessagesSent, MetricName.DuplicateSendsSkipped],
+  CustomEmailSender: [
+    MetricName.MessagesSent,
+    MetricName.DuplicateSendsSkipped,
+    MetricName.DefaultMessageFallbacks,
+  ],
+  CustomSMSSender: [
+    MetricName.MessagesSent,
+    MetricName.DuplicateSendsSkipped,
+    MetricName.DefaultMessageFallbacks,
+  ],
 } as const satisfies Record<CoreTriggerName, readonly MetricName[]>;
 
 /** A metric a rule or action may record. */

@@ -23,6 +23,8 @@
  * one with {@link MetadataInvalidError} (`METADATA_INVALID`); custom message and post confirmation leave them
  * to their metadata readers, which ignore a bad value.
  */
+
+import { isCoreTriggerSource } from './core-trigger.js';
 import { EventShapeError, MetadataInvalidError, type MetadataSource } from './errors.js';
 import type {
   CoreTriggerEvent,
@@ -31,13 +33,7 @@ import type {
   PreSignUpEvent,
   SignUpTriggerEvent,
 } from './event-types.js';
-import {
-  isCoreTriggerSource,
-  isSourceSpelling,
-  NO_TRIGGER_SOURCE,
-  type TriggerName,
-  triggerNameOf,
-} from './trigger-source.js';
+import { isSourceSpelling, NO_TRIGGER_SOURCE, type TriggerName, triggerNameOf } from './trigger-source.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,10 +1,3 @@
-import {
-  type CustomSenderTriggerName,
-  type CustomSenderTriggerSource,
-  isCustomSenderTriggerSource,
-  sourcesOfChannel,
-} from './custom-sender/events.js';
-
 /**
  * Every trigger source of the three sign-up triggers, as Cognito spells them.
  * Contract §2, §3 and §4 list which API operation fires which source.
@@ -37,11 +30,10 @@ export const TriggerName = {
 /** One of the three sign-up trigger names. */
 export type TriggerName = (typeof TriggerName)[keyof typeof TriggerName];
 
-/** Any trigger the handler core runs: a sign-up trigger, or a custom sender (shared/custom-sender/events.ts). */
-export type CoreTriggerName = TriggerName | CustomSenderTriggerName;
-
-/** Any source the handler core knows: a sign-up trigger's or a custom sender's. */
-export type CoreTriggerSource = TriggerSource | CustomSenderTriggerSource;
+/** Whether `name` is one of the three sign-up triggers. */
+export function isTriggerName(name: unknown): name is TriggerName {
+  return typeof name === 'string' && Object.hasOwn(TriggerName, name);
+}
 
 /** The pre sign-up sources (contract §2). */
 export const preSignUpSources = [
@@ -73,18 +65,6 @@ export const sourcesOfTrigger: Readonly<Record<TriggerName, readonly TriggerSour
   CustomMessage: customMessageSources,
   PostConfirmation: postConfirmationSources,
 };
-
-/** The sources of every trigger the core runs. */
-export const sourcesOfCoreTrigger: Readonly<Record<CoreTriggerName, readonly CoreTriggerSource[]>> = {
-  ...sourcesOfTrigger,
-  CustomEmailSender: sourcesOfChannel.email,
-  CustomSMSSender: sourcesOfChannel.sms,
-};
-
-/** Whether `source` is one the core knows (a sign-up trigger's or a custom sender's documented source). */
-export function isCoreTriggerSource(source: unknown): source is CoreTriggerSource {
-  return isTriggerSource(source) || isCustomSenderTriggerSource(source);
-}
 
 /**
  * The trigger a source belongs to, read from the part before the underscore
