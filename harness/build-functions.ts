@@ -16,6 +16,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Format, type Loader, type Message } from 'esbuild';
+import type { CoreTriggerName } from '../shared/core-trigger.js';
 import { jsonTypeOf } from '../shared/parse-event.js';
 import { BuildError } from './errors.js';
 import { DEFAULT_TEMPLATE_PATH, type FunctionSpec, functionByLogicalId, loadTemplate } from './template.js';
@@ -179,7 +180,11 @@ function replaceArtifacts(staging: string, outDir: string): void {
   rmSync(staging, { recursive: true, force: true });
 }
 
-async function buildOne(spec: FunctionSpec, workingDir: string, outRoot: string): Promise<BuiltFunction> {
+async function buildOne(
+  spec: FunctionSpec<CoreTriggerName>,
+  workingDir: string,
+  outRoot: string,
+): Promise<BuiltFunction> {
   const outDir = join(outRoot, spec.logicalId);
   // Built beside the folder, then moved in: a running local pipeline keeps serving the previous bundle.
   mkdirSync(outRoot, { recursive: true });
@@ -220,10 +225,16 @@ export async function buildFunctions(options: BuildFunctionsOptions = {}): Promi
   const model = loadTemplate(options.templatePath ?? DEFAULT_TEMPLATE_PATH);
   const workingDir = dirname(model.path);
   const outRoot = resolve(workingDir, options.outDir ?? 'dist');
+  // The custom senders are built with the rest: the same bundle settings, the same checks.
+  const buildable: FunctionSpec<CoreTriggerName>[] = [...model.functions, ...model.senderFunctions];
   const specs =
     options.functions === undefined
-      ? model.functions
-      : options.functions.map((logicalId) => functionByLogicalId(model, logicalId));
+      ? buildable
+      : options.functions.map(
+          (logicalId) =>
+            model.senderFunctions.find((spec) => spec.logicalId === logicalId) ??
+            functionByLogicalId(model, logicalId),
+        );
   return Promise.all(specs.map((spec) => buildOne(spec, workingDir, outRoot)));
 }
 

@@ -248,3 +248,31 @@ export function referencedLogicalIds(value: unknown): Set<string> {
   visit(value);
   return found;
 }
+
+/**
+ * `value` with every `Fn::If` decided by the template's conditions (parameter defaults) and every
+ * `!Ref AWS::NoValue` dropped, other intrinsics kept as they are (`Fn::GetAtt`, `Ref` to resources): what a
+ * resource's properties are in the stack the defaults create. An undecidable condition is kept as it is.
+ *
+ * @example
+ * selectConditions(resources.UserPool.Properties.LambdaConfig, resolver); // { PreSignUp: { 'Fn::GetAtt': … }, … }
+ */
+export function selectConditions(value: unknown, resolver: Resolver): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => selectConditions(item, resolver)).filter((item) => item !== NO_VALUE);
+  }
+  if (!isObject(value)) return value;
+  const intrinsic = intrinsicOf(value);
+  if (intrinsic?.[0] === 'Ref' && intrinsic[1] === 'AWS::NoValue') return NO_VALUE;
+  if (intrinsic?.[0] === 'Fn::If' && Array.isArray(intrinsic[1]) && intrinsic[1].length === 3) {
+    const condition = conditionNamed(intrinsic[1][0], resolver);
+    if (condition !== UNRESOLVED)
+      return selectConditions(condition ? intrinsic[1][1] : intrinsic[1][2], resolver);
+  }
+  const result: Json = {};
+  for (const [key, item] of Object.entries(value)) {
+    const selected = selectConditions(item, resolver);
+    if (selected !== NO_VALUE) result[key] = selected;
+  }
+  return result;
+}

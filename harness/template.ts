@@ -13,8 +13,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CoreTriggerName, sourcesOfCoreTrigger } from '../shared/core-trigger.js';
+import type { CustomSenderTriggerName } from '../shared/custom-sender/events.js';
 import { isObject } from '../shared/parse-event.js';
-import { TriggerName } from '../shared/trigger-source.js';
+import { isTriggerName, type TriggerName } from '../shared/trigger-source.js';
 import { parseCloudFormationYaml } from './cfn-yaml.js';
 import { TemplateError } from './errors.js';
 import {
@@ -33,17 +35,20 @@ export const DEFAULT_TEMPLATE_PATH = resolve(dirname(fileURLToPath(import.meta.u
 /** The `Metadata` key in which a function names the Cognito trigger it serves: `CognitoTrigger: PreSignUp`. */
 export const TRIGGER_METADATA_KEY = 'CognitoTrigger';
 
-const KNOWN_TRIGGERS: readonly string[] = Object.values(TriggerName);
+const KNOWN_TRIGGERS: readonly string[] = Object.keys(sourcesOfCoreTrigger);
 
 /** What a template without a trigger function lacks, for the messages of the tools that need one. */
 export const NO_TRIGGER_FUNCTION = `no AWS::Serverless::Function names the Cognito trigger it serves (${KNOWN_TRIGGERS.join(', ')}) in Metadata.${TRIGGER_METADATA_KEY} or in a SAM Cognito event`;
 
-/** One trigger function of the template, as the build and the harness need it. */
-export type FunctionSpec = {
+/**
+ * One trigger function of the template, as the build and the harness need it: a sign-up trigger's (the
+ * default), or a custom sender's (`FunctionSpec<CustomSenderTriggerName>`).
+ */
+export type FunctionSpec<T extends CoreTriggerName = TriggerName> = {
   /** `PreSignUpFunction` */
   logicalId: string;
   /** From the function's `Metadata.CognitoTrigger`, or its SAM `Cognito` event (the two must agree). */
-  trigger: TriggerName;
+  trigger: T;
   /** `handler.handler` */
   handler: string;
   /** Path from the repository root, for example `triggers/pre-sign-up/handler.ts` (`EntryPoints[0]`). */
@@ -81,6 +86,11 @@ export type TemplateModel = {
   path: string;
   /** The functions that serve a Cognito sign-up trigger, one per trigger, in template order. */
   functions: FunctionSpec[];
+  /**
+   * The custom sender functions (invoked asynchronously; docs/custom-senders.md), one per trigger: built and
+   * bundled like the others, not run by the local pipeline or the replay harness yet.
+   */
+  senderFunctions: FunctionSpec<CustomSenderTriggerName>[];
   parameters: Record<string, TemplateParameter>;
   /** The whole template, short-form intrinsics turned into their long form (`{ Ref: … }`, `{ 'Fn::Sub': … }`). */
   document: Record<string, unknown>;
@@ -129,7 +139,7 @@ function resolvedNumber(value: unknown, fallback: number, context: FunctionConte
 }
 
 /** The trigger `Metadata.CognitoTrigger` names, if it names one. */
-function declaredTriggerOf(metadata: Json, context: FunctionContext): TriggerName | undefined {
+function declaredTriggerOf(metadata: Json, context: FunctionContext): CoreTriggerName | undefined {
   const trigger = metadata[TRIGGER_METADATA_KEY];
   if (trigger === undefined) return undefined;
   if (typeof trigger !== 'string' || !KNOWN_TRIGGERS.includes(trigger)) {
@@ -139,11 +149,11 @@ function declaredTriggerOf(metadata: Json, context: FunctionContext): TriggerNam
       `must be one of ${KNOWN_TRIGGERS.join(', ')}, found ${JSON.stringify(trigger)}`,
     );
   }
-  return trigger as TriggerName;
+  return trigger as CoreTriggerName;
 }
 
 /** The trigger the function's SAM `Cognito` events wire, if it has any. */
-function wiredTriggerOf(properties: Json, context: FunctionContext): TriggerName | undefined {
+function wiredTriggerOf(properties: Json, context: FunctionContext): CoreTriggerName | undefined {
   const events = isObject(properties.Events) ? properties.Events : {};
   const triggers: unknown[] = [];
   for (const event of Object.values(events)) {
@@ -160,11 +170,11 @@ function wiredTriggerOf(properties: Json, context: FunctionContext): TriggerName
       `must wire exactly one of ${KNOWN_TRIGGERS.join(', ')}, found ${JSON.stringify(triggers)}`,
     );
   }
-  return trigger as TriggerName;
+  return trigger as CoreTriggerName;
 }
 
 /** The trigger a function serves: `Metadata.CognitoTrigger`, else its `Cognito` event; both must agree. */
-function triggerOf(metadata: Json, properties: Json, context: FunctionContext): TriggerName | undefined {
+function triggerOf(metadata: Json, properties: Json, context: FunctionContext): CoreTriggerName | undefined {
   const declared = declaredTriggerOf(metadata, context);
   const wired = wiredTriggerOf(properties, context);
   if (declared !== undefined && wired !== undefined && declared !== wired) {
@@ -256,7 +266,7 @@ function functionSpecOf(
   globals: Json,
   resolver: Resolver,
   root: string,
-): FunctionSpec | undefined {
+): FunctionSpec<CoreTriggerName> | undefined {
   const context: FunctionContext = { resolver, logicalId, root };
   const properties = mergeGlobals(globals, isObject(resource.Properties) ? resource.Properties : {}) as Json;
   const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
@@ -317,13 +327,13 @@ export function parseTemplate(text: string, path: string): TemplateModel {
   const globals =
     isObject(document.Globals) && isObject(document.Globals.Function) ? document.Globals.Function : {};
   const resources = isObject(document.Resources) ? document.Resources : {};
-  const functions: FunctionSpec[] = [];
+  const all: FunctionSpec<CoreTriggerName>[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::Serverless::Function') continue;
     const spec = functionSpecOf(logicalId, resource, globals, resolver, dirname(path));
     if (spec === undefined) continue;
     // A pool calls one function per trigger: a second one would leave the tools guessing which runs.
-    const other = functions.find((candidate) => candidate.trigger === spec.trigger);
+    const other = all.find((candidate) => candidate.trigger === spec.trigger);
     if (other !== undefined) {
       throw new TemplateError(
         path,
@@ -331,9 +341,13 @@ export function parseTemplate(text: string, path: string): TemplateModel {
         `serves the ${spec.trigger} trigger, which ${other.logicalId} serves already (one function per trigger)`,
       );
     }
-    functions.push(spec);
+    all.push(spec);
   }
-  return { path, functions, parameters: resolver.parameters, document };
+  const functions = all.filter((spec): spec is FunctionSpec => isTriggerName(spec.trigger));
+  const senderFunctions = all.filter(
+    (spec): spec is FunctionSpec<CustomSenderTriggerName> => !isTriggerName(spec.trigger),
+  );
+  return { path, functions, senderFunctions, parameters: resolver.parameters, document };
 }
 
 /**

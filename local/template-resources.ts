@@ -195,13 +195,15 @@ export function templateResourcesOf(model: TemplateModel): TemplateResources {
   // client with a secret and one without.
   const clients =
     declaredClients.length === 0 ? structuredClone([...NEW_POOL_DEFAULTS.clients]) : declaredClients;
+  // The tables the stack creates with the parameter defaults (not the custom senders' of another mode).
+  const created = ([id]: [string, Json]) => resourceIsCreated(model, id);
   const tables = [
-    ...resourcesOfType(model, 'AWS::DynamoDB::Table').map(([id, properties]) =>
-      tableOf(id, properties, false),
-    ),
-    ...resourcesOfType(model, 'AWS::Serverless::SimpleTable').map(([id, properties]) =>
-      tableOf(id, properties, true),
-    ),
+    ...resourcesOfType(model, 'AWS::DynamoDB::Table')
+      .filter(created)
+      .map(([id, properties]) => tableOf(id, properties, false)),
+    ...resourcesOfType(model, 'AWS::Serverless::SimpleTable')
+      .filter(created)
+      .map(([id, properties]) => tableOf(id, properties, true)),
   ];
   const groups = resourcesOfType(model, 'AWS::Cognito::UserPoolGroup').flatMap(([logicalId, properties]) =>
     typeof properties.GroupName === 'string' ? [properties.GroupName] : [logicalId],

@@ -10,7 +10,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conditionValue, createResolver, resolveValue, UNRESOLVED } from '../../harness/intrinsics.js';
+import {
+  conditionValue,
+  createResolver,
+  referencedLogicalIds,
+  resolveValue,
+  selectConditions,
+  UNRESOLVED,
+} from '../../harness/intrinsics.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import {
   DEFAULT_TEMPLATE_PATH,
@@ -20,7 +27,12 @@ import {
   type TemplateModel,
 } from '../../harness/template.js';
 import { cfnLint, cfnLintRunsHere } from '../support/cfn-lint.js';
-import { EXAMPLE_POOL_ARN, EXAMPLE_POOL_ID, existingPoolTemplateText } from './harness/template-copies.js';
+import {
+  EXAMPLE_POOL_ARN,
+  EXAMPLE_POOL_ID,
+  existingPoolTemplateText,
+  withParameterDefaults,
+} from './harness/template-copies.js';
 
 /** The pool the permissions and IAM name: the stack's own, or ExistingUserPoolId's. */
 const SERVED_POOL_ARN = {
@@ -59,6 +71,17 @@ const smsRole = parseTemplate(readFileSync(smsRolePath, 'utf8'), smsRolePath);
 const cliAttachPath = join(scratch, 'template.cli-attach.yaml');
 writeFileSync(cliAttachPath, existingPoolTemplateText(EXAMPLE_POOL_ID, { AttachTriggers: 'false' }));
 const cliAttach = parseTemplate(readFileSync(cliAttachPath, 'utf8'), cliAttachPath);
+// New-pool mode with the custom senders delivering every message (docs/custom-senders.md).
+const sendersPath = join(scratch, 'template.custom-senders.yaml');
+writeFileSync(
+  sendersPath,
+  withParameterDefaults(readFileSync(DEFAULT_TEMPLATE_PATH, 'utf8'), {
+    MessageDelivery: 'CustomSenders',
+    SenderFromAddress: 'Example <no-reply@example.com>',
+    SenderSesIdentity: 'example.com',
+  }),
+);
+const senders = parseTemplate(readFileSync(sendersPath, 'utf8'), sendersPath);
 
 /** The resources of the custom resource that attaches the functions to an existing pool. */
 const ATTACHMENT_RESOURCES = [
@@ -115,7 +138,7 @@ describe('Template modes: cfn-lint', () => {
   let status: number | null = null;
   beforeAll(() => {
     if (!hasCfnLint) return;
-    const files = [DEFAULT_TEMPLATE_PATH, existingPoolPath, smsRolePath, cliAttachPath];
+    const files = [DEFAULT_TEMPLATE_PATH, existingPoolPath, smsRolePath, cliAttachPath, sendersPath];
     ({ status, lines } = cfnLint(files));
   }, 60_000);
 
@@ -156,6 +179,92 @@ describe('Template modes: cfn-lint', () => {
   );
 });
 
+describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
+  const resolver = createResolver(senders.path, senders.document);
+  const resources = resourcesOf(senders);
+
+  it.runIf(cfnLintRunsHere('cfn-lint on the custom senders variant'))('passes cfn-lint', () => {
+    // Act
+    const { lines } = cfnLint([sendersPath]);
+
+    // Assess
+    expect(lines).toEqual([]);
+  });
+
+  it('wires both senders with LambdaVersion V1_0 and the stack key, and leaves custom message out (contract §3)', () => {
+    // Act
+    const lambdaConfig = selectConditions(resources.UserPool?.Properties?.LambdaConfig, resolver);
+
+    // Assess
+    expect(lambdaConfig).toEqual({
+      PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] },
+      PostConfirmation: { 'Fn::GetAtt': ['PostConfirmationFunction', 'Arn'] },
+      CustomEmailSender: {
+        LambdaArn: { 'Fn::GetAtt': ['CustomEmailSenderFunction', 'Arn'] },
+        LambdaVersion: 'V1_0',
+      },
+      CustomSMSSender: {
+        LambdaArn: { 'Fn::GetAtt': ['CustomSmsSenderFunction', 'Arn'] },
+        LambdaVersion: 'V1_0',
+      },
+      KMSKeyID: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+    });
+  });
+
+  it('finds both sender functions for the build, by the trigger each serves', () => {
+    // Act
+    const found = senders.senderFunctions.map((spec) => [spec.logicalId, spec.trigger, spec.timeoutSeconds]);
+
+    // Assess
+    expect(found).toEqual([
+      ['CustomEmailSenderFunction', 'CustomEmailSender', 30],
+      ['CustomSmsSenderFunction', 'CustomSMSSender', 30],
+    ]);
+  });
+
+  it.each([['CustomEmailSenderFunction'], ['CustomSmsSenderFunction']])(
+    'lets %s decrypt with the stack key only, sends its failures to the queue, and never names the pool',
+    (logicalId) => {
+      // Prepare
+      const properties = resources[logicalId]?.Properties as Record<string, unknown>;
+      const statements = (properties.Policies as { Statement: { Action: unknown; Resource: unknown }[] }[])[0]
+        ?.Statement;
+
+      // Act
+      const decrypt = statements?.filter((statement) => JSON.stringify(statement.Action).includes('kms:'));
+      const references = [...referencedLogicalIds(properties)].sort();
+
+      // Assess
+      expect(decrypt).toEqual([
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
+      ]);
+      expect(properties.EventInvokeConfig).toEqual({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['SenderFailureQueue', 'Arn'] } },
+        },
+      });
+      expect(references).not.toContain('UserPool');
+    },
+  );
+
+  it('creates none of the sender resources with the default MessageDelivery', () => {
+    // Prepare
+    const ids = Object.entries(resourcesOf(newPool))
+      .filter(([, resource]) => resource.Condition === 'UsesCustomSenders')
+      .map(([id]) => id);
+    const defaults = createResolver(newPool.path, newPool.document);
+
+    // Act
+    const created = ids.filter((id) => resourceIsCreated(newPool, id));
+
+    // Assess
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    expect(created).toEqual([]);
+    expect(conditionValue('UsesCustomSenders', defaults)).toBe(false);
+  });
+});
+
 describe('Template modes: new-pool mode (ExistingUserPoolId empty)', () => {
   it('creates the user pool and its two app clients', () => {
     // Prepare
@@ -168,9 +277,12 @@ describe('Template modes: new-pool mode (ExistingUserPoolId empty)', () => {
     expect(created).toEqual(ids);
   });
 
-  it("wires every trigger function into the pool's LambdaConfig", () => {
+  it("wires every trigger function into the pool's LambdaConfig (MessageDelivery's default, CustomMessage)", () => {
     // Prepare
-    const lambdaConfig = resourcesOf(newPool).UserPool?.Properties?.LambdaConfig;
+    const lambdaConfig = selectConditions(
+      resourcesOf(newPool).UserPool?.Properties?.LambdaConfig,
+      createResolver(newPool.path, newPool.document),
+    );
 
     // Act
     const wired = Object.fromEntries(
@@ -377,8 +489,14 @@ describe('Template modes: the trigger attachment (custom resource, existing-pool
   it('waits for every invoke permission and its own policy, so a wired function may be invoked at once', () => {
     // Prepare
     const attachment = resourcesOf(existingPool).TriggerAttachment as Resource & { DependsOn?: string[] };
+    const resolver = createResolver(existingPool.path, existingPool.document);
+    // The permissions the stack creates in that mode (the custom senders' exist in new-pool mode only).
     const permissions = Object.entries(resourcesOf(existingPool))
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Permission')
+      .filter(
+        ([, resource]) =>
+          resource.Condition === undefined || conditionValue(resource.Condition, resolver) === true,
+      )
       .map(([id]) => id);
 
     // Act

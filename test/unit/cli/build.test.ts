@@ -28,7 +28,7 @@ describe('CLI: build', () => {
     );
   });
 
-  it(`builds the three trigger functions of the template in existing-pool mode (${EXAMPLE_POOL_ID}), into dist/ beside it`, () => {
+  it(`builds the trigger functions of the template in existing-pool mode (${EXAMPLE_POOL_ID}), into dist/ beside it, the custom senders too (as sam build does)`, () => {
     // Prepare
     const folder = join(scratch, 'existing-pool');
     const template = writeExistingPoolTemplate(folder);
@@ -37,7 +37,13 @@ describe('CLI: build', () => {
     const run = runCli('build', ['--template', template]);
 
     // Assess
-    const functions = ['PreSignUpFunction', 'CustomMessageFunction', 'PostConfirmationFunction'];
+    const functions = [
+      'PreSignUpFunction',
+      'CustomMessageFunction',
+      'PostConfirmationFunction',
+      'CustomEmailSenderFunction',
+      'CustomSmsSenderFunction',
+    ];
     expect({
       status: run.status,
       built: run.stdout

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemplateError } from '../../../harness/errors.js';
-import { referencedLogicalIds } from '../../../harness/intrinsics.js';
+import { createResolver, referencedLogicalIds, selectConditions } from '../../../harness/intrinsics.js';
 import {
   DEFAULT_TEMPLATE_PATH,
   type FunctionSpec,
@@ -622,6 +622,15 @@ const resources = model.document.Resources as Record<
 const globalsFunction = (model.document.Globals as { Function?: Record<string, unknown> }).Function ?? {};
 
 /** Logical ids that depend on `id`, directly or through other resources (the pool's clients, …). */
+/** The new pool's LambdaConfig as the parameter defaults make it (MessageDelivery CustomMessage). */
+function lambdaConfigByDefault(): Record<string, unknown> {
+  const config = selectConditions(
+    resources.UserPool?.Properties?.LambdaConfig,
+    createResolver(model.path, model.document),
+  );
+  return config as Record<string, unknown>;
+}
+
 function dependentsOf(id: string): Set<string> {
   const dependents = new Set([id]);
   let grew = true;
@@ -737,7 +746,7 @@ describe('Harness: template.yaml invariants', () => {
 
     it("is the function the new pool's LambdaConfig names for its trigger", () => {
       // Prepare
-      const lambdaConfig = resources.UserPool?.Properties?.LambdaConfig as Record<string, unknown>;
+      const lambdaConfig = lambdaConfigByDefault();
 
       // Act
       const wired = lambdaConfig[spec.trigger];
@@ -761,7 +770,7 @@ describe('Harness: template.yaml invariants', () => {
 
   it("wires no other function than the trigger functions into the new pool's LambdaConfig", () => {
     // Prepare
-    const lambdaConfig = resources.UserPool?.Properties?.LambdaConfig as Record<string, unknown>;
+    const lambdaConfig = lambdaConfigByDefault();
 
     // Act
     const triggers = Object.keys(lambdaConfig).sort();

@@ -1,0 +1,178 @@
+/**
+ * The message a custom sender delivers, composed from the custom message trigger's catalogue (the same
+ * templates, locales, escaping and caller-text rules: triggers/custom-message/compose-message.ts), then
+ * filled with the real code.
+ *
+ * How: the sender event becomes the custom message event Cognito would have sent for the same operation
+ * (`CustomEmailSender_SignUp` -> `CustomMessage_SignUp`, …) with Cognito's placeholders as parameters; the
+ * composer renders it exactly as it renders for Cognito; then every `{####}` becomes the decrypted code and
+ * every `{username}` (invitations) the name the user signs in with, in one pass over the composed text, so
+ * neither value can expand into the other. Caller text never forms a placeholder: the composer lets no brace
+ * or `#` of a caller value through (docs/cognito-contract.md §3a), so only the template's placeholders are
+ * filled. The code itself is inserted as it is: an HTML email gets it HTML-escaped (a temporary password
+ * may hold `<` or `&`), an SMS or a subject as plain text.
+ *
+ * A field the composer had to drop (a template that breaks a Cognito rule, a value it cannot render) is
+ * replaced by a plain fallback that still carries the code: there is no pool message to fall back on here,
+ * and the user is waiting for the code. Such a fallback is counted (`DefaultMessageFallbacks`).
+ */
+
+import type {
+  CustomEmailSenderCodeEvent,
+  CustomSenderTriggerSource,
+  CustomSMSSenderEvent,
+} from '../../shared/custom-sender/events.js';
+import type { CustomMessageEvent, CustomMessageTriggerSource } from '../../shared/event-types.js';
+import {
+  type ComposeMessagesOptions,
+  composeMessages,
+  type MessageNote,
+} from '../custom-message/compose-message.js';
+
+/** A sender event that carries a code or a temporary password. */
+export type CodeSenderEvent = CustomEmailSenderCodeEvent | CustomSMSSenderEvent;
+
+/** Cognito's placeholders, as the custom message trigger receives them (contract §3, Request). */
+const CODE_PLACEHOLDER = '{####}';
+const USERNAME_PLACEHOLDER = '{username}';
+const LINK_PLACEHOLDER = '{##Click Here##}';
+
+/** The custom message source whose template each sender source uses. */
+const TEMPLATE_SOURCE: Readonly<Record<CodeSenderEvent['triggerSource'], CustomMessageTriggerSource>> = {
+  CustomEmailSender_SignUp: 'CustomMessage_SignUp',
+  CustomEmailSender_ResendCode: 'CustomMessage_ResendCode',
+  CustomEmailSender_ForgotPassword: 'CustomMessage_ForgotPassword',
+  CustomEmailSender_UpdateUserAttribute: 'CustomMessage_UpdateUserAttribute',
+  CustomEmailSender_VerifyUserAttribute: 'CustomMessage_VerifyUserAttribute',
+  CustomEmailSender_AdminCreateUser: 'CustomMessage_AdminCreateUser',
+  CustomEmailSender_Authentication: 'CustomMessage_Authentication',
+  CustomSMSSender_SignUp: 'CustomMessage_SignUp',
+  CustomSMSSender_ResendCode: 'CustomMessage_ResendCode',
+  CustomSMSSender_ForgotPassword: 'CustomMessage_ForgotPassword',
+  CustomSMSSender_UpdateUserAttribute: 'CustomMessage_UpdateUserAttribute',
+  CustomSMSSender_VerifyUserAttribute: 'CustomMessage_VerifyUserAttribute',
+  CustomSMSSender_AdminCreateUser: 'CustomMessage_AdminCreateUser',
+  CustomSMSSender_Authentication: 'CustomMessage_Authentication',
+};
+
+/** Whether `source` has a template (every documented source but the account-takeover notification). */
+export function hasTemplate(
+  source: CustomSenderTriggerSource | string,
+): source is CodeSenderEvent['triggerSource'] {
+  return Object.hasOwn(TEMPLATE_SOURCE, source);
+}
+
+/** A composed message, code filled in. Secret: never log it. */
+export type SenderMessage = {
+  /** Email only. */
+  subject?: string;
+  /** Email: HTML; SMS: text. */
+  body: string;
+  locale: string;
+  /** Fields replaced by the plain fallback (each counts as a fallback). */
+  fallbacks: ('subject' | 'body')[];
+  /** What to log (never a value). */
+  notes: MessageNote[];
+};
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
+}
+
+/**
+ * `text` with every code and user name placeholder filled in one pass (so a value holding the other
+ * placeholder stays as it is), each value escaped for HTML when `html`.
+ *
+ * @example
+ * fillPlaceholders('Code {####} for {username}', { code: '123456', username: 'jane@example.com' }, false);
+ */
+export function fillPlaceholders(
+  text: string,
+  values: { code: string; username: string },
+  html: boolean,
+): string {
+  const shown = (value: string) => (html ? escapeHtml(value) : value);
+  return text.replace(/\{####\}|\{username\}/g, (placeholder) =>
+    shown(placeholder === CODE_PLACEHOLDER ? values.code : values.username),
+  );
+}
+
+/** The name the user signs in with: the email or phone number of an alias pool, else the user name. */
+function signInNameOf(event: CodeSenderEvent): string {
+  const attributes = event.request.userAttributes;
+  return attributes.email ?? attributes.phone_number ?? event.userName;
+}
+
+/** The custom message event Cognito would have sent for the same operation, with its placeholders. */
+function customMessageEventOf(event: CodeSenderEvent): CustomMessageEvent {
+  const triggerSource = TEMPLATE_SOURCE[event.triggerSource];
+  const clientMetadata = event.request.clientMetadata;
+  return {
+    version: '1',
+    triggerSource,
+    region: event.region,
+    userPoolId: event.userPoolId,
+    userName: event.userName,
+    callerContext: {
+      awsSdkVersion: event.callerContext.awsSdkVersion ?? 'aws-sdk-unknown-unknown',
+      clientId: event.callerContext.clientId,
+    },
+    request: {
+      userAttributes: event.request.userAttributes,
+      codeParameter: CODE_PLACEHOLDER,
+      linkParameter: LINK_PLACEHOLDER,
+      usernameParameter: triggerSource === 'CustomMessage_AdminCreateUser' ? USERNAME_PLACEHOLDER : null,
+      ...(clientMetadata === null || clientMetadata === undefined ? {} : { clientMetadata }),
+    },
+    response: { smsMessage: null, emailMessage: null, emailSubject: null },
+  };
+}
+
+/**
+ * Builds the composer of a sender (options checked once, at cold start, as the custom message trigger
+ * checks them; links are never used: a sender's email carries the code itself).
+ *
+ * @example
+ * const compose = senderComposer({ appName: 'Example' });
+ * const message = compose(event, '123456');
+ */
+export function senderComposer(options: ComposeMessagesOptions) {
+  const compose = composeMessages({ ...options, emailOption: 'CONFIRM_WITH_CODE' });
+  const appName = options.appName.trim();
+  return function composeSenderMessage(event: CodeSenderEvent, secret: string): SenderMessage {
+    const { response, locale, notes } = compose(customMessageEventOf(event));
+    const values = { code: secret, username: signInNameOf(event) };
+    const fallbacks: SenderMessage['fallbacks'] = [];
+    const orFallback = (text: string | null, field: 'subject' | 'body', fallback: string) => {
+      if (text !== null) return text;
+      fallbacks.push(field);
+      return fallback;
+    };
+    if (event.request.type === 'customSMSSenderRequestV1') {
+      const text = orFallback(response.smsMessage, 'body', `${appName}: ${CODE_PLACEHOLDER}`);
+      return { body: fillPlaceholders(text, values, false), locale, fallbacks, notes };
+    }
+    const invitation = event.triggerSource === 'CustomEmailSender_AdminCreateUser';
+    const subject = orFallback(response.emailSubject, 'subject', appName);
+    const body = orFallback(
+      response.emailMessage,
+      'body',
+      `<p>${escapeHtml(appName)}</p><p>${invitation ? `${USERNAME_PLACEHOLDER}<br>` : ''}${CODE_PLACEHOLDER}</p>`,
+    );
+    return {
+      subject: fillPlaceholders(subject, values, false),
+      body: fillPlaceholders(body, values, true),
+      locale,
+      fallbacks,
+      notes,
+    };
+  };
+}

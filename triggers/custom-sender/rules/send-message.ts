@@ -1,0 +1,250 @@
+/**
+ * The custom sender rule, one for both senders: decrypt the code Cognito encrypted, compose the message from
+ * the custom message catalogue, and deliver it once (docs/custom-senders.md, "The toolkit's functions").
+ *
+ * Cognito invokes a sender asynchronously (contract §6): nobody waits for an answer, and a failure reaches
+ * no user. So every failure throws (the core logs it and fails the invocation): Lambda retries it, and after
+ * its retries the on-failure destination keeps the event (the code still encrypted). A retry that finds the
+ * message already sent skips it (shared/custom-sender/send-once.ts).
+ *
+ * The plaintext code lives in this function's locals only: it never reaches a log line, a metric, a trace or
+ * an error (the errors of decryption and delivery carry reasons, never values).
+ */
+
+import { type Env, readString } from '../../../shared/config.js';
+import {
+  type CodeKey,
+  createCodeDecryptor,
+  unescapeTemporaryPassword,
+} from '../../../shared/custom-sender/code-cipher.js';
+import {
+  type DeliverEmailOptions,
+  deliverEmail,
+  deliverEmailFromEnv,
+} from '../../../shared/custom-sender/deliver-email.js';
+import {
+  type DeliverSmsOptions,
+  deliverSms,
+  deliverSmsFromEnv,
+} from '../../../shared/custom-sender/deliver-sms.js';
+import type { DeliveryBounds, DeliveryReceipt } from '../../../shared/custom-sender/delivery-call.js';
+import { DeliveryError, DeliveryFailure } from '../../../shared/custom-sender/delivery-error.js';
+import {
+  type CustomSenderChannel,
+  type CustomSenderEvent,
+  CustomSenderSecret,
+  customSenderFactsOf,
+} from '../../../shared/custom-sender/events.js';
+import { type SendOnceOptions, sendOnce, sendOnceFromEnv } from '../../../shared/custom-sender/send-once.js';
+import type { SesClientProvider } from '../../../shared/custom-sender/ses-client.js';
+import type { SnsClientProvider } from '../../../shared/custom-sender/sns-client.js';
+import type { DynamoDbClientProvider } from '../../../shared/dynamodb-client.js';
+import { ConfigurationError } from '../../../shared/errors.js';
+import type { Rule } from '../../../shared/handler-core.js';
+import { maskEmail, maskPhone } from '../../../shared/mask.js';
+import { MetricName } from '../../../shared/metrics.js';
+import { logger as sharedLogger } from '../../../shared/observability.js';
+import { OptionsError } from '../../../shared/options.js';
+import { declareSettings } from '../../../shared/settings.js';
+import {
+  type ComposeMessagesOptions,
+  composeMessagesOptionsFromEnv,
+} from '../../custom-message/compose-message.js';
+import { type CodeSenderEvent, hasTemplate, senderComposer } from '../compose.js';
+
+/** Options of {@link sendMessage}. */
+export type SendMessageOptions = {
+  channel: CustomSenderChannel;
+  /** The pool's KMS key (`CODE_KEY_ARN`), or a raw AES key for a local pipeline. */
+  key: CodeKey;
+  /** The catalogue's options (`APP_NAME`, `SUPPORT_EMAIL`, `DEFAULT_LOCALE`). */
+  compose: ComposeMessagesOptions;
+  /** Required for the email channel. */
+  email?: DeliverEmailOptions;
+  /** Required for the SMS channel. */
+  sms?: DeliverSmsOptions;
+  /** Duplicate control; without it every attempt sends. */
+  sendOnce?: SendOnceOptions;
+  /** Clients (tests and local runs point them elsewhere); default: the AWS SDK's. */
+  dependencies?: { ses?: SesClientProvider; sns?: SnsClientProvider; dynamodb?: DynamoDbClientProvider };
+  logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
+};
+
+/** Where the message goes: the address of the channel, from the user's attributes. */
+function destinationOf(event: CodeSenderEvent, channel: CustomSenderChannel): string {
+  const attribute = channel === 'email' ? 'email' : 'phone_number';
+  const value = event.request.userAttributes[attribute];
+  if (typeof value === 'string' && value !== '') return value;
+  throw new DeliveryError({
+    channel,
+    operation: channel === 'email' ? 'SendEmail' : 'Publish',
+    reason: DeliveryFailure.BadAddress,
+    maskedDestination: `no ${attribute}`,
+  });
+}
+
+/**
+ * Builds the rule; the key, the templates and the delivery settings are checked once, here (cold start),
+ * with an `OptionsError` naming the option.
+ *
+ * @example
+ * sendMessage({ channel: 'email', key: { keyArn }, compose: { appName: 'Example' }, email: { from } })
+ */
+export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent> {
+  const { channel, dependencies = {} } = options;
+  const log = options.logger ?? sharedLogger;
+  const decrypt = createCodeDecryptor(options.key);
+  const compose = senderComposer(options.compose);
+  let deliver: (
+    event: CodeSenderEvent,
+    to: string,
+    secret: string,
+    bounds: DeliveryBounds,
+  ) => Promise<DeliveryReceipt>;
+  let locale = '';
+  let fallbacks = 0;
+  if (channel === 'email') {
+    if (options.email === undefined) throw new OptionsError('email', 'set for the email channel');
+    const send = deliverEmail(
+      options.email,
+      ...(dependencies.ses === undefined ? [] : [{ ses: dependencies.ses }]),
+    );
+    deliver = (event, to, secret, bounds) => {
+      const message = compose(event, secret);
+      locale = message.locale;
+      fallbacks = message.fallbacks.length;
+      return send({ to, subject: message.subject ?? options.compose.appName, html: message.body }, bounds);
+    };
+  } else {
+    if (options.sms === undefined) throw new OptionsError('sms', 'set for the SMS channel');
+    const send = deliverSms(
+      options.sms,
+      ...(dependencies.sns === undefined ? [] : [{ sns: dependencies.sns }]),
+    );
+    deliver = (event, to, secret, bounds) => {
+      const message = compose(event, secret);
+      locale = message.locale;
+      fallbacks = message.fallbacks.length;
+      return send({ to, text: message.body }, bounds);
+    };
+  }
+  const once =
+    options.sendOnce === undefined
+      ? undefined
+      : sendOnce(
+          options.sendOnce,
+          ...(dependencies.dynamodb === undefined ? [] : [{ dynamodb: dependencies.dynamodb }]),
+        );
+
+  return async function sendMessage(event, { deadline, signal, metrics }) {
+    const facts = customSenderFactsOf(event.triggerSource);
+    if (facts === undefined || facts.channel !== channel || !hasTemplate(event.triggerSource)) {
+      // The account-takeover notification: no template yet (docs/custom-senders.md, "Status").
+      log.warn('custom sender source not delivered: no message for it', {
+        triggerSource: event.triggerSource,
+      });
+      metrics.add(MetricName.MessagesSent, 0);
+      return 'skipped';
+    }
+    const codeEvent = event as CodeSenderEvent;
+    const to = destinationOf(codeEvent, channel);
+    const bounds: DeliveryBounds = { deadline, signal };
+    const send = async (sendBounds: DeliveryBounds) => {
+      const decrypted = await decrypt(codeEvent.request.code, {
+        deadline: Math.max(0, sendBounds.deadline - Date.now()),
+        expectedUserPoolId: event.userPoolId,
+      });
+      const secret =
+        facts.secret === CustomSenderSecret.TemporaryPassword
+          ? unescapeTemporaryPassword(decrypted)
+          : decrypted;
+      return deliver(codeEvent, to, secret, sendBounds);
+    };
+    const identity = {
+      userPoolId: event.userPoolId,
+      userName: event.userName,
+      triggerSource: event.triggerSource,
+      ciphertext: codeEvent.request.code,
+    };
+    const outcome =
+      once === undefined
+        ? { status: 'sent' as const, result: await send(bounds), record: 'unguarded' }
+        : await once(identity, bounds, send);
+    const masked = channel === 'email' ? maskEmail(to) : maskPhone(to);
+    if (outcome.status === 'skipped') {
+      log.info('custom sender: already sent, skipped', { because: outcome.because, to: masked });
+      metrics.add(MetricName.MessagesSent, 0);
+      metrics.add(MetricName.DuplicateSendsSkipped);
+      return 'skipped';
+    }
+    if (locale !== '') metrics.setLocale(locale);
+    metrics.add(MetricName.MessagesSent);
+    metrics.add(MetricName.DuplicateSendsSkipped, 0);
+    metrics.add(MetricName.DefaultMessageFallbacks, fallbacks > 0 ? 1 : 0);
+    log.info('custom sender: message sent', {
+      channel,
+      to: masked,
+      locale,
+      fallbacks,
+      messageId: outcome.result.messageId,
+      record: outcome.record,
+    });
+    return 'changed';
+  };
+}
+
+/** The raw AES key's name and namespace: the local pipeline's encrypting side uses the same. */
+export const LOCAL_CODE_KEY = { keyName: 'local-code-key', keyNamespace: 'cognito-sign-up-local' } as const;
+
+/**
+ * The key from `CODE_KEY_ARN` (the pool's KMS key, full ARN), or, for a local pipeline without KMS only,
+ * `CODE_KEY_RAW_AES` (a base64 AES-256 key); exactly one of them.
+ */
+export function codeKeyFromEnv(env: Env): CodeKey {
+  const keyArn = readString(env, 'CODE_KEY_ARN', '');
+  const rawAes = readString(env, 'CODE_KEY_RAW_AES', '');
+  if (keyArn !== '' && rawAes !== '') {
+    throw new ConfigurationError(
+      'CODE_KEY_RAW_AES',
+      'unset when CODE_KEY_ARN is set (one key decrypts the codes)',
+    );
+  }
+  if (rawAes !== '') {
+    const rawAesKey = Buffer.from(rawAes, 'base64');
+    if (rawAesKey.length !== 32 || rawAesKey.toString('base64') !== rawAes) {
+      throw new ConfigurationError('CODE_KEY_RAW_AES', 'a base64 AES-256 key (32 bytes)');
+    }
+    return { rawAesKey, ...LOCAL_CODE_KEY };
+  }
+  if (keyArn === '')
+    throw new ConfigurationError('CODE_KEY_ARN', "the full ARN of the pool's KMS key (KMSKeyID)");
+  return { keyArn };
+}
+
+/** The options of the `channel` sender from its environment (docs/custom-senders.md, "Configuration"). */
+export function sendMessageFromEnv(env: Env, channel: CustomSenderChannel): SendMessageOptions {
+  const once = sendOnceFromEnv(env);
+  return {
+    channel,
+    key: codeKeyFromEnv(env),
+    compose: composeMessagesOptionsFromEnv(env),
+    ...(channel === 'email' ? { email: deliverEmailFromEnv(env) } : { sms: deliverSmsFromEnv(env) }),
+    ...(once === undefined ? {} : { sendOnce: once }),
+  };
+}
+
+/** What {@link sendMessage} itself reads (delivery and duplicate control declare their own). */
+export const sendMessageSettings = declareSettings({
+  owner: 'sendMessage',
+  variables: [
+    { name: 'CODE_KEY_ARN', option: 'key' },
+    {
+      name: 'CODE_KEY_RAW_AES',
+      option: 'key',
+      secret: { fake: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', says: 'a local AES-256 key' },
+    },
+    { name: 'APP_NAME', option: 'compose' },
+    { name: 'SUPPORT_EMAIL', option: 'compose' },
+    { name: 'DEFAULT_LOCALE', option: 'compose' },
+  ],
+});
