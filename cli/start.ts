@@ -1,7 +1,7 @@
 /**
  * `npm start -- [--data-dir <dir>] [--state-file <path>] [--record <dir>] [--env-vars <file>] [--no-build]
  * [--region <r>] [--cognito-port <n>] [--lambda-port <n>] [--dynamodb-port <n>] [--lambda-endpoint <url>]
- * [--verbose]`
+ * [--message-delivery CustomMessage|CustomSenders] [--verbose]`
  *
  * Runs the whole sign-up pipeline on this machine (local/pipeline.ts) until Ctrl-C, SIGTERM or SIGHUP, which
  * stop every server and function process, also during the start, then prints what the functions' metrics
@@ -46,6 +46,8 @@ Options:
   --dynamodb-port <n>     port of DynamoDB (default: a free port)
   --lambda-endpoint <url> the pool invokes its triggers at this Lambda Invoke API instead of the
                           functions of template.yaml (nothing is built): the conformance suite's probes
+  --message-delivery <m>  CustomMessage (default) or CustomSenders: the pool hands each code, encrypted,
+                          to the custom email and SMS sender functions, which deliver into the inbox
   --verbose               also print the functions' log lines (their metrics documents are counted, not
                           printed) and cognito-local's warnings and errors
   -h, --help              show this help`;
@@ -85,6 +87,12 @@ function endpointOf(value: string | undefined): string | undefined {
   throw new UsageError(invalid.message, { cause: invalid });
 }
 
+function messageDeliveryOf(value: string | undefined): 'CustomMessage' | 'CustomSenders' | undefined {
+  if (value === undefined || value === 'CustomMessage' || value === 'CustomSenders') return value;
+  const invalid = new InvalidOptionError('message-delivery', value, 'CustomMessage or CustomSenders');
+  throw new UsageError(invalid.message, { cause: invalid });
+}
+
 /**
  * Resolves with the first stop signal; later ones (the same Ctrl-C relayed, a second Ctrl-C) are ignored. The
  * handlers stay until the process ends, so a late signal never finds none (and tsx's exit(130)).
@@ -120,6 +128,7 @@ async function main(): Promise<number> {
       'lambda-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'lambda-endpoint': { type: 'string' },
+      'message-delivery': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -134,6 +143,7 @@ async function main(): Promise<number> {
     dynamodb: portOf('dynamodb-port', values['dynamodb-port']),
   };
   const lambdaEndpoint = endpointOf(values['lambda-endpoint']);
+  const messageDelivery = messageDeliveryOf(values['message-delivery']);
   // Before the start: a signal during it aborts the start, which stops what has started.
   const stopSignal = firstStopSignal();
   const abort = new AbortController();
@@ -153,6 +163,7 @@ async function main(): Promise<number> {
       ...(values['env-vars'] === undefined ? {} : { envVarsFile: values['env-vars'] }),
       ...(values.region === undefined ? {} : { region: values.region }),
       ...(lambdaEndpoint === undefined ? {} : { lambdaEndpoint }),
+      ...(messageDelivery === undefined ? {} : { messageDelivery }),
     });
   } catch (error) {
     if (error instanceof StartAbortedError) {

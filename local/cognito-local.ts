@@ -37,6 +37,7 @@ import { markCodeDestinationVerified } from './cognito-local/code-destination-ve
 import { customMessage } from './cognito-local/custom-message.js';
 import { type FrontServer, startFrontServer } from './cognito-local/front-server.js';
 import { withInternalUsername } from './cognito-local/internal-username.js';
+import type { Messages } from './cognito-local/internals.js';
 import { type Ctx, loadCognitoLocalModules } from './cognito-local/internals.js';
 import { cognitoLocalLogger } from './cognito-local/log-lines.js';
 import { deliverAsCognito } from './cognito-local/message-delivery.js';
@@ -47,6 +48,7 @@ import { enforceRequestLimits } from './cognito-local/request-limits.js';
 import { resendConfirmationCode } from './cognito-local/resend-confirmation-code.js';
 import { correctedRouter } from './cognito-local/routes.js';
 import { requireSecretHash } from './cognito-local/secret-hash.js';
+import { type SenderDeliveryOptions, senderDelivery } from './custom-senders.js';
 import type { MessageSender } from './inbox.js';
 
 /** Options of {@link startCognitoLocal}. */
@@ -70,6 +72,11 @@ export type CognitoLocalOptions = {
   /** Where messages go (the inbox). */
   sender: MessageSender;
   onTriggerCall?: (report: TriggerCallReport) => void;
+  /**
+   * Sender mode: every code goes to the custom sender functions, encrypted, instead of the custom message
+   * trigger and the inbox (local/custom-senders.ts).
+   */
+  customSenders?: SenderDeliveryOptions;
   /** Receives cognito-local's own warnings and errors, one line each (`--verbose`); default: none. */
   log?: (line: string) => void;
 };
@@ -128,7 +135,11 @@ async function buildApplication(directory: string, options: CognitoLocalOptions)
   triggers.customMessage = customMessage({ lambda });
   triggers.postConfirmation = postConfirmation({ lambda });
   const messages = new modules.MessagesService(triggers, new modules.MessageDeliveryService(options.sender));
-  messages.deliver = deliverAsCognito(recordCodeDelivery(messages.deliver.bind(messages)));
+  const deliver =
+    options.customSenders === undefined
+      ? messages.deliver.bind(messages)
+      : senderDelivery(options.customSenders);
+  messages.deliver = deliverAsCognito(recordCodeDelivery(deliver as Messages['deliver']));
 
   const services = {
     clock,

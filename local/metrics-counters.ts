@@ -21,8 +21,9 @@ export type TriggerCounts = {
   onboarding?: { queued: number; lost: number; unconfirmed: number };
   /** Post confirmation: `ActionFailed.<action>` by action. */
   actionFailures: Record<string, number>;
-  /** Custom message: `MessagesRendered`, `DefaultMessageFallbacks`. */
+  /** Custom message: `MessagesRendered`, `DefaultMessageFallbacks`; custom senders: `MessagesSent`, `DuplicateSendsSkipped`. */
   messages?: { rendered: number; fallbacks: number };
+  sent?: { sent: number; skipped: number; fallbacks: number };
 };
 
 /** The counters of one pipeline run. */
@@ -75,6 +76,7 @@ type Counts = {
   onboarding: { queued: number; lost: number; unconfirmed: number } | undefined;
   actionFailures: Map<string, number>;
   messages: { rendered: number; fallbacks: number } | undefined;
+  sent: { sent: number; skipped: number; fallbacks: number } | undefined;
 };
 
 function emptyCounts(): Counts {
@@ -87,6 +89,7 @@ function emptyCounts(): Counts {
     onboarding: undefined,
     actionFailures: new Map(),
     messages: undefined,
+    sent: undefined,
   };
 }
 
@@ -146,7 +149,12 @@ function countDocument(counts: Counts, document: EmfDocument): boolean {
       addTo(counts.actionFailures, name.slice(ACTION_FAILED.length), value(name));
     }
   }
-  if (names.some((name) => MESSAGES.has(name))) {
+  if (names.includes(MetricName.MessagesSent)) {
+    counts.sent ??= { sent: 0, skipped: 0, fallbacks: 0 };
+    counts.sent.sent += value(MetricName.MessagesSent);
+    counts.sent.skipped += value(MetricName.DuplicateSendsSkipped);
+    counts.sent.fallbacks += value(MetricName.DefaultMessageFallbacks);
+  } else if (names.some((name) => MESSAGES.has(name))) {
     counts.messages ??= { rendered: 0, fallbacks: 0 };
     counts.messages.rendered += value(MetricName.MessagesRendered);
     counts.messages.fallbacks += value(MetricName.DefaultMessageFallbacks);
@@ -200,6 +208,7 @@ function fromCounts(counts: Counts): TriggerCounts {
     ...(counts.onboarding === undefined ? {} : { onboarding: { ...counts.onboarding } }),
     actionFailures: Object.fromEntries(counts.actionFailures),
     ...(counts.messages === undefined ? {} : { messages: { ...counts.messages } }),
+    ...(counts.sent === undefined ? {} : { sent: { ...counts.sent } }),
   };
 }
 
@@ -252,6 +261,13 @@ function summaryOf(
       if (counts.messages !== undefined) {
         const { rendered, fallbacks } = counts.messages;
         detail('messages', `${rendered} rendered, ${plural(fallbacks, 'default-message fallback')}`);
+      }
+      if (counts.sent !== undefined) {
+        const { sent, skipped, fallbacks } = counts.sent;
+        detail(
+          'messages',
+          `${sent} sent, ${skipped} duplicates skipped, ${plural(fallbacks, 'plain fallback')}`,
+        );
       }
     }
   }

@@ -21,17 +21,29 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildFunctions } from '../harness/build-functions.js';
 import { readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot } from '../harness/paths.js';
-import { loadTemplate, requireTriggerFunctions, type TemplateModel } from '../harness/template.js';
+import {
+  type FunctionSpec,
+  loadTemplate,
+  requireTriggerFunctions,
+  type TemplateModel,
+} from '../harness/template.js';
+import type { CoreTriggerName } from '../shared/core-trigger.js';
+import {
+  type CustomSenderTriggerName,
+  CustomSenderTriggerName as SenderNames,
+} from '../shared/custom-sender/events.js';
 import { isObject } from '../shared/parse-event.js';
 import { addToGroups, addToGroupsFromEnv } from '../triggers/post-confirmation/actions/add-to-groups.js';
 import { type CognitoLocal, startCognitoLocal } from './cognito-local.js';
+import { localCodeKey, pendingCodes, startMailEndpoint } from './custom-senders.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DEFAULT_PIPELINE_ENV_VARS } from './defaults.js';
 import { type LocalDynamoDb, startDynalite } from './dynalite.js';
-import { BundleMissingError, StartAbortedError } from './errors.js';
+import { BundleMissingError, ProvisionError, StartAbortedError } from './errors.js';
 import { declaredLocalEnvironment, withLocalServices } from './function-environment.js';
 import { createInbox, type Inbox, type PoolMessageTemplates } from './inbox.js';
 import { type EndpointFunction, startLambdaEndpoint } from './lambda-endpoint.js';
+import { lambdaInvokeClient } from './lambda-invoke-client.js';
 import { callerLine, inboxLine, invocationLine } from './live-log.js';
 import { isMetricsLine, type MetricsCounters, metricsCounters } from './metrics-counters.js';
 import { type ProvisionedResources, provisionLocalResources } from './provision.js';
@@ -73,6 +85,12 @@ export type PipelineOptions = {
    * or functions run elsewhere. Nothing is built and no function runs here.
    */
   lambdaEndpoint?: string;
+  /**
+   * `CustomSenders`: the pool hands every code, encrypted, to the template's custom email and SMS sender
+   * functions, which deliver through a local SES/SNS endpoint into the inbox (local/custom-senders.ts,
+   * docs/custom-senders.md). Default `CustomMessage`: the custom message trigger writes, the pool delivers.
+   */
+  messageDelivery?: 'CustomMessage' | 'CustomSenders';
   /** Fixed ports; 0 or unset: a free port. A taken port fails the start with `PortInUseError`. */
   ports?: { cognito?: number; lambda?: number; dynamodb?: number };
   /** Also print every function log line and cognito-local's own log. */
@@ -98,6 +116,9 @@ export type Pipeline = {
 
 const HOST = '127.0.0.1';
 
+/** The email senders' From address in sender mode when the template gives none. */
+const LOCAL_SENDER_ADDRESS = 'Local pool <no-reply@example.com>';
+
 /** The options with their defaults, paths made absolute. */
 type Settings = {
   region: string;
@@ -109,6 +130,7 @@ type Settings = {
   ports: NonNullable<PipelineOptions['ports']>;
   recordDir: string | undefined;
   lambdaEndpoint: string | undefined;
+  senders: boolean;
   say: (line: string) => void;
 };
 
@@ -120,6 +142,8 @@ type Functions = {
   declared: Record<string, Record<string, string>>;
   /** Trigger name -> function name. */
   triggerFunctions: Record<string, string>;
+  /** The functions the Lambda API serves: the trigger functions, and in sender mode the custom senders. */
+  served: FunctionSpec<CoreTriggerName>[];
 };
 
 /** The servers, once started. */
@@ -137,6 +161,7 @@ function settingsOf(options: PipelineOptions): Settings {
     ports: options.ports ?? {},
     recordDir: options.recordDir === undefined ? undefined : resolve(options.recordDir),
     lambdaEndpoint: options.lambdaEndpoint,
+    senders: options.messageDelivery === 'CustomSenders',
     say: (line) => write(`${line}\n`),
   };
 }
@@ -178,14 +203,24 @@ async function prepareFunctions(settings: Settings): Promise<Functions> {
     await buildFunctions({ templatePath: settings.templateFile, outDir: settings.distDir });
   }
   const template = loadTemplate(settings.templateFile);
-  for (const spec of servedHere ? template.functions : []) {
+  const served: FunctionSpec<CoreTriggerName>[] = [
+    ...template.functions,
+    ...(settings.senders ? template.senderFunctions : []),
+  ];
+  if (settings.senders && template.senderFunctions.length === 0) {
+    throw new ProvisionError(
+      'Resources',
+      'hold no custom sender function (Metadata.CognitoTrigger: CustomEmailSender)',
+    );
+  }
+  for (const spec of servedHere ? served : []) {
     const bundlePath = join(settings.distDir, spec.logicalId, spec.bundleFile);
     if (!existsSync(bundlePath)) throw new BundleMissingError(spec.logicalId, bundlePath);
   }
   const resources = templateResourcesOf(template);
   const envVars = readJsonFile(settings.envVarsFile);
   const declared: Record<string, Record<string, string>> = {};
-  for (const spec of template.functions) {
+  for (const spec of served as FunctionSpec[]) {
     declared[spec.logicalId] = declaredLocalEnvironment(
       template,
       spec,
@@ -197,7 +232,56 @@ async function prepareFunctions(settings: Settings): Promise<Functions> {
   const triggerFunctions = Object.fromEntries(
     template.functions.map((spec) => [spec.trigger, spec.logicalId]),
   );
-  return { template, resources, declared, triggerFunctions };
+  return { template, resources, declared, triggerFunctions, served };
+}
+
+function isCustomSenderTriggerName(name: string): name is CustomSenderTriggerName {
+  return Object.hasOwn(SenderNames, name);
+}
+
+/** Sender mode's services: the run's code key, the codes in flight, the mail endpoint; and the senders' variables. */
+async function startSenderServices(inbox: Inbox, stops: (() => Promise<void>)[]) {
+  const key = localCodeKey();
+  const pending = pendingCodes();
+  const mail = await startMailEndpoint({ inbox, pending, host: HOST });
+  stops.push(() => mail.close());
+  const environment: Record<string, string> = {
+    CODE_KEY_ARN: '',
+    CODE_KEY_RAW_AES: key.base64,
+    AWS_ENDPOINT_URL_SESV2: mail.url,
+    AWS_ENDPOINT_URL_SNS: mail.url,
+    // Locally every invocation happens once (no asynchronous retries): no send-once table.
+    SEND_ONCE_TABLE: '',
+  };
+  return { key, pending, environment };
+}
+
+/**
+ * Invokes a custom sender as Cognito does, asynchronously: nobody waits, and a failure is printed (it would
+ * reach the function's on-failure destination in AWS), never the API caller.
+ */
+async function invokeSender(
+  functions: Functions,
+  lambdaUrl: () => string,
+  trigger: CustomSenderTriggerName,
+  event: unknown,
+  say: (line: string) => void,
+): Promise<void> {
+  const spec = functions.served.find((candidate) => candidate.trigger === trigger);
+  if (spec === undefined) {
+    say(`              ⚠ no ${trigger} function in the template: the message was not sent`);
+    return;
+  }
+  try {
+    const invoker = lambdaInvokeClient({ endpoint: lambdaUrl(), functionName: spec.logicalId });
+    const result = await invoker.invoke(event, spec.timeoutSeconds * 1000);
+    if (result.kind !== 'returned')
+      say(`              ⚠ ${trigger} did not deliver (${result.kind}): see its log`);
+  } catch (error) {
+    say(
+      `              ⚠ ${trigger} could not be invoked: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /**
@@ -213,7 +297,7 @@ async function startServices(
   counters: MetricsCounters,
   stops: (() => Promise<void>)[],
 ): Promise<Services> {
-  const { template, resources, declared, triggerFunctions } = functions;
+  const { resources, declared, triggerFunctions } = functions;
   const { say } = settings;
   const dynamodb = await startDynalite({
     ...(keepData ? { path: join(dataDir, 'dynamodb') } : {}),
@@ -222,16 +306,33 @@ async function startServices(
   });
   stops.push(() => dynamodb.close());
 
+  const inbox = createInbox({
+    directory: join(dataDir, 'inbox'),
+    templates: poolTemplatesOf(resources.poolSettings),
+    onMessage: (message) => say(inboxLine(message)),
+  });
+  // Sender mode: a key for the run, the codes in flight, and the SES/SNS stand-in the senders deliver to.
+  const senders = settings.senders ? await startSenderServices(inbox, stops) : undefined;
+
   let lambdaUrl = '';
   async function startFunctions(poolUrl: string): Promise<string> {
     const endpoints = { cognito: poolUrl, dynamodb: dynamodb.url, region: settings.region };
-    const served: EndpointFunction[] = template.functions.map((spec) => ({
+    const served: EndpointFunction[] = functions.served.map((spec) => ({
       name: spec.logicalId,
       bundlePath: join(settings.distDir, spec.logicalId, spec.bundleFile),
       exportName: spec.exportName,
       memoryMb: spec.memoryMb,
       timeoutSeconds: spec.timeoutSeconds,
-      environment: withLocalServices(declared[spec.logicalId] ?? {}, endpoints),
+      environment: {
+        ...withLocalServices(declared[spec.logicalId] ?? {}, endpoints),
+        ...(senders !== undefined && isCustomSenderTriggerName(spec.trigger)
+          ? {
+              ...senders.environment,
+              // The template's SenderFromAddress is empty by default: locally any sender will do.
+              EMAIL_FROM_ADDRESS: declared[spec.logicalId]?.EMAIL_FROM_ADDRESS || LOCAL_SENDER_ADDRESS,
+            }
+          : {}),
+      },
     }));
     const lambda = await startLambdaEndpoint({
       functions: served,
@@ -251,11 +352,6 @@ async function startServices(
     return lambda.url;
   }
 
-  const inbox = createInbox({
-    directory: join(dataDir, 'inbox'),
-    templates: poolTemplatesOf(resources.poolSettings),
-    onMessage: (message) => say(inboxLine(message)),
-  });
   const customMessageEnv = declared[triggerFunctions.CustomMessage ?? ''] ?? {};
   const usernameAttributes = Array.isArray(resources.poolSettings.UsernameAttributes)
     ? resources.poolSettings.UsernameAttributes.map(String)
@@ -278,6 +374,16 @@ async function startServices(
           : 'CONFIRM_WITH_CODE',
     },
     sender: inbox,
+    ...(senders === undefined
+      ? {}
+      : {
+          customSenders: {
+            region: settings.region,
+            key: senders.key,
+            pending: senders.pending,
+            invoke: (trigger, event) => invokeSender(functions, () => lambdaUrl, trigger, event, say),
+          },
+        }),
     ...(settings.verbose ? { log: (line: string) => say(`                cognito-local: ${line}`) } : {}),
     onTriggerCall(report) {
       const line = callerLine(report);
