@@ -16,7 +16,7 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CognitoOutcome } from '../harness/cognito-outcome.js';
 import { envVarsWarnings } from '../harness/env-vars.js';
-import { expectationPathOf, findEventFiles, readJsonFile } from '../harness/fixtures.js';
+import { expectationPathOf, findEventFiles, isSenderFixture, readJsonFile } from '../harness/fixtures.js';
 import { fromProjectRoot, PROJECT_ROOT } from '../harness/paths.js';
 import {
   createReplayer,
@@ -24,6 +24,11 @@ import {
   type FixtureResult,
   type ReplayMode,
 } from '../harness/replay.js';
+import {
+  createSenderReplayer,
+  type SenderOutcome,
+  updateSenderExpectation,
+} from '../harness/sender-replay.js';
 import { DEFAULT_TEMPLATE_PATH, loadTemplate, requireTriggerFunctions } from '../harness/template.js';
 import { parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
@@ -115,7 +120,10 @@ async function main(): Promise<number> {
         const needs = needsOf(file);
         return needs === undefined ? [] : [{ file, needs }];
       });
-  const files = found.filter((file) => !skipped.some((skip) => skip.file === file));
+  const kept = found.filter((file) => !skipped.some((skip) => skip.file === file));
+  // The custom senders' events replay through their own harness (built bundles; harness/sender-replay.ts).
+  const files = kept.filter((file) => !isSenderFixture(file));
+  const senderFiles = kept.filter(isSenderFixture);
   const mode = values.mode as ReplayMode;
   // The file every fixture replays under unless its expectation names its own (those are not checked here).
   const envVarsFile = fromProjectRoot(values['env-vars'] ?? DEFAULT_REPLAY_ENV_VARS);
@@ -147,25 +155,55 @@ async function main(): Promise<number> {
     await replayer.close();
   }
 
+  const senderResults: { file: string; passed: boolean; outcome: SenderOutcome }[] = [];
+  if (senderFiles.length > 0) {
+    const senders = createSenderReplayer({
+      distDir: join(dirname(templatePath), 'dist'),
+      ...(values.verbose ? {} : { environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
+    });
+    try {
+      for (const file of senderFiles) {
+        const result = await senders.replayFixture(file);
+        if (values.update && !result.passed) updateSenderExpectation(file, result.expected, result.actual);
+        senderResults.push({ file, passed: values.update || result.passed, outcome: result.actual });
+      }
+    } finally {
+      await senders.close();
+    }
+  }
+  const failedSenders = senderResults.filter((result) => !result.passed);
   const failed = values.update ? [] : results.filter((result) => !result.passed);
-  const passed = results.length - failed.length;
+  const passed = results.length - failed.length + senderResults.length - failedSenders.length;
   if (values.json) {
-    const report = results.map((result) => ({
+    const report: Record<string, unknown>[] = results.map((result) => ({
       file: relative(PROJECT_ROOT, result.file),
       passed: values.update || result.passed,
       attempts: result.actual.attempts,
       cognito: result.actual.cognito,
       ...(result.passed ? {} : { diff: result.diff }),
     }));
+    for (const result of senderResults) {
+      report.push({
+        file: relative(PROJECT_ROOT, result.file),
+        passed: result.passed,
+        sender: result.outcome,
+      } as never);
+    }
     const skips = skipped.map((skip) => ({ file: relative(PROJECT_ROOT, skip.file), needs: skip.needs }));
     console.log(
       JSON.stringify(
-        { passed, failed: failed.length, skipped: skips.length, results: report, skips },
+        {
+          passed,
+          failed: failed.length + failedSenders.length,
+          skipped: skips.length,
+          results: report,
+          skips,
+        },
         null,
         2,
       ),
     );
-    return failed.length === 0 ? 0 : 1;
+    return failed.length + failedSenders.length === 0 ? 0 : 1;
   }
   for (const skip of skipped) {
     console.log(`${'SKIP'.padEnd(7)} ${relative(PROJECT_ROOT, skip.file)}\n        needs: ${skip.needs}`);
@@ -186,10 +224,24 @@ async function main(): Promise<number> {
       if (values.verbose) for (const line of result.logs) console.log(`        log: ${line}`);
     }
   }
+  for (const result of senderResults) {
+    const mark = result.passed ? (values.update ? 'UPDATED' : 'PASS') : 'FAIL';
+    const sent = result.outcome.delivered.map(
+      (message) => `${message.channel} (${message.codeInBody ? 'code in it' : 'no code'})`,
+    );
+    const what =
+      result.outcome.kind === 'returned'
+        ? sent.length === 0
+          ? 'nothing sent'
+          : `sent ${sent.join(', ')}`
+        : `failed (${result.outcome.errorType ?? result.outcome.kind})`;
+    console.log(`${mark.padEnd(7)} ${relative(PROJECT_ROOT, result.file)}\n        sender: ${what}`);
+  }
+  const failures = failed.length + failedSenders.length;
   console.log(
-    `${passed} passed, ${failed.length} failed${skipped.length === 0 ? '' : `, ${skipped.length} skipped`}`,
+    `${passed} passed, ${failures} failed${skipped.length === 0 ? '' : `, ${skipped.length} skipped`}`,
   );
-  return failed.length === 0 ? 0 : 1;
+  return failures === 0 ? 0 : 1;
 }
 
 runMain(main, { usage: USAGE });

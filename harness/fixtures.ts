@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { isCustomSenderTriggerSource } from '../shared/custom-sender/events.js';
 import {
   isSourceSpelling,
   isTriggerSource,
@@ -132,6 +133,17 @@ export function triggerOfFixtureFolder(path: string): TriggerName | undefined {
   return Object.values(TriggerName).find((name) => kebabCase(name) === basename(dirname(path)));
 }
 
+/** The folder of each custom sender's events (harness/sender-replay.ts replays them). */
+export const SENDER_FOLDERS: Readonly<Record<string, string>> = {
+  CustomEmailSender: 'custom-email-sender',
+  CustomSMSSender: 'custom-sms-sender',
+};
+
+/** Whether `path` is in a custom sender's event folder. */
+export function isSenderFixture(path: string): boolean {
+  return Object.values(SENDER_FOLDERS).includes(basename(dirname(path)));
+}
+
 /** One broken invariant of the library. */
 export type FixtureProblem = { file: string; problem: string };
 
@@ -165,6 +177,25 @@ export function checkFixtureInvariants(root: string): FixtureProblem[] {
       continue;
     }
     if (isAwsSampleFixture(path, source)) continue;
+    const senderFolder =
+      typeof source === 'string' ? SENDER_FOLDERS[source.slice(0, source.indexOf('_'))] : undefined;
+    if (senderFolder !== undefined) {
+      // A custom sender's event (harness/sender-replay.ts): a documented source, or one AWS may add later.
+      if (basename(dirname(path)) !== senderFolder) {
+        problems.push({
+          file: rel(path),
+          problem: `triggerSource ${String(source)} belongs in a folder named ${senderFolder}`,
+        });
+      }
+      const prefix = `${fileSourceOf(String(source))}.`;
+      if (isCustomSenderTriggerSource(source) && !basename(path).startsWith(prefix)) {
+        problems.push({
+          file: rel(path),
+          problem: `triggerSource ${String(source)} needs a file name starting "${prefix}"`,
+        });
+      }
+      continue;
+    }
     if (!isTriggerSource(source)) {
       problems.push({
         file: rel(path),

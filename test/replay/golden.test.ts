@@ -9,16 +9,23 @@ import {
   checkFixtureInvariants,
   fileSourceOf,
   findEventFiles,
+  isSenderFixture,
   kebabCase,
+  SENDER_FOLDERS,
   triggerOfFixtureFolder,
 } from '../../harness/fixtures.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { createReplayer } from '../../harness/replay.js';
+import { createSenderReplayer } from '../../harness/sender-replay.js';
+import { type CoreTriggerName, sourcesOfCoreTrigger } from '../../shared/core-trigger.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { TRIGGERS } from '../../triggers/registry.js';
 
 const EVENTS = `${PROJECT_ROOT}/events`;
-const files = findEventFiles([EVENTS]).map((file) => relative(PROJECT_ROOT, file));
+const all = findEventFiles([EVENTS]);
+// The custom senders' events replay through harness/sender-replay.ts (below), the rest through the Cognito simulation.
+const files = all.filter((file) => !isSenderFixture(file)).map((file) => relative(PROJECT_ROOT, file));
+const senderFiles = all.filter(isSenderFixture).map((file) => relative(PROJECT_ROOT, file));
 
 describe('Fixtures: invariants of events/', () => {
   it('holds events for every source of every trigger (triggers/registry.ts)', () => {
@@ -79,5 +86,34 @@ describe.each([
       );
       expect(problems).toEqual(result.invocations.map(() => []));
     }
+  });
+});
+
+describe("Replay: the custom senders' events (built bundles, harness/sender-replay.ts)", () => {
+  const replayer = createSenderReplayer({ environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  afterAll(() => replayer.close());
+
+  it('holds events for every documented source of both senders', () => {
+    // Prepare
+    const present = new Set(senderFiles.map((file) => file.split('/').slice(1).join('/').split('.')[0]));
+
+    // Act
+    const missing = Object.entries(SENDER_FOLDERS)
+      .flatMap(([trigger, folder]) =>
+        sourcesOfCoreTrigger[trigger as CoreTriggerName].map((source) => `${folder}/${fileSourceOf(source)}`),
+      )
+      .filter((source) => !present.has(source));
+
+    // Assess
+    expect(missing).toEqual([]);
+  });
+
+  it.each(senderFiles)('%s', async (file) => {
+    // Act
+    const result = await replayer.replayFixture(`${PROJECT_ROOT}/${file}`);
+
+    // Assess
+    expect(result.expected, 'a .expected.json beside the event').toBeDefined();
+    expect(result.actual).toEqual(result.expected?.outcome);
   });
 });

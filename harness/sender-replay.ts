@@ -1,0 +1,204 @@
+/**
+ * Replays recorded custom sender events (events/custom-email-sender/, events/custom-sms-sender/) through the
+ * built sender bundles, as Lambda runs them, and says what each delivered (docs/custom-senders.md).
+ *
+ * A fixture cannot hold the ciphertext Cognito sent: that is tied to a KMS key nobody here has. So an event's
+ * `request.code` holds `"<encrypt:PLAINTEXT>"`, and at replay time the harness encrypts the plaintext exactly
+ * as Cognito does (harness/custom-sender-cipher.ts: an Encryption SDK message with the event's `userpool-id`
+ * context; a temporary password HTML-escaped first, as Cognito escapes it) with an AES key made for the run,
+ * which the function gets as `CODE_KEY_RAW_AES`. Delivery goes to a loopback SES v2/SNS stand-in
+ * (local/custom-senders.ts) writing into a temporary inbox, which the outcome reads back.
+ *
+ * The outcome (`<event>.expected.json`): `{ description, outcome: { kind, delivered: [{ channel, to, source,
+ * subject?, codeInBody }] } }`: whether the function returned or threw (and how), and each message it sent,
+ * with whether the decrypted code reached the body.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { localCodeKey, pendingCodes, startMailEndpoint } from '../local/custom-senders.js';
+import { createInbox } from '../local/inbox.js';
+import type { CustomSenderTriggerName } from '../shared/custom-sender/events.js';
+import { isObject } from '../shared/parse-event.js';
+import { bundleInvoker } from './bundle-invoker.js';
+import { jsonEqual } from './cognito-simulator.js';
+import { encryptCode, escapeTemporaryPassword } from './custom-sender-cipher.js';
+import { FixtureError } from './errors.js';
+import { expectationPathOf, readJsonFile } from './fixtures.js';
+import { fromProjectRoot } from './paths.js';
+import { type FunctionSpec, loadTemplate } from './template.js';
+
+/** The marker a fixture's `request.code` holds instead of a ciphertext. */
+const ENCRYPT_MARKER = /^<encrypt:([\s\S]*)>$/;
+
+/** `text` as an HTML body shows it (the composer escapes the code so: triggers/custom-sender/compose.ts). */
+function htmlEscaped(text: string): string {
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+  };
+  return text.replace(/[&<>"']/g, (character) => entities[character] ?? character);
+}
+
+/** What one replay did. */
+export type SenderOutcome = {
+  kind: 'returned' | 'threw' | 'timeout';
+  /** For a function that threw: Lambda's error type. */
+  errorType?: string;
+  delivered: { channel: string; to: string; source: string; subject?: string; codeInBody: boolean }[];
+};
+
+/** A sender fixture's expectation. */
+export type SenderExpectation = { description: string; outcome: SenderOutcome };
+
+/** What {@link createSenderReplayer} gives. */
+export type SenderReplayer = {
+  replayFixture(
+    file: string,
+  ): Promise<{ expected: SenderExpectation | undefined; actual: SenderOutcome; passed: boolean }>;
+  close(): Promise<void>;
+};
+
+function triggerOfSource(source: unknown): CustomSenderTriggerName | undefined {
+  if (typeof source !== 'string') return undefined;
+  if (source.startsWith('CustomEmailSender_')) return 'CustomEmailSender';
+  if (source.startsWith('CustomSMSSender_')) return 'CustomSMSSender';
+  return undefined;
+}
+
+/**
+ * A replayer over the built sender bundles in `distDir` (default `dist`, built by `npm run build`).
+ *
+ * @example
+ * const replayer = createSenderReplayer();
+ * const { passed } = await replayer.replayFixture('events/custom-email-sender/sign-up.email.json');
+ */
+export function createSenderReplayer(
+  options: { distDir?: string; environment?: Record<string, string> } = {},
+): SenderReplayer {
+  const template = loadTemplate(fromProjectRoot('template.yaml'));
+  const key = localCodeKey();
+  const folder = mkdtempSync(join(tmpdir(), 'sender-replay-'));
+  const inbox = createInbox({ directory: join(folder, 'inbox') });
+  const pending = pendingCodes();
+  const mail = startMailEndpoint({ inbox, pending });
+  const invokers = new Map<string, ReturnType<typeof bundleInvoker>>();
+
+  function specOf(trigger: CustomSenderTriggerName): FunctionSpec<CustomSenderTriggerName> {
+    const spec = template.senderFunctions.find((candidate) => candidate.trigger === trigger);
+    if (spec === undefined) throw new FixtureError('template.yaml', `holds no ${trigger} function`);
+    return spec;
+  }
+
+  async function invokerOf(trigger: CustomSenderTriggerName) {
+    const spec = specOf(trigger);
+    let invoker = invokers.get(spec.logicalId);
+    if (invoker === undefined) {
+      const { url } = await mail;
+      invoker = bundleInvoker({
+        bundlePath: resolve(fromProjectRoot(options.distDir ?? 'dist'), spec.logicalId, spec.bundleFile),
+        exportName: spec.exportName,
+        functionName: spec.logicalId,
+        memoryMb: spec.memoryMb,
+        environment: {
+          ...spec.environment,
+          APP_NAME: spec.environment.APP_NAME ?? 'My App',
+          CODE_KEY_ARN: '',
+          CODE_KEY_RAW_AES: key.base64,
+          EMAIL_FROM_ADDRESS: 'Replay <no-reply@example.com>',
+          SMS_ALLOWED_COUNTRIES: spec.environment.SMS_ALLOWED_COUNTRIES || 'US',
+          SEND_ONCE_TABLE: '',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'replay',
+          AWS_SECRET_ACCESS_KEY: 'replay',
+          AWS_ENDPOINT_URL_SESV2: url,
+          AWS_ENDPOINT_URL_SNS: url,
+          NODE_PATH: fromProjectRoot('node_modules'),
+          ...options.environment,
+        },
+      });
+      invokers.set(spec.logicalId, invoker);
+    }
+    return { invoker, spec };
+  }
+
+  /** The event with its `<encrypt:…>` marker replaced by a ciphertext, and the plaintext. */
+  async function encrypted(
+    event: Record<string, unknown>,
+  ): Promise<{ event: unknown; plaintext: string | undefined }> {
+    const request = isObject(event.request) ? event.request : {};
+    const marker = typeof request.code === 'string' ? ENCRYPT_MARKER.exec(request.code) : null;
+    if (marker === null) return { event, plaintext: undefined };
+    const plaintext = marker[1] ?? '';
+    const isPassword = String(event.triggerSource).endsWith('_AdminCreateUser');
+    const secret = isPassword ? escapeTemporaryPassword(plaintext) : plaintext;
+    const code = await encryptCode(secret, { ...key, userPoolId: String(event.userPoolId) });
+    return { event: { ...event, request: { ...request, code } }, plaintext };
+  }
+
+  async function replayFixture(file: string) {
+    const path = fromProjectRoot(file);
+    const raw = readJsonFile(path);
+    if (!isObject(raw)) throw new FixtureError(path, 'is not a JSON object');
+    const trigger = triggerOfSource(raw.triggerSource);
+    if (trigger === undefined) throw new FixtureError(path, 'has no custom sender triggerSource');
+    const { event, plaintext } = await encrypted(raw);
+    const before = inbox.messages().length;
+    const { invoker, spec } = await invokerOf(trigger);
+    const result = await invoker.invoke(event, spec.timeoutSeconds * 1000);
+    const delivered = inbox
+      .messages()
+      .slice(before)
+      .map((message) => {
+        const body = readFileSync(message.file, 'utf8');
+        return {
+          channel: message.channel,
+          to: message.to,
+          source: String(raw.triggerSource),
+          ...(message.subject === undefined ? {} : { subject: message.subject }),
+          codeInBody:
+            plaintext !== undefined &&
+            plaintext !== '' &&
+            (body.includes(plaintext) || body.includes(htmlEscaped(plaintext))),
+        };
+      });
+    const actual: SenderOutcome = {
+      kind: result.kind,
+      ...(result.kind === 'threw' ? { errorType: result.errorType } : {}),
+      delivered,
+    };
+    const expectedFile = expectationPathOf(path);
+    let expected: SenderExpectation | undefined;
+    try {
+      expected = readJsonFile(expectedFile) as SenderExpectation;
+    } catch {
+      expected = undefined;
+    }
+    return { expected, actual, passed: expected !== undefined && jsonEqual(expected.outcome, actual) };
+  }
+
+  return {
+    replayFixture,
+    async close() {
+      await Promise.all([...invokers.values()].map((invoker) => invoker.close()));
+      await (await mail).close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes `actual` as the fixture's expectation (keeping its description). */
+export function updateSenderExpectation(
+  file: string,
+  expected: SenderExpectation | undefined,
+  actual: SenderOutcome,
+): void {
+  const expectation: SenderExpectation = {
+    description: expected?.description ?? 'Recorded: say in one sentence why this outcome is right.',
+    outcome: actual,
+  };
+  writeFileSync(expectationPathOf(fromProjectRoot(file)), `${JSON.stringify(expectation, null, 2)}\n`);
+}
