@@ -14,7 +14,7 @@ import {
   sourcesOf,
 } from '../context.js';
 import type { ProbeBehaviour } from '../probe-lambda.js';
-import { SENT_METADATA, SENT_VALIDATION_DATA, storedUser } from './sign-up.js';
+import { runOf, SENT_METADATA, SENT_VALIDATION_DATA } from './sign-up.js';
 
 /** An administrator's call has no app client (contract §1). */
 const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -44,12 +44,7 @@ async function adminCreated(context: SuiteContext) {
   };
   context.probe.script(user.key, { PreSignUp: flags });
   const answer = await adminCreateUser(context, user);
-  return {
-    user,
-    answer,
-    calls: context.probe.callsOf(user.key),
-    stored: await storedUser(context, user.email),
-  };
+  return runOf(context, user, answer);
 }
 
 const PRE_SIGN_UP = 'PreSignUp_AdminCreateUser';

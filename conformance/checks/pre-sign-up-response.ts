@@ -4,7 +4,7 @@
  */
 import { type Check, expectEqual, expectThat, Flow, shown, unknown } from '../check.js';
 import { type SuiteContext, shownOutcome, sourcesOf } from '../context.js';
-import { signUp, storedUser } from './sign-up.js';
+import { runOf, signUp } from './sign-up.js';
 
 /** Scenario: pre sign-up answers with `flags`; the sign-up, its trigger calls and the stored user. */
 function signUpAnswered(label: string, flags: Record<string, boolean>) {
@@ -12,8 +12,7 @@ function signUpAnswered(label: string, flags: Record<string, boolean>) {
     const user = context.newUser(label);
     context.probe.script(user.key, { PreSignUp: { kind: 'respond', response: flags } });
     const answer = await signUp(context, user);
-    const stored = await storedUser(context, user.email);
-    return { user, answer, calls: context.probe.callsOf(user.key), stored };
+    return runOf(context, user, answer);
   };
 }
 

@@ -81,6 +81,16 @@ export function maskedEmail(address: string): string {
   return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
 }
 
+/** What a scenario about `user` ends with: the call's answer, the user's trigger calls, the stored user. */
+export async function runOf<T>(context: SuiteContext, user: ProbeUser, answer: T) {
+  return {
+    user,
+    answer,
+    calls: context.probe.callsOf(user.key),
+    stored: await storedUser(context, user.email),
+  };
+}
+
 type SignUpRun = {
   user: ProbeUser;
   answer: Awaited<ReturnType<typeof signUp>>;
@@ -95,20 +105,14 @@ async function signUpWithInputs(context: SuiteContext): Promise<SignUpRun> {
     metadata: { ...SENT_METADATA },
     validationData: { ...SENT_VALIDATION_DATA },
   });
-  const stored = await storedUser(context, user.email);
-  return { user, answer, calls: context.probe.callsOf(user.key), stored };
+  return runOf(context, user, answer);
 }
 
 /** Scenario: one SignUp with neither ClientMetadata nor ValidationData. */
 async function signUpBare(context: SuiteContext): Promise<SignUpRun> {
   const user = context.newUser('bare');
   const answer = await signUp(context, user);
-  return {
-    user,
-    answer,
-    calls: context.probe.callsOf(user.key),
-    stored: await storedUser(context, user.email),
-  };
+  return runOf(context, user, answer);
 }
 
 const PRE_SIGN_UP = 'PreSignUp_SignUp';

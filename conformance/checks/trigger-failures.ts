@@ -6,7 +6,7 @@ import { AdminConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-prov
 import { type Check, expectEqual, expectThat, Flow, shown, unknown } from '../check.js';
 import { outcomeOf, type SuiteContext, shownOutcome, sourcesOf } from '../context.js';
 import type { ProbeBehaviour, ProbeTrigger } from '../probe-lambda.js';
-import { signUp, storedUser } from './sign-up.js';
+import { runOf, signUp, storedUser } from './sign-up.js';
 
 /** Cognito's socket timeout per attempt and its number of attempts (contract §6). */
 const ATTEMPT_MS = 5_000;
@@ -25,8 +25,7 @@ function signUpWhere(label: string, trigger: ProbeTrigger, behaviour: ProbeBehav
     const user = context.newUser(label);
     context.probe.script(user.key, { [trigger]: behaviour });
     const answer = await signUp(context, user);
-    const stored = await storedUser(context, user.email);
-    return { user, answer, calls: context.probe.callsOf(user.key), stored };
+    return runOf(context, user, answer);
   };
 }
 
