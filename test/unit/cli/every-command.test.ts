@@ -6,6 +6,7 @@ const commands = [
   ['build', 'Usage: npm run build --'],
   ['replay', 'Usage: npm run replay --'],
   ['replay-failures', 'Usage: npm run replay:failures --'],
+  ['replay-sender-failures', 'Usage: npm run replay:sender-failures --'],
   ['invoke', 'Usage: npm run --silent invoke --'],
   ['invite', 'Usage: npm run --silent invite --'],
   ['attach', 'Usage: npm run attach --'],
