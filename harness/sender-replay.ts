@@ -11,9 +11,12 @@
  *
  * The outcome (`<event>.expected.json`): `{ description, outcome: { kind, delivered: [{ channel, to, source,
  * subject?, codeInBody }] } }`: whether the function returned or threw (and how), and each message it sent,
- * with whether the decrypted code reached the body.
+ * with whether the decrypted code reached the body. The users the function looks up (AdminGetUser) come from
+ * the expectation's `users`, served by a loopback Cognito stand-in.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localCodeKey, pendingCodes, startMailEndpoint } from '../local/custom-senders.js';
@@ -51,8 +54,15 @@ export type SenderOutcome = {
   delivered: { channel: string; to: string; source: string; subject?: string; codeInBody: boolean }[];
 };
 
-/** A sender fixture's expectation. */
-export type SenderExpectation = { description: string; outcome: SenderOutcome };
+/**
+ * A sender fixture's expectation. `users`: what the pool holds for the users the function looks up (the
+ * account-takeover notification asks Cognito for the address, AdminGetUser), by user name.
+ */
+export type SenderExpectation = {
+  description: string;
+  users?: Record<string, Record<string, string>>;
+  outcome: SenderOutcome;
+};
 
 /** What {@link createSenderReplayer} gives. */
 export type SenderReplayer = {
@@ -86,6 +96,9 @@ export function createSenderReplayer(
   const pending = pendingCodes();
   const mail = startMailEndpoint({ inbox, pending });
   const invokers = new Map<string, ReturnType<typeof bundleInvoker>>();
+  // The users of the fixture being replayed: what the Cognito stand-in answers AdminGetUser with.
+  let users: Record<string, Record<string, string>> = {};
+  const cognito = startCognitoStandIn(() => users);
 
   function specOf(trigger: CustomSenderTriggerName): FunctionSpec<CustomSenderTriggerName> {
     const spec = template.senderFunctions.find((candidate) => candidate.trigger === trigger);
@@ -116,6 +129,7 @@ export function createSenderReplayer(
           AWS_SECRET_ACCESS_KEY: 'replay',
           AWS_ENDPOINT_URL_SESV2: url,
           AWS_ENDPOINT_URL_SNS: url,
+          AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: (await cognito).url,
           NODE_PATH: fromProjectRoot('node_modules'),
           ...options.environment,
         },
@@ -145,6 +159,14 @@ export function createSenderReplayer(
     if (!isObject(raw)) throw new FixtureError(path, 'is not a JSON object');
     const trigger = triggerOfSource(raw.triggerSource);
     if (trigger === undefined) throw new FixtureError(path, 'has no custom sender triggerSource');
+    const expectedFile = expectationPathOf(path);
+    let expected: SenderExpectation | undefined;
+    try {
+      expected = readJsonFile(expectedFile) as SenderExpectation;
+    } catch {
+      expected = undefined;
+    }
+    users = expected?.users ?? {};
     const { event, plaintext } = await encrypted(raw);
     const before = inbox.messages().length;
     const { invoker, spec } = await invokerOf(trigger);
@@ -170,13 +192,6 @@ export function createSenderReplayer(
       ...(result.kind === 'threw' ? { errorType: result.errorType } : {}),
       delivered,
     };
-    const expectedFile = expectationPathOf(path);
-    let expected: SenderExpectation | undefined;
-    try {
-      expected = readJsonFile(expectedFile) as SenderExpectation;
-    } catch {
-      expected = undefined;
-    }
     return { expected, actual, passed: expected !== undefined && jsonEqual(expected.outcome, actual) };
   }
 
@@ -185,6 +200,7 @@ export function createSenderReplayer(
     async close() {
       await Promise.all([...invokers.values()].map((invoker) => invoker.close()));
       await (await mail).close();
+      await (await cognito).close();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -198,7 +214,44 @@ export function updateSenderExpectation(
 ): void {
   const expectation: SenderExpectation = {
     description: expected?.description ?? 'Recorded: say in one sentence why this outcome is right.',
+    ...(expected?.users === undefined ? {} : { users: expected.users }),
     outcome: actual,
   };
   writeFileSync(expectationPathOf(fromProjectRoot(file)), `${JSON.stringify(expectation, null, 2)}\n`);
+}
+
+/**
+ * A loopback Cognito that answers AdminGetUser from `users()` (by user name) and UserNotFoundException
+ * otherwise, in the AWS JSON protocol; anything else is refused.
+ */
+async function startCognitoStandIn(users: () => Record<string, Record<string, string>>) {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Username?: unknown };
+      const reply = (status: number, payload: unknown) => {
+        response.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify(payload));
+      };
+      const attributes = typeof body.Username === 'string' ? users()[body.Username] : undefined;
+      if (!target.endsWith('.AdminGetUser'))
+        return reply(400, { __type: 'UnsupportedOperation', message: target });
+      if (attributes === undefined)
+        return reply(400, { __type: 'UserNotFoundException', message: 'User does not exist.' });
+      return reply(200, {
+        Username: body.Username,
+        UserStatus: 'CONFIRMED',
+        Enabled: true,
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+      });
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml, the link-mode
- * emails <locale>/<source>.link.yaml, and layout.html)
+ * emails <locale>/<source>.link.yaml, the custom email sender's notifications <locale>/<name>.notification.yaml
+ * (notification-syntax.ts), and layout.html)
  * into triggers/custom-message/templates/compiled.ts, a plain data module the bundle imports: no file reads
  * and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
  * fails the build, naming the file and the rule.
@@ -24,6 +25,13 @@ import type {
   CompiledMessage,
   MessageCatalogue,
 } from '../triggers/custom-message/message-catalogue.js';
+import { compileNotificationTemplate } from '../triggers/custom-message/notification-syntax.js';
+import {
+  type CompiledNotification,
+  type NotificationName,
+  notificationFileOf,
+  notificationNames,
+} from '../triggers/custom-message/notification-template.js';
 import { compileTemplate, TemplateError } from '../triggers/custom-message/template-syntax.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +43,7 @@ export const compiledModulePath = join(templatesDirectory, 'compiled.ts');
 const sourceLocale = 'en';
 const fields = ['emailSubject', 'emailMessage', 'smsMessage'] as const;
 const linkFields = ['emailSubject', 'emailMessage'] as const;
+const notificationFields = ['emailSubject', 'emailMessage', 'footer'] as const;
 
 /** `CustomMessage_AdminCreateUser` -> `admin-create-user`, the template's file name without `.yaml`. */
 export function templateFileOf(source: CustomMessageTriggerSource): string {
@@ -89,11 +98,24 @@ function compileLinkMessage(directory: string, locale: string, source: LinkVerif
   return { emailSubject, emailMessage };
 }
 
+function compileNotification(directory: string, locale: string, notification: NotificationName) {
+  const name = `${locale}/${notificationFileOf(notification)}.yaml`;
+  const document = readYaml(join(directory, locale, `${notificationFileOf(notification)}.yaml`), name);
+  checkKeys(document, notificationFields, name);
+  const [emailSubject, emailMessage, footer] = notificationFields.map((field) =>
+    compileNotificationTemplate(`${name}#${field}`, stringAt(document, field, name), field),
+  );
+  if (emailSubject === undefined || emailMessage === undefined || footer === undefined)
+    throw new TemplateError(name, 'is incomplete');
+  return { emailSubject, emailMessage, footer };
+}
+
 function compileLocale(directory: string, locale: string): CompiledLocale {
   const expected = new Set([
     'locale.yaml',
     ...customMessageSources.map((s) => `${templateFileOf(s)}.yaml`),
     ...linkVerificationSources.map((s) => `${linkTemplateFileOf(s)}.yaml`),
+    ...notificationNames.map((n) => `${notificationFileOf(n)}.yaml`),
   ]);
   for (const file of readdirSync(join(directory, locale))) {
     if (!expected.has(file))
@@ -128,7 +150,11 @@ function compileLocale(directory: string, locale: string): CompiledLocale {
   for (const source of linkVerificationSources) {
     linkMessages[source] = compileLinkMessage(directory, locale, source);
   }
-  return { dir, footer, messages, linkMessages };
+  const notifications = {} as Record<NotificationName, CompiledNotification>;
+  for (const notification of notificationNames) {
+    notifications[notification] = compileNotification(directory, locale, notification);
+  }
+  return { dir, footer, messages, linkMessages, notifications };
 }
 
 /**

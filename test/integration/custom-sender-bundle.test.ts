@@ -9,11 +9,17 @@
  * a temporary password arrives unescaped once and HTML-escaped in the email; Lambda's retry of the same
  * event sends nothing more; an SMS goes to an allowed country only; a code from another pool, or a number
  * outside the allow-list, fails the invocation (so Lambda retries it) and sends nothing; the plaintext code
- * appears in no log line.
+ * appears in no log line; the account-takeover notification, which names no address, reaches the email of a
+ * user the sender looks up in moto's Cognito (AdminGetUser), once per risk event.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -102,6 +108,7 @@ describeWithMoto('Trigger: custom sender bundles against moto (KMS, SES v2, SNS)
         AWS_ENDPOINT_URL_KMS: moto.endpoint,
         AWS_ENDPOINT_URL_SESV2: moto.endpoint,
         AWS_ENDPOINT_URL_SNS: moto.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto.endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
       },
     });
@@ -219,6 +226,71 @@ describeWithMoto('Trigger: custom sender bundles against moto (KMS, SES v2, SNS)
     expect(result.kind).toBe('returned');
     const messages = await smsTo(phone);
     expect(messages.map((message) => message.message.includes('730561'))).toEqual([true]);
+  });
+
+  it('sends the account-takeover notification to the email of the user it looks up in Cognito, once', async () => {
+    // Prepare: a pool and a user in moto's Cognito; the event names the user, never the address.
+    const cognito = new CognitoIdentityProviderClient({ endpoint: moto.endpoint, region, credentials });
+    const poolId =
+      (await cognito.send(new CreateUserPoolCommand({ PoolName: 'takeover' }))).UserPool?.Id ?? '';
+    const email = `ana.${users}@example.com`;
+    const userName = `00000000-0000-4000-9000-${String(users).padStart(12, '0')}`;
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: userName,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'locale', Value: 'fr' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    cognito.destroy();
+    // The real capture's shape (PR52111): no code, threat fields in place of the user's attributes.
+    const event = {
+      version: '1',
+      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
+      region,
+      userPoolId: poolId,
+      userName,
+      callerContext: { awsSdkVersion: null, clientId: null },
+      request: {
+        type: 'customEmailSenderRequestV1',
+        code: null,
+        clientMetadata: null,
+        userAttributes: {
+          LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
+          CITY: 'Lisbon',
+          COUNTRY: 'Portugal',
+          ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+          FEEDBACK_TOKEN: 'feedback-token-example',
+          ONE_CLICK_LINK_VALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=valid',
+          DEVICE_NAME: '(Opera 74, Linux)',
+          EVENT_ID: `event-${userName}`,
+          IP_ADDRESS: '203.0.113.7',
+          USER_NAME: userName,
+          ONE_CLICK_LINK_INVALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid',
+        },
+      },
+    };
+    const first = await invoke(sender('CustomEmailSender'), event);
+
+    // Act: Lambda's retry of the same event.
+    const retry = await invoke(sender('CustomEmailSender'), event);
+
+    // Assess: one email, in the user's locale, with the details and both links; no address in the logs.
+    expect([first.kind, retry.kind]).toEqual(['returned', 'returned']);
+    const [sent, ...more] = await emailsTo(email);
+    expect(more).toEqual([]);
+    expect(sent?.subject).toContain('Example');
+    expect(sent?.body).toContain('<html lang="fr"');
+    expect(sent?.body).toContain('Friday, March 19, 2021 02:25 PM UTC');
+    expect(sent?.body).toContain('Lisbon, Portugal');
+    expect(sent?.body).toContain('href="https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid"');
+    expect(retry.logs.some((line) => line.includes('already sent, skipped'))).toBe(true);
+    expect([...first.logs, ...retry.logs].filter((line) => line.includes(email))).toEqual([]);
   });
 
   it.each([

@@ -119,8 +119,10 @@ function cognitoStatementsOf(
 ): Array<{ policy: string; statement: Record<string, unknown> }> {
   return Object.entries(resourcesOf(model)).flatMap(([policy, resource]) => {
     if (resource.Type !== 'AWS::IAM::Policy') return [];
-    // The attach function's policy exists in existing-pool mode only; the others are checked declared.
-    if (ATTACHMENT_RESOURCES.includes(policy) && !resourceIsCreated(model, policy)) return [];
+    // The attach function's policy exists in existing-pool mode only, the email sender's with custom senders
+    // only (checked in their own describe); the others are checked declared.
+    const conditional = ATTACHMENT_RESOURCES.includes(policy) || resource.Condition === 'UsesCustomSenders';
+    if (conditional && !resourceIsCreated(model, policy)) return [];
     const document = resource.Properties?.PolicyDocument as { Statement?: unknown[] } | undefined;
     return (document?.Statement ?? [])
       .filter((statement): statement is Record<string, unknown> => {
@@ -247,6 +249,24 @@ describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
       expect(references).not.toContain('UserPool');
     },
   );
+
+  it("lets the email sender look a user up (AdminGetUser, for the account-takeover notification) on the stack's pool only", () => {
+    // Act
+    const statements = (
+      resources.CustomEmailSenderCognitoPolicy?.Properties?.PolicyDocument as
+        | { Statement?: unknown[] }
+        | undefined
+    )?.Statement;
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'cognito-idp:AdminGetUser',
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+    ]);
+  });
 
   it('creates none of the sender resources with the default MessageDelivery', () => {
     // Prepare

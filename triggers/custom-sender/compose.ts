@@ -15,9 +15,14 @@
  * A field the composer had to drop (a template that breaks a Cognito rule, a value it cannot render) is
  * replaced by a plain fallback that still carries the code: there is no pool message to fall back on here,
  * and the user is waiting for the code. Such a fallback is counted (`DefaultMessageFallbacks`).
+ *
+ * The account-takeover notification has no code and no custom message counterpart: {@link notificationComposer}
+ * renders the catalogue's `notifications` (triggers/custom-message/notification-template.ts, where the rule
+ * each threat field passes is written) into the same layout, and fills in nothing afterwards.
  */
 
 import type {
+  CustomEmailSenderAccountTakeOverEvent,
   CustomEmailSenderCodeEvent,
   CustomSenderTriggerSource,
   CustomSMSSenderEvent,
@@ -28,6 +33,15 @@ import {
   composeMessages,
   type MessageNote,
 } from '../custom-message/compose-message.js';
+import type { MessageCatalogue } from '../custom-message/message-catalogue.js';
+import { lookupLocale } from '../custom-message/negotiate-locale.js';
+import {
+  accountTakeOverValues,
+  type NotificationVariable,
+  renderNotification,
+} from '../custom-message/notification-template.js';
+import { renderTemplate } from '../custom-message/render-template.js';
+import { compiledCatalogue } from '../custom-message/templates/compiled.js';
 
 /** A sender event that carries a code or a temporary password. */
 export type CodeSenderEvent = CustomEmailSenderCodeEvent | CustomSMSSenderEvent;
@@ -55,7 +69,10 @@ const TEMPLATE_SOURCE: Readonly<Record<CodeSenderEvent['triggerSource'], CustomM
   CustomSMSSender_Authentication: 'CustomMessage_Authentication',
 };
 
-/** Whether `source` has a template (every documented source but the account-takeover notification). */
+/**
+ * Whether `source` has a code template (every documented source but the account-takeover notification, which
+ * {@link notificationComposer} composes).
+ */
 export function hasTemplate(
   source: CustomSenderTriggerSource | string,
 ): source is CodeSenderEvent['triggerSource'] {
@@ -173,6 +190,69 @@ export function senderComposer(options: ComposeMessagesOptions) {
       locale,
       fallbacks,
       notes,
+    };
+  };
+}
+
+/** A composed notification (no code in it). Holds the user's sign-in details: never log it. */
+export type SenderNotification = {
+  subject: string;
+  /** HTML, in the catalogue's layout. */
+  body: string;
+  locale: string;
+  /** The variables whose value broke its rule and was left out (names only, for the log). */
+  withheld: NotificationVariable[];
+};
+
+/** What the composer knows of the recipient: the attributes AdminGetUser returned. */
+export type NotificationRecipient = { attributes: ReadonlyMap<string, string> };
+
+/**
+ * Builds the composer of the account-takeover notification from the catalogue's `notifications` (options
+ * checked once, as for {@link senderComposer}). The locale is the user's `locale` attribute when it names a
+ * shipped locale (the event carries neither attributes nor ClientMetadata), else `DEFAULT_LOCALE`. Every
+ * threat field goes through its rule (triggers/custom-message/notification-template.ts); nothing is filled in
+ * after rendering, so no value can become a placeholder.
+ *
+ * @example
+ * const compose = notificationComposer({ appName: 'Example' });
+ * const message = compose(event, { attributes: new Map([['locale', 'fr']]) });
+ */
+export function notificationComposer(options: ComposeMessagesOptions) {
+  composeMessages(options); // the same checks, once: an option that fails there fails here
+  const catalogue: MessageCatalogue = options.catalogue ?? compiledCatalogue;
+  const defaultLocale = options.defaultLocale ?? 'en';
+  const maxValueLength = options.maxValueLength ?? 64;
+  const appName = options.appName;
+  const supportEmail = options.supportEmail ?? '';
+  const shipped = Object.keys(catalogue.locales);
+  return function composeAccountTakeOverNotification(
+    event: CustomEmailSenderAccountTakeOverEvent,
+    recipient: NotificationRecipient,
+  ): SenderNotification {
+    const requested = recipient.attributes.get('locale');
+    const locale = (requested === undefined ? undefined : lookupLocale(requested, shipped)) ?? defaultLocale;
+    const compiled = catalogue.locales[locale] ?? catalogue.locales[defaultLocale];
+    const notification = compiled?.notifications.accountTakeOver;
+    if (compiled === undefined || notification === undefined) {
+      // Unreachable with a compiled catalogue (every locale has every notification), kept for custom ones.
+      throw new Error(`The catalogue has no account-takeover notification for ${locale}`);
+    }
+    const values = { ...accountTakeOverValues(event.request.userAttributes), appName, supportEmail };
+    const subject = renderNotification(notification.emailSubject, values, 'text', maxValueLength);
+    const content = renderNotification(notification.emailMessage, values, 'html', maxValueLength);
+    const footer = renderNotification(notification.footer, values, 'html', maxValueLength);
+    const page = renderTemplate(
+      catalogue.layout,
+      { lang: locale, dir: compiled.dir, appName, content: content.text, footer: footer.text },
+      'html',
+      maxValueLength,
+    );
+    return {
+      subject: subject.text,
+      body: page.text,
+      locale,
+      withheld: [...new Set([...content.withheld, ...subject.withheld, ...footer.withheld])],
     };
   };
 }

@@ -179,6 +179,72 @@ export const compiledCatalogue: MessageCatalogue = {
           ],
         },
       },
+      notifications: {
+        accountTakeOver: {
+          emailSubject: ['Security alert: a sign-in to your ', { v: 'appName' }, ' account'],
+          emailMessage: [
+            '<p>Hello,</p>\n<p>We detected a sign-in to your account that did not look like your usual ones.</p>\n',
+            { s: 'actionBlock', p: ['<p>We blocked this sign-in.</p>'] },
+            '\n',
+            {
+              s: 'actionMfaRequired',
+              p: [
+                '<p>We asked for an extra verification step before letting this sign-in through, and blocked it where that step was not possible.</p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'actionMfaIfConfigured',
+              p: [
+                '<p>Where multi-factor authentication is set up on your account, we asked for it before letting this sign-in through; otherwise the sign-in was allowed.</p>',
+              ],
+            },
+            '\n',
+            { s: 'actionNoAction', p: ['<p>The sign-in was allowed.</p>'] },
+            '\n<ul>\n',
+            { s: 'loginTime', p: ['<li>When: ', { v: 'loginTime' }, '</li>'] },
+            '\n',
+            {
+              s: 'city',
+              p: ['<li>Where: ', { v: 'city' }, { s: 'country', p: [', ', { v: 'country' }] }, '</li>'],
+            },
+            { s: 'city', p: [{ s: 'country', p: ['<li>Where: ', { v: 'country' }, '</li>'] }], not: true },
+            '\n',
+            { s: 'ipAddress', p: ['<li>IP address: ', { v: 'ipAddress' }, '</li>'] },
+            '\n',
+            { s: 'device', p: ['<li>Device: ', { v: 'device' }, '</li>'] },
+            '\n</ul>\n',
+            {
+              s: 'linkValid',
+              p: [
+                '<p>Was it you? <a href="',
+                { v: 'linkValid' },
+                '" style="color:#1d4ed8">Yes, this was me</a></p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'linkInvalid',
+              p: [
+                '<p>Not you? <a href="',
+                { v: 'linkInvalid' },
+                '" style="color:#b91c1c">No, this was not me</a>, then change your password.</p>',
+              ],
+            },
+            '\n',
+            { s: 'linkInvalid', p: ['<p>If this was not you, change your password now.</p>'], not: true },
+          ],
+          footer: [
+            '<p style="margin:0">You received this security alert because of a sign-in to your ',
+            { v: 'appName' },
+            ' account.</p>\n',
+            {
+              s: 'supportEmail',
+              p: ['<p style="margin:8px 0 0">Questions? Write to ', { v: 'supportEmail' }, '.</p>'],
+            },
+          ],
+        },
+      },
     },
     es: {
       dir: 'ltr',
@@ -351,6 +417,72 @@ export const compiledCatalogue: MessageCatalogue = {
             '</p>\n<p>Este es tu nuevo enlace para confirmar tu dirección de correo:</p>\n<p style="font-size:18px;font-weight:bold">',
             { v: 'cognitoLink' },
             '</p>\n<p>El enlace caduca pronto. Si no lo pediste, ignora este correo.</p>',
+          ],
+        },
+      },
+      notifications: {
+        accountTakeOver: {
+          emailSubject: ['Alerta de seguridad: un inicio de sesión en tu cuenta de ', { v: 'appName' }],
+          emailMessage: [
+            '<p>Hola:</p>\n<p>Hemos detectado un inicio de sesión en tu cuenta que no se parece a los habituales.</p>\n',
+            { s: 'actionBlock', p: ['<p>Hemos bloqueado este inicio de sesión.</p>'] },
+            '\n',
+            {
+              s: 'actionMfaRequired',
+              p: [
+                '<p>Pedimos un paso de verificación adicional antes de permitir este inicio de sesión, y lo bloqueamos si ese paso no era posible.</p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'actionMfaIfConfigured',
+              p: [
+                '<p>Si tu cuenta tiene configurada la autenticación multifactor, la pedimos antes de permitir este inicio de sesión; si no, se permitió.</p>',
+              ],
+            },
+            '\n',
+            { s: 'actionNoAction', p: ['<p>El inicio de sesión se permitió.</p>'] },
+            '\n<ul>\n',
+            { s: 'loginTime', p: ['<li>Cuándo: ', { v: 'loginTime' }, '</li>'] },
+            '\n',
+            {
+              s: 'city',
+              p: ['<li>Dónde: ', { v: 'city' }, { s: 'country', p: [', ', { v: 'country' }] }, '</li>'],
+            },
+            { s: 'city', p: [{ s: 'country', p: ['<li>Dónde: ', { v: 'country' }, '</li>'] }], not: true },
+            '\n',
+            { s: 'ipAddress', p: ['<li>Dirección IP: ', { v: 'ipAddress' }, '</li>'] },
+            '\n',
+            { s: 'device', p: ['<li>Dispositivo: ', { v: 'device' }, '</li>'] },
+            '\n</ul>\n',
+            {
+              s: 'linkValid',
+              p: [
+                '<p>¿Fuiste tú? <a href="',
+                { v: 'linkValid' },
+                '" style="color:#1d4ed8">Sí, fui yo</a></p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'linkInvalid',
+              p: [
+                '<p>¿No fuiste tú? <a href="',
+                { v: 'linkInvalid' },
+                '" style="color:#b91c1c">No, no fui yo</a>, y después cambia tu contraseña.</p>',
+              ],
+            },
+            '\n',
+            { s: 'linkInvalid', p: ['<p>Si no fuiste tú, cambia tu contraseña ahora.</p>'], not: true },
+          ],
+          footer: [
+            '<p style="margin:0">Recibes esta alerta de seguridad por un inicio de sesión en tu cuenta de ',
+            { v: 'appName' },
+            '.</p>\n',
+            {
+              s: 'supportEmail',
+              p: ['<p style="margin:8px 0 0">¿Preguntas? Escribe a ', { v: 'supportEmail' }, '.</p>'],
+            },
           ],
         },
       },
@@ -533,6 +665,76 @@ export const compiledCatalogue: MessageCatalogue = {
           ],
         },
       },
+      notifications: {
+        accountTakeOver: {
+          emailSubject: ['Alerte de sécurité : une connexion à votre compte ', { v: 'appName' }],
+          emailMessage: [
+            '<p>Bonjour,</p>\n<p>Nous avons détecté une connexion à votre compte qui ne ressemble pas à vos connexions habituelles.</p>\n',
+            { s: 'actionBlock', p: ['<p>Nous avons bloqué cette connexion.</p>'] },
+            '\n',
+            {
+              s: 'actionMfaRequired',
+              p: [
+                '<p>Nous avons demandé une vérification supplémentaire avant d’autoriser cette connexion, et l’avons bloquée lorsque cette vérification n’était pas possible.</p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'actionMfaIfConfigured',
+              p: [
+                '<p>Si l’authentification multifacteur est configurée sur votre compte, nous l’avons demandée avant d’autoriser cette connexion ; sinon, la connexion a été autorisée.</p>',
+              ],
+            },
+            '\n',
+            { s: 'actionNoAction', p: ['<p>La connexion a été autorisée.</p>'] },
+            '\n<ul>\n',
+            { s: 'loginTime', p: ['<li>Quand : ', { v: 'loginTime' }, '</li>'] },
+            '\n',
+            {
+              s: 'city',
+              p: ['<li>Où : ', { v: 'city' }, { s: 'country', p: [', ', { v: 'country' }] }, '</li>'],
+            },
+            { s: 'city', p: [{ s: 'country', p: ['<li>Où : ', { v: 'country' }, '</li>'] }], not: true },
+            '\n',
+            { s: 'ipAddress', p: ['<li>Adresse IP : ', { v: 'ipAddress' }, '</li>'] },
+            '\n',
+            { s: 'device', p: ['<li>Appareil : ', { v: 'device' }, '</li>'] },
+            '\n</ul>\n',
+            {
+              s: 'linkValid',
+              p: [
+                '<p>C’était vous ? <a href="',
+                { v: 'linkValid' },
+                '" style="color:#1d4ed8">Oui, c’était moi</a></p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'linkInvalid',
+              p: [
+                '<p>Ce n’était pas vous ? <a href="',
+                { v: 'linkInvalid' },
+                '" style="color:#b91c1c">Non, ce n’était pas moi</a>, puis changez votre mot de passe.</p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'linkInvalid',
+              p: ['<p>Si ce n’était pas vous, changez votre mot de passe maintenant.</p>'],
+              not: true,
+            },
+          ],
+          footer: [
+            '<p style="margin:0">Vous recevez cette alerte de sécurité à la suite d’une connexion à votre compte ',
+            { v: 'appName' },
+            '.</p>\n',
+            {
+              s: 'supportEmail',
+              p: ['<p style="margin:8px 0 0">Des questions ? Écrivez à ', { v: 'supportEmail' }, '.</p>'],
+            },
+          ],
+        },
+      },
     },
     'pt-BR': {
       dir: 'ltr',
@@ -701,6 +903,72 @@ export const compiledCatalogue: MessageCatalogue = {
             '</p>\n<p>Aqui está um novo link para confirmar seu endereço de e-mail:</p>\n<p style="font-size:18px;font-weight:bold">',
             { v: 'cognitoLink' },
             '</p>\n<p>O link expira em breve. Se você não pediu, ignore este e-mail.</p>',
+          ],
+        },
+      },
+      notifications: {
+        accountTakeOver: {
+          emailSubject: ['Alerta de segurança: um acesso à sua conta do ', { v: 'appName' }],
+          emailMessage: [
+            '<p>Olá,</p>\n<p>Detectamos um acesso à sua conta que não se parece com os habituais.</p>\n',
+            { s: 'actionBlock', p: ['<p>Bloqueamos este acesso.</p>'] },
+            '\n',
+            {
+              s: 'actionMfaRequired',
+              p: [
+                '<p>Pedimos uma etapa extra de verificação antes de permitir este acesso e o bloqueamos quando essa etapa não era possível.</p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'actionMfaIfConfigured',
+              p: [
+                '<p>Se a autenticação multifator estiver configurada na sua conta, nós a pedimos antes de permitir este acesso; caso contrário, o acesso foi permitido.</p>',
+              ],
+            },
+            '\n',
+            { s: 'actionNoAction', p: ['<p>O acesso foi permitido.</p>'] },
+            '\n<ul>\n',
+            { s: 'loginTime', p: ['<li>Quando: ', { v: 'loginTime' }, '</li>'] },
+            '\n',
+            {
+              s: 'city',
+              p: ['<li>Onde: ', { v: 'city' }, { s: 'country', p: [', ', { v: 'country' }] }, '</li>'],
+            },
+            { s: 'city', p: [{ s: 'country', p: ['<li>Onde: ', { v: 'country' }, '</li>'] }], not: true },
+            '\n',
+            { s: 'ipAddress', p: ['<li>Endereço IP: ', { v: 'ipAddress' }, '</li>'] },
+            '\n',
+            { s: 'device', p: ['<li>Dispositivo: ', { v: 'device' }, '</li>'] },
+            '\n</ul>\n',
+            {
+              s: 'linkValid',
+              p: [
+                '<p>Foi você? <a href="',
+                { v: 'linkValid' },
+                '" style="color:#1d4ed8">Sim, fui eu</a></p>',
+              ],
+            },
+            '\n',
+            {
+              s: 'linkInvalid',
+              p: [
+                '<p>Não foi você? <a href="',
+                { v: 'linkInvalid' },
+                '" style="color:#b91c1c">Não, não fui eu</a>, e depois altere sua senha.</p>',
+              ],
+            },
+            '\n',
+            { s: 'linkInvalid', p: ['<p>Se não foi você, altere sua senha agora.</p>'], not: true },
+          ],
+          footer: [
+            '<p style="margin:0">Você recebeu este alerta de segurança por causa de um acesso à sua conta do ',
+            { v: 'appName' },
+            '.</p>\n',
+            {
+              s: 'supportEmail',
+              p: ['<p style="margin:8px 0 0">Dúvidas? Escreva para ', { v: 'supportEmail' }, '.</p>'],
+            },
           ],
         },
       },

@@ -9,8 +9,19 @@
  *
  * The plaintext code lives in this function's locals only: it never reaches a log line, a metric, a trace or
  * an error (the errors of decryption and delivery carry reasons, never values).
+ *
+ * The account-takeover notification (email only) carries no code and no address: the rule looks the user up
+ * with AdminGetUser under the invocation's deadline, sends the catalogue's notification to the `email`
+ * attribute, and keys the send-once record by the event's `EVENT_ID`. A user without an email, or gone, is a
+ * logged skip (a retry could not change it); a failed lookup fails the invocation, so Lambda retries it.
  */
 
+import {
+  type CognitoClientProvider,
+  CognitoRequestError,
+  defaultCognitoClient,
+  loadCognitoSdk,
+} from '../../../shared/cognito-client.js';
 import { type Env, readString } from '../../../shared/config.js';
 import {
   type CodeKey,
@@ -30,17 +41,21 @@ import {
 import type { DeliveryBounds, DeliveryReceipt } from '../../../shared/custom-sender/delivery-call.js';
 import { DeliveryError, DeliveryFailure } from '../../../shared/custom-sender/delivery-error.js';
 import {
+  AccountTakeOverAttribute,
+  type CustomEmailSenderAccountTakeOverEvent,
   type CustomSenderChannel,
   type CustomSenderEvent,
   CustomSenderSecret,
+  CustomSenderTriggerSource,
   customSenderFactsOf,
 } from '../../../shared/custom-sender/events.js';
 import { type SendOnceOptions, sendOnce, sendOnceFromEnv } from '../../../shared/custom-sender/send-once.js';
 import type { SesClientProvider } from '../../../shared/custom-sender/ses-client.js';
 import type { SnsClientProvider } from '../../../shared/custom-sender/sns-client.js';
+import { boundedSignal, withDeadline } from '../../../shared/deadline.js';
 import type { DynamoDbClientProvider } from '../../../shared/dynamodb-client.js';
 import { ConfigurationError } from '../../../shared/errors.js';
-import type { Rule } from '../../../shared/handler-core.js';
+import type { Rule, RuleContext } from '../../../shared/handler-core.js';
 import { maskEmail, maskPhone } from '../../../shared/mask.js';
 import { MetricName } from '../../../shared/metrics.js';
 import { logger as sharedLogger } from '../../../shared/observability.js';
@@ -50,7 +65,7 @@ import {
   type ComposeMessagesOptions,
   composeMessagesOptionsFromEnv,
 } from '../../custom-message/compose-message.js';
-import { type CodeSenderEvent, hasTemplate, senderComposer } from '../compose.js';
+import { type CodeSenderEvent, hasTemplate, notificationComposer, senderComposer } from '../compose.js';
 
 /** Options of {@link sendMessage}. */
 export type SendMessageOptions = {
@@ -66,7 +81,13 @@ export type SendMessageOptions = {
   /** Duplicate control; without it every attempt sends. */
   sendOnce?: SendOnceOptions;
   /** Clients (tests and local runs point them elsewhere); default: the AWS SDK's. */
-  dependencies?: { ses?: SesClientProvider; sns?: SnsClientProvider; dynamodb?: DynamoDbClientProvider };
+  dependencies?: {
+    ses?: SesClientProvider;
+    sns?: SnsClientProvider;
+    dynamodb?: DynamoDbClientProvider;
+    /** AdminGetUser for the account-takeover notification (email channel only). */
+    cognito?: CognitoClientProvider;
+  };
   logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
 };
 
@@ -103,12 +124,19 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
   ) => Promise<DeliveryReceipt>;
   let locale = '';
   let fallbacks = 0;
+  let notify: ReturnType<typeof accountTakeOverNotifier> | undefined;
   if (channel === 'email') {
     if (options.email === undefined) throw new OptionsError('email', 'set for the email channel');
     const send = deliverEmail(
       options.email,
       ...(dependencies.ses === undefined ? [] : [{ ses: dependencies.ses }]),
     );
+    notify = accountTakeOverNotifier({
+      compose: notificationComposer(options.compose),
+      send,
+      cognito: dependencies.cognito ?? defaultCognitoClient,
+      log,
+    });
     deliver = (event, to, secret, bounds) => {
       const message = compose(event, secret);
       locale = message.locale;
@@ -138,8 +166,14 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
 
   return async function sendMessage(event, { deadline, signal, metrics }) {
     const facts = customSenderFactsOf(event.triggerSource);
+    if (
+      notify !== undefined &&
+      event.triggerSource === CustomSenderTriggerSource.CustomEmailSenderAccountTakeOverNotification
+    ) {
+      return notify(event as CustomEmailSenderAccountTakeOverEvent, { deadline, signal, metrics }, once);
+    }
     if (facts === undefined || facts.channel !== channel || !hasTemplate(event.triggerSource)) {
-      // The account-takeover notification: no template yet (docs/custom-senders.md, "Status").
+      // A source of another channel, or one the parser passed through unknown: nothing to send.
       log.warn('custom sender source not delivered: no message for it', {
         triggerSource: event.triggerSource,
       });
@@ -186,6 +220,112 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
       to: masked,
       locale,
       fallbacks,
+      messageId: outcome.result.messageId,
+      record: outcome.record,
+    });
+    return 'changed';
+  };
+}
+
+/** What {@link accountTakeOverNotifier} works with, built once by {@link sendMessage}. */
+type NotifierParts = {
+  compose: ReturnType<typeof notificationComposer>;
+  send: ReturnType<typeof deliverEmail>;
+  cognito: CognitoClientProvider;
+  log: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
+};
+
+/** What the notifier reads of the rule's context. */
+type NotifyContext = Pick<RuleContext, 'deadline' | 'signal' | 'metrics'>;
+
+/** The user AdminGetUser found: `undefined` when the pool has no such user (deleted since the sign-in). */
+async function lookUpUser(
+  cognito: CognitoClientProvider,
+  event: CustomEmailSenderAccountTakeOverEvent,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<ReadonlyMap<string, string> | undefined> {
+  const client = await cognito(event.region);
+  const { AdminGetUserCommand } = await loadCognitoSdk();
+  const bounded = boundedSignal(signal, Math.max(0, deadline - Date.now()));
+  try {
+    const user = await withDeadline(
+      'AdminGetUser',
+      deadline,
+      client.send(new AdminGetUserCommand({ UserPoolId: event.userPoolId, Username: event.userName }), {
+        abortSignal: bounded.signal,
+      }),
+      { afterDueIo: true },
+    );
+    const attributes = new Map<string, string>();
+    for (const attribute of user.UserAttributes ?? []) {
+      if (typeof attribute.Name === 'string' && typeof attribute.Value === 'string') {
+        attributes.set(attribute.Name, attribute.Value);
+      }
+    }
+    return attributes;
+  } catch (error) {
+    const failure = new CognitoRequestError('AdminGetUser', error);
+    if (failure.errorName === 'UserNotFoundException') return undefined;
+    throw failure;
+  } finally {
+    bounded.clear();
+  }
+}
+
+/**
+ * The account-takeover half of {@link sendMessage}: look the user up, compose, send once (keyed by
+ * `EVENT_ID`). Resolves `'skipped'` for a user without an email (or gone) and for a duplicate.
+ */
+function accountTakeOverNotifier({ compose, send, cognito, log }: NotifierParts) {
+  return async function sendAccountTakeOverNotification(
+    event: CustomEmailSenderAccountTakeOverEvent,
+    { deadline, signal, metrics }: NotifyContext,
+    once: ReturnType<typeof sendOnce> | undefined,
+  ): Promise<'changed' | 'skipped'> {
+    const triggerSource = event.triggerSource;
+    const attributes = await lookUpUser(cognito, event, deadline, signal);
+    const to = attributes?.get('email') ?? '';
+    if (attributes === undefined || to === '') {
+      // Nothing a retry could change: logged and counted (MessagesSent 0, outcome skipped), not thrown.
+      log.warn('custom sender: notification not sent, the user has no email', {
+        triggerSource,
+        because: attributes === undefined ? 'user-not-found' : 'no-email',
+      });
+      metrics.add(MetricName.MessagesSent, 0);
+      return 'skipped';
+    }
+    const message = compose(event, { attributes });
+    const bounds: DeliveryBounds = { deadline, signal };
+    const identity = {
+      userPoolId: event.userPoolId,
+      userName: event.userName,
+      triggerSource,
+      // No ciphertext here: the risk event's id is the same on every retry (send-once.ts).
+      ciphertext: event.request.userAttributes[AccountTakeOverAttribute.EventId],
+    };
+    const deliver = (sendBounds: DeliveryBounds) =>
+      send({ to, subject: message.subject, html: message.body }, sendBounds);
+    const outcome =
+      once === undefined
+        ? { status: 'sent' as const, result: await deliver(bounds), record: 'unguarded' }
+        : await once(identity, bounds, deliver);
+    const masked = maskEmail(to);
+    if (outcome.status === 'skipped') {
+      log.info('custom sender: already sent, skipped', { because: outcome.because, to: masked });
+      metrics.add(MetricName.MessagesSent, 0);
+      metrics.add(MetricName.DuplicateSendsSkipped);
+      return 'skipped';
+    }
+    metrics.setLocale(message.locale);
+    metrics.add(MetricName.MessagesSent);
+    metrics.add(MetricName.DuplicateSendsSkipped, 0);
+    metrics.add(MetricName.DefaultMessageFallbacks, 0);
+    log.info('custom sender: notification sent', {
+      triggerSource,
+      to: masked,
+      locale: message.locale,
+      withheld: message.withheld,
       messageId: outcome.result.messageId,
       record: outcome.record,
     });

@@ -118,7 +118,7 @@ describe('Custom sender: senderComposer', () => {
     );
   });
 
-  it('has a template for every documented source but the account-takeover notification', () => {
+  it('has a code template for every documented source but the account-takeover notification', () => {
     // Act
     const withTemplate = ['CustomEmailSender_SignUp', 'CustomSMSSender_Authentication'].map(hasTemplate);
     const takeover = hasTemplate('CustomEmailSender_AccountTakeOverNotification');
