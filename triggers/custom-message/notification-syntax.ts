@@ -11,12 +11,12 @@ import {
   type NotificationVariable,
   notificationVariables,
 } from './notification-template.js';
+import { walkTags } from './tag-walker.js';
 import { TemplateError } from './template-syntax.js';
 
 /** Which field of a notification a template is. */
 export type NotificationField = 'emailSubject' | 'emailMessage' | 'footer';
 
-const TAG = /\{\{([#^/]?)([^{}]*)\}\}/g;
 // Controls other than line breaks and tabs, and format characters, never belong in template text.
 const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}]/u;
 // What may not touch a shown value: a letter or digit would join it into one word with the template's
@@ -78,8 +78,6 @@ function checkPlacement(
   }
 }
 
-type Frame = { name: NotificationVariable | undefined; not: boolean; parts: NotificationPart[] };
-
 /**
  * Compiles one notification template. Refuses an unknown variable or one the field may not use, a flag
  * outside a section, a link anywhere but a whole `href` value, another value inside a tag or touching a
@@ -95,47 +93,18 @@ export function compileNotificationTemplate(
   text: string,
   field: NotificationField,
 ): NotificationPart[] {
-  const allowed = allowedIn(field);
-  const stack: Frame[] = [{ name: undefined, not: false, parts: [] }];
-  let last = 0;
-  const pushLiteral = (literal: string) => {
-    if (literal === '') return;
-    checkLiteral(template, field, literal);
-    const parts = stack.at(-1)?.parts ?? [];
-    const previous = parts.at(-1);
-    if (typeof previous === 'string') parts[parts.length - 1] = previous + literal;
-    else parts.push(literal);
-  };
-  for (const match of text.matchAll(TAG)) {
-    pushLiteral(text.slice(last, match.index));
-    last = match.index + match[0].length;
-    const sigil = match[1] ?? '';
-    const name = (match[2] ?? '').trim();
-    if (!isNotificationVariable(name))
-      throw new TemplateError(template, `uses the unknown variable "${name}"`);
-    if (!allowed.has(name)) throw new TemplateError(template, `may not use the variable "${name}" here`);
-    const frame = stack.at(-1);
-    if (frame === undefined) throw new TemplateError(template, 'is malformed');
-    if (sigil === '') {
+  return walkTags(text, {
+    fail: (reason) => {
+      throw new TemplateError(template, reason);
+    },
+    isKnown: isNotificationVariable,
+    allowed: allowedIn(field),
+    checkLiteral: (literal) => checkLiteral(template, field, literal),
+    onVariable: (name, start, end) => {
       if (notificationVariables[name] === 'flag') {
         throw new TemplateError(template, `may only test "${name}" in a section: it has no text`);
       }
-      checkPlacement(template, text, name, match.index, match.index + match[0].length);
-      frame.parts.push({ v: name });
-    } else if (sigil === '/') {
-      if (frame.name !== name) throw new TemplateError(template, `closes "${name}", which is not open`);
-      stack.pop();
-      stack
-        .at(-1)
-        ?.parts.push(frame.not ? { s: name, p: frame.parts, not: true } : { s: name, p: frame.parts });
-    } else {
-      stack.push({ name, not: sigil === '^', parts: [] });
-    }
-  }
-  pushLiteral(text.slice(last));
-  const open = stack.at(-1);
-  if (stack.length !== 1 || open === undefined) {
-    throw new TemplateError(template, `leaves the section "${open?.name ?? '?'}" open`);
-  }
-  return open.parts;
+      checkPlacement(template, text, name, start, end);
+    },
+  });
 }

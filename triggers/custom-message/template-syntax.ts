@@ -5,6 +5,7 @@
  */
 import { BRACE_LIKE, firstDisallowedCharacter } from '../../shared/message-rules.js';
 import type { TemplatePart } from './render-template.js';
+import { walkTags } from './tag-walker.js';
 import {
   isTemplateVariable,
   optionalVariables,
@@ -28,7 +29,6 @@ export class TemplateError extends Error {
   }
 }
 
-const TAG = /\{\{([#^/]?)([^{}]*)\}\}/g;
 // Cognito's own placeholder spellings: a template must use {{code}} / {{username}} / {{link}} instead,
 // because the real placeholder is whatever the event carries (contract §3, Request).
 const HARD_CODED_PLACEHOLDER = /\{#{2,}|\{username\}/;
@@ -41,8 +41,6 @@ const SECTION_TAG = /\{\{[#^/][^{}]*\}\}/g;
 // value, a full stop or colon ends a sentence (`Hola, {{given_name}}:`) unless a word follows it at once.
 const JOINS_BEFORE = /[\p{L}\p{M}\p{N}/\\.:@=?&#%{}~+_-]$/u;
 const JOINS_AFTER = /^(?:[\p{L}\p{M}\p{N}/\\@=?&#%{}~+_-]|[.:][\p{L}\p{M}\p{N}/\\])/u;
-
-type Frame = { name: TemplateVariable | undefined; not: boolean; parts: TemplatePart[] };
 
 function checkLiteral(template: string, scope: TemplateScope, text: string): void {
   if (HARD_CODED_PLACEHOLDER.test(text)) {
@@ -134,54 +132,28 @@ function requiredVariables(scope: TemplateScope): TemplateVariable[] {
  * }); // ['Code: ', { v: 'code' }]
  */
 export function compileTemplate(template: string, text: string, scope: TemplateScope): TemplatePart[] {
-  const allowed = variablesAllowedIn(scope);
-  const stack: Frame[] = [{ name: undefined, not: false, parts: [] }];
   const topLevel = new Set<TemplateVariable>();
-  let last = 0;
-  const pushLiteral = (literal: string) => {
-    if (literal === '') return;
-    checkLiteral(template, scope, literal);
-    const parts = stack.at(-1)?.parts ?? [];
-    const previous = parts.at(-1);
-    if (typeof previous === 'string') parts[parts.length - 1] = previous + literal;
-    else parts.push(literal);
-  };
-  for (const match of text.matchAll(TAG)) {
-    pushLiteral(text.slice(last, match.index));
-    last = match.index + match[0].length;
-    const sigil = match[1] ?? '';
-    const name = (match[2] ?? '').trim();
-    if (!isTemplateVariable(name)) throw new TemplateError(template, `uses the unknown variable "${name}"`);
-    if (!allowed.has(name)) throw new TemplateError(template, `may not use the variable "${name}" here`);
-    const frame = stack.at(-1);
-    if (frame === undefined) throw new TemplateError(template, 'is malformed');
-    if (sigil === '') {
-      if (templateVariables[name] === 'caller') {
-        checkCallerPlacement(template, text, name, match.index, match.index + match[0].length);
-      }
-      frame.parts.push({ v: name });
-      if (stack.length === 1) topLevel.add(name);
-    } else if (sigil === '/') {
-      if (frame.name !== name) throw new TemplateError(template, `closes "${name}", which is not open`);
-      stack.pop();
-      const parent = stack.at(-1);
-      parent?.parts.push(frame.not ? { s: name, p: frame.parts, not: true } : { s: name, p: frame.parts });
-    } else {
+  const parts = walkTags(text, {
+    fail: (reason) => {
+      throw new TemplateError(template, reason);
+    },
+    isKnown: isTemplateVariable,
+    allowed: variablesAllowedIn(scope),
+    checkLiteral: (literal) => checkLiteral(template, scope, literal),
+    onVariable: (name, start, end, depth) => {
+      if (templateVariables[name] === 'caller') checkCallerPlacement(template, text, name, start, end);
+      if (depth === 0) topLevel.add(name);
+    },
+    onSectionOpen: (name) => {
       if (!optionalVariables.has(name)) {
         throw new TemplateError(template, `may not open a section on "${name}": it is never optional`);
       }
-      stack.push({ name, not: sigil === '^', parts: [] });
-    }
-  }
-  pushLiteral(text.slice(last));
-  const open = stack.at(-1);
-  if (stack.length !== 1 || open === undefined) {
-    throw new TemplateError(template, `leaves the section "${open?.name ?? '?'}" open`);
-  }
+    },
+  });
   for (const name of requiredVariables(scope)) {
     if (!topLevel.has(name)) {
       throw new TemplateError(template, `must contain {{${name}}} outside any section`);
     }
   }
-  return open.parts;
+  return parts;
 }
