@@ -4,12 +4,17 @@
  * package bundles: the browser never needs the senders.
  */
 import {
+  type CustomSenderEvent,
   type CustomSenderTriggerName,
   type CustomSenderTriggerSource,
   isCustomSenderTriggerSource,
   sourcesOfChannel,
 } from './custom-sender/events.js';
+import type { SignUpTriggerEvent } from './event-types.js';
 import { isTriggerSource, sourcesOfTrigger, type TriggerName, type TriggerSource } from './trigger-source.js';
+
+/** Any event the handler core runs rules on: a sign-up trigger's, or a custom sender's (no `response`). */
+export type CoreTriggerEvent = SignUpTriggerEvent | CustomSenderEvent;
 
 /** Any trigger the handler core runs: a sign-up trigger, or a custom sender. */
 export type CoreTriggerName = TriggerName | CustomSenderTriggerName;

@@ -5,8 +5,13 @@
  * declared once.
  */
 import type { Env } from './config.js';
-import { type CoreTriggerName, type CoreTriggerSource, sourcesOfCoreTrigger } from './core-trigger.js';
-import type { CoreTriggerEvent, SignUpTriggerEvent } from './event-types.js';
+import {
+  type CoreTriggerEvent,
+  type CoreTriggerName,
+  type CoreTriggerSource,
+  sourcesOfCoreTrigger,
+} from './core-trigger.js';
+import type { SignUpTriggerEvent } from './event-types.js';
 import {
   type CoreOptions,
   configureAtColdStart,

@@ -2,7 +2,6 @@
  * Wire shapes of the three sign-up trigger events, as Cognito really sends them (contract §1–4, §9).
  * Types only: the runtime checks live in `parse-event.ts`.
  */
-import type { CustomSenderEvent } from './custom-sender/events.js';
 import type { TriggerSource } from './trigger-source.js';
 
 /** A map of strings to strings: user attributes, ClientMetadata and ValidationData. */
@@ -94,6 +93,3 @@ export type PostConfirmationEvent = TriggerEnvelope<PostConfirmationTriggerSourc
 
 /** Any of the three sign-up trigger events. */
 export type SignUpTriggerEvent = PreSignUpEvent | CustomMessageEvent | PostConfirmationEvent;
-
-/** Any event the handler core runs rules on: a sign-up trigger's, or a custom sender's (no `response`). */
-export type CoreTriggerEvent = SignUpTriggerEvent | CustomSenderEvent;

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice, readList } from './config.js';
-import type { CoreTriggerName } from './core-trigger.js';
+import type { CoreTriggerEvent, CoreTriggerName } from './core-trigger.js';
 import {
   boundedSignal,
   COGNITO_TIMEOUT_MS,
@@ -13,7 +13,6 @@ import {
   withDeadline,
 } from './deadline.js';
 import { ConfigurationError, SignUpFault, SignUpRejection, SignUpUnavailableError } from './errors.js';
-import type { CoreTriggerEvent } from './event-types.js';
 import { loggableError } from './log-error.js';
 import {
   type InvocationMetrics,

@@ -24,10 +24,9 @@
  * to their metadata readers, which ignore a bad value.
  */
 
-import { isCoreTriggerSource } from './core-trigger.js';
+import { type CoreTriggerEvent, isCoreTriggerSource } from './core-trigger.js';
 import { EventShapeError, MetadataInvalidError, type MetadataSource } from './errors.js';
 import type {
-  CoreTriggerEvent,
   CustomMessageEvent,
   PostConfirmationEvent,
   PreSignUpEvent,

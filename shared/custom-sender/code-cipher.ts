@@ -133,6 +133,9 @@ export type KmsCodeKey = {
   credentials?: StaticCredentials;
 };
 
+/** The raw AES key's name and namespace: the local pipeline and the replay harness encrypt with the same. */
+export const LOCAL_CODE_KEY = { keyName: 'local-code-key', keyNamespace: 'cognito-sign-up-local' } as const;
+
 /** A raw AES-256 key, for a local pipeline without KMS (harness/custom-sender-cipher.ts encrypts with it). */
 export type RawAesCodeKey = {
   /** 32 bytes. Copied when the decryptor is created. */

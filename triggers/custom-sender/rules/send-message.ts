@@ -26,6 +26,7 @@ import { type Env, readString } from '../../../shared/config.js';
 import {
   type CodeKey,
   createCodeDecryptor,
+  LOCAL_CODE_KEY,
   unescapeTemporaryPassword,
 } from '../../../shared/custom-sender/code-cipher.js';
 import {
@@ -332,9 +333,6 @@ function accountTakeOverNotifier({ compose, send, cognito, log }: NotifierParts)
     return 'changed';
   };
 }
-
-/** The raw AES key's name and namespace: the local pipeline's encrypting side uses the same. */
-export const LOCAL_CODE_KEY = { keyName: 'local-code-key', keyNamespace: 'cognito-sign-up-local' } as const;
 
 /**
  * The key from `CODE_KEY_ARN` (the pool's KMS key, full ARN), or, for a local pipeline without KMS only,

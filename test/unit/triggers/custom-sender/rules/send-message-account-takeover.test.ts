@@ -12,9 +12,10 @@ import {
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { expect, it, vi } from 'vitest';
 import { CognitoRequestError } from '../../../../../shared/cognito-client.js';
+import { LOCAL_CODE_KEY } from '../../../../../shared/custom-sender/code-cipher.js';
 import type { CustomEmailSenderAccountTakeOverEvent } from '../../../../../shared/custom-sender/events.js';
 import { invocationRecord } from '../../../../../shared/metrics.js';
-import { LOCAL_CODE_KEY, sendMessage } from '../../../../../triggers/custom-sender/rules/send-message.js';
+import { sendMessage } from '../../../../../triggers/custom-sender/rules/send-message.js';
 import { ruleContext } from '../../../../support/builders.js';
 import { testCredentials } from '../../../../support/cognito-idp-server.js';
 import { cognitoClientFor, useCognitoIdpServer } from '../../../../support/cognito-test-client.js';
