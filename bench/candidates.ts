@@ -37,6 +37,12 @@ const POST_CONFIRMATION_EVENT = 'post-confirmation/confirm-sign-up.email-as-user
  * costs at cold start without calling AWS (the lazy clients are built on the first onboarding instead).
  */
 const PASSWORD_RESET_EVENT = 'post-confirmation/confirm-forgot-password.password-reset.json';
+/**
+ * The custom senders' sign-up events: their `<encrypt:…>` code is encrypted at preparation with the run's key
+ * (bench/prepare.ts), and delivery goes to a loopback SES/SNS stand-in (local/custom-senders.ts).
+ */
+const CUSTOM_EMAIL_SENDER_EVENT = 'custom-email-sender/sign-up.email.json';
+const CUSTOM_SMS_SENDER_EVENT = 'custom-sms-sender/sign-up.sms.json';
 
 /** Every post confirmation action and the failure queue on (names only: nothing is called). */
 const POST_CONFIRMATION_ACTIONS: Record<string, string> = {
@@ -123,6 +129,14 @@ export const CANDIDATES: readonly Candidate[] = [
     entry: 'bench/variants/post-confirmation-eager-clients.ts',
     label: 'PostConfirmationFunction, every action on, clients built eagerly',
   }),
+  trigger('custom-email-sender', 'CustomEmailSenderFunction', CUSTOM_EMAIL_SENDER_EVENT, {
+    label: 'CustomEmailSenderFunction (Encryption SDK loaded on the first decryption)',
+  }),
+  trigger('custom-email-sender-eager-esdk', 'CustomEmailSenderFunction', CUSTOM_EMAIL_SENDER_EVENT, {
+    entry: 'bench/variants/custom-email-sender-eager-esdk.ts',
+    label: 'CustomEmailSenderFunction, Encryption SDK loaded at init',
+  }),
+  trigger('custom-sms-sender', 'CustomSmsSenderFunction', CUSTOM_SMS_SENDER_EVENT),
 ];
 
 /** The candidates `--only` names, plus the references, in list order; an unknown id is an error. */

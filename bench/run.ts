@@ -9,7 +9,7 @@
  * (bench/client-size.ts), reported last. Exit 2 on a bad command line, 1 on a failed run (in CI, also when
  * the CPU shares cannot be measured).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { detectCpuController } from '../harness/cpu-share.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { runtimeNode } from '../harness/runtime-node.js';
 import { loadTemplate } from '../harness/template.js';
+import { localCodeKey } from '../local/custom-senders.js';
 import { CANDIDATES, METRICS_COMPARISONS, REFERENCE, selectCandidates } from './candidates.js';
 import { measureClientEntries, renderClientSizeSection } from './client-size.js';
 import { type ColdSample, coldRounds, warmRun } from './measure.js';
@@ -118,13 +119,17 @@ async function main(argv: readonly string[]): Promise<number> {
   // Under the project, like dist/: the bundles leave @aws-sdk/* external and resolve it from node_modules.
   mkdirSync(join(PROJECT_ROOT, 'dist'), { recursive: true });
   const scratch = mkdtempSync(join(PROJECT_ROOT, 'dist', 'bench-'));
+  let stopSenders: () => Promise<void> = async () => undefined;
   try {
     // Seconds, not minutes: first, so a package that no longer builds fails the run at once.
     console.error('bench: client package entries…');
     const clientSizes = await measureClientEntries();
 
     console.error(`bench: building ${candidates.length - 1} bundles…`);
-    const prepared = await prepareCandidates(template, candidates, join(scratch, 'build'));
+    // The custom sender rows decrypt with the run's key and deliver to a loopback SES/SNS stand-in.
+    const senders = await startSenderServices();
+    stopSenders = senders.close;
+    const prepared = await prepareCandidates(template, candidates, join(scratch, 'build'), senders);
     // esbuild keeps a service process alive; it has nothing more to do and must not compete for the CPU.
     await stopEsbuild();
 
@@ -200,8 +205,31 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
+    await stopSenders();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The run's code key and the loopback SES/SNS stand-in the custom sender rows deliver to, in a child process
+ * (bench/mail-stub.cjs): the cold and warm processes run synchronously, so this process cannot answer them.
+ */
+async function startSenderServices() {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bench', 'mail-stub.cjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolvePort, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolvePort(chunk.toString('utf8').trim()));
+  });
+  return {
+    key: localCodeKey(),
+    mailUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.stdin?.end();
+      child.kill();
+    },
+  };
 }
 
 main(process.argv.slice(2)).then(

@@ -48,7 +48,10 @@ describe('Bench: CANDIDATES', () => {
 
   it('points every candidate at a template function, an existing event and an existing entry', () => {
     // Prepare
-    const functions = new Set(loadTemplate().functions.map((spec) => spec.logicalId));
+    const template = loadTemplate();
+    const functions = new Set(
+      [...template.functions, ...template.senderFunctions].map((spec) => spec.logicalId),
+    );
 
     // Act
     const problems = CANDIDATES.filter((item) => item.id !== REFERENCE.node).flatMap((item) => [
