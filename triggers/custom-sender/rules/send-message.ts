@@ -166,6 +166,9 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
         );
 
   return async function sendMessage(event, { deadline, signal, metrics }) {
+    // What the composer reports for this message (one invocation at a time per instance, as in Lambda).
+    locale = '';
+    fallbacks = 0;
     const facts = customSenderFactsOf(event.triggerSource);
     if (
       notify !== undefined &&
