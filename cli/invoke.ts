@@ -9,12 +9,13 @@
  * exits 2 with the usage; an `--env-vars` block that names no function of the template is a warning on stderr.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { buildFunctions } from '../harness/build-functions.js';
 import { bundleInvoker } from '../harness/bundle-invoker.js';
 import { simulateCognitoCall } from '../harness/cognito-simulator.js';
 import { applyEnvVars, envVarsWarnings } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
+import { createSenderReplayer } from '../harness/sender-replay.js';
 import {
   DEFAULT_TEMPLATE_PATH,
   functionByLogicalId,
@@ -60,13 +61,20 @@ async function main(): Promise<number> {
   const template = loadTemplate(templatePath);
   const [logicalId] = positionals;
   if (logicalId === undefined || positionals.length > 1) {
-    const known = template.functions.map((spec) => spec.logicalId).join(', ');
+    const known = [...template.functions, ...template.senderFunctions]
+      .map((spec) => spec.logicalId)
+      .join(', ');
     throw new UsageError(
       known === '' ? `no function to name: ${NO_TRIGGER_FUNCTION}` : `name exactly one function: ${known}`,
     );
   }
-  const spec = functionByLogicalId(template, logicalId);
   const event = readEvent(values.event);
+  // A custom sender runs as the replay harness runs it: its `<encrypt:…>` code encrypted now, delivery to a
+  // loopback SES/SNS stand-in; what it delivered is printed (docs/replay.md, "Custom sender events").
+  if (template.senderFunctions.some((candidate) => candidate.logicalId === logicalId)) {
+    return invokeSender(templatePath, logicalId, event);
+  }
+  const spec = functionByLogicalId(template, logicalId);
   const envVars = values['env-vars'] === undefined ? undefined : readJsonFile(resolve(values['env-vars']));
   for (const warning of envVarsWarnings(template, envVars)) console.warn(warning);
   const [built] = await buildFunctions({ templatePath, functions: [spec.logicalId] });
@@ -104,6 +112,19 @@ async function main(): Promise<number> {
     }
   } finally {
     await invoker.close();
+  }
+}
+
+/** Builds the sender and runs `event` through the sender replay harness; prints what it delivered. */
+async function invokeSender(templatePath: string, logicalId: string, event: unknown): Promise<number> {
+  await buildFunctions({ templatePath, functions: [logicalId] });
+  const replayer = createSenderReplayer({ distDir: join(dirname(templatePath), 'dist') });
+  try {
+    const outcome = await replayer.replayEvent(event);
+    console.log(JSON.stringify(outcome, null, 2));
+    return outcome.kind === 'returned' ? 0 : 1;
+  } finally {
+    await replayer.close();
   }
 }
 

@@ -66,6 +66,8 @@ export type SenderExpectation = {
 
 /** What {@link createSenderReplayer} gives. */
 export type SenderReplayer = {
+  /** Runs one sender event (the `<encrypt:…>` marker encrypted now); `users`: the pool's, for AdminGetUser. */
+  replayEvent(event: unknown, users?: Record<string, Record<string, string>>): Promise<SenderOutcome>;
   replayFixture(
     file: string,
   ): Promise<{ expected: SenderExpectation | undefined; actual: SenderOutcome; passed: boolean }>;
@@ -153,20 +155,15 @@ export function createSenderReplayer(
     return { event: { ...event, request: { ...request, code } }, plaintext };
   }
 
-  async function replayFixture(file: string) {
-    const path = fromProjectRoot(file);
-    const raw = readJsonFile(path);
-    if (!isObject(raw)) throw new FixtureError(path, 'is not a JSON object');
+  /** Runs one sender event (its `<encrypt:…>` code encrypted now), with `known` as the pool's users. */
+  async function replayEvent(
+    raw: unknown,
+    known: Record<string, Record<string, string>> = {},
+  ): Promise<SenderOutcome> {
+    if (!isObject(raw)) throw new FixtureError('event', 'is not a JSON object');
     const trigger = triggerOfSource(raw.triggerSource);
-    if (trigger === undefined) throw new FixtureError(path, 'has no custom sender triggerSource');
-    const expectedFile = expectationPathOf(path);
-    let expected: SenderExpectation | undefined;
-    try {
-      expected = readJsonFile(expectedFile) as SenderExpectation;
-    } catch {
-      expected = undefined;
-    }
-    users = expected?.users ?? {};
+    if (trigger === undefined) throw new FixtureError('event', 'has no custom sender triggerSource');
+    users = known;
     const { event, plaintext } = await encrypted(raw);
     const before = inbox.messages().length;
     const { invoker, spec } = await invokerOf(trigger);
@@ -187,15 +184,28 @@ export function createSenderReplayer(
             (body.includes(plaintext) || body.includes(htmlEscaped(plaintext))),
         };
       });
-    const actual: SenderOutcome = {
+    return {
       kind: result.kind,
       ...(result.kind === 'threw' ? { errorType: result.errorType } : {}),
       delivered,
     };
+  }
+
+  async function replayFixture(file: string) {
+    const path = fromProjectRoot(file);
+    const raw = readJsonFile(path);
+    let expected: SenderExpectation | undefined;
+    try {
+      expected = readJsonFile(expectationPathOf(path)) as SenderExpectation;
+    } catch {
+      expected = undefined;
+    }
+    const actual = await replayEvent(raw, expected?.users);
     return { expected, actual, passed: expected !== undefined && jsonEqual(expected.outcome, actual) };
   }
 
   return {
+    replayEvent,
     replayFixture,
     async close() {
       await Promise.all([...invokers.values()].map((invoker) => invoker.close()));

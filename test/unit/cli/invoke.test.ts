@@ -29,6 +29,30 @@ describe('CLI: invoke', () => {
     expect(run.stderr).toContain('"message":"trigger decision"');
   });
 
+  it('runs a custom sender on a recorded event, its code encrypted now, and prints what it delivered', () => {
+    // Act
+    const run = runCli('invoke', [
+      'CustomEmailSenderFunction',
+      '-e',
+      'events/custom-email-sender/sign-up.email.json',
+    ]);
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      kind: 'returned',
+      delivered: [
+        {
+          channel: 'email',
+          to: 'jane.doe@example.com',
+          source: 'CustomEmailSender_SignUp',
+          subject: 'Your My App verification code',
+          codeInBody: true,
+        },
+      ],
+    });
+  });
+
   it('prints errorType and errorMessage and exits 1 when the handler throws', () => {
     // Prepare
     const args = ['PreSignUpFunction', '-e', BROKEN];
