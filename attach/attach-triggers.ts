@@ -17,7 +17,7 @@ import {
   type TriggerChange,
 } from './plan.js';
 import type { FieldAdjustment } from './pool-fields.js';
-import type { TriggerFunctions } from './trigger-slots.js';
+import type { ReplacedValues, TriggerFunctions } from './trigger-slots.js';
 
 /** What to attach, and where. */
 export type AttachRequest = {
@@ -28,6 +28,10 @@ export type AttachRequest = {
   replace?: AttachOptions['replace'];
   /** Our functions of an earlier attach, which a slot may still point at (attach/plan.ts). */
   previous?: TriggerFunctions;
+  /** The custom senders' key ARN: required with a sender, refused without one (attach/plan.ts). */
+  kmsKeyId?: string;
+  /** Our key of an earlier attach, which the pool may still hold. */
+  previousKmsKeyId?: string;
   /** Plan and report only; send nothing. */
   dryRun?: boolean;
   /**
@@ -42,7 +46,9 @@ export type DetachRequest = {
   userPoolId: string;
   functions: TriggerFunctions;
   /** What attach replaced, to be put back (`AttachPlan.replaced`). */
-  restore?: TriggerFunctions;
+  restore?: ReplacedValues;
+  /** Our senders' key ARN: put back or removed with the last sender (attach/plan.ts, `planDetach`). */
+  kmsKeyId?: string;
   dryRun?: boolean;
 };
 
@@ -163,6 +169,8 @@ export async function attachTriggers(
   const plan = planAttach(before, request.functions, {
     replace: request.replace ?? false,
     ...(request.previous === undefined ? {} : { previous: request.previous }),
+    ...(request.kmsKeyId === undefined ? {} : { kmsKeyId: request.kmsKeyId }),
+    ...(request.previousKmsKeyId === undefined ? {} : { previousKmsKeyId: request.previousKmsKeyId }),
   });
   return carryOut(client, request.userPoolId, request.dryRun === true, before, plan, request.beforeUpdate);
 }
@@ -177,6 +185,11 @@ export async function detachTriggers(
   request: DetachRequest,
 ): Promise<Outcome<DetachPlan>> {
   const before = await readUserPool(client, request.userPoolId);
-  const plan = planDetach(before, request.functions, request.restore ?? {});
+  const plan = planDetach(
+    before,
+    request.functions,
+    request.restore ?? {},
+    request.kmsKeyId === undefined ? {} : { kmsKeyId: request.kmsKeyId },
+  );
   return carryOut(client, request.userPoolId, request.dryRun === true, before, plan);
 }

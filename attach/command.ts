@@ -6,14 +6,22 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { parseCommandLine, UsageError } from '../cli/command-line.js';
 import { checkEndpointUrl } from '../cli/sqs-urls.js';
-import type { TriggerName } from '../shared/trigger-source.js';
 import { attachTriggers, detachTriggers, type Outcome } from './attach-triggers.js';
 import type { UserPoolClient } from './cognito-pool.js';
 import { diffLines } from './diff-pools.js';
 import { AttachError, MalformedUserPoolIdError } from './errors.js';
 import type { AttachPlan, DetachPlan } from './plan.js';
 import { readAttachState, stateAfterAttach, stateAfterDetach, writeAttachState } from './state-file.js';
-import { checkTriggerFunctions, SLOT_ORDER, type TriggerFunctions } from './trigger-slots.js';
+import {
+  checkKeyArn,
+  checkKmsKeyFor,
+  checkRecordedKeyArn,
+  checkTriggerFunctions,
+  SLOT_ORDER,
+  type SlotName,
+  TRIGGER_SLOTS,
+  type TriggerFunctions,
+} from './trigger-slots.js';
 import { parseUserPoolId } from './user-pool-id.js';
 
 /** Where a command writes, and how it gets its Cognito client. */
@@ -63,10 +71,14 @@ as it is.
 Options:
   --function <T>=<arn>    our function for trigger T, repeatable; T: ${TRIGGERS}
                           (--function PreSignUp=arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up)
-  --replace               replace a slot that holds another function
+  --kms-key-id <arn>      the KMS key ARN of the custom senders (CustomEmailSender, CustomSMSSender):
+                          required with one, refused without (arn:aws:kms:<region>:<account>:key/<id>;
+                          not a key id or an alias). A pool that holds another key is refused unless
+                          --replace: codes in flight were encrypted for the old key
+  --replace               replace a slot (or the senders' key) that holds another function (key)
 ${COMMON_OPTIONS}
 
-The state file ({"userPoolId", "functions", "replaced"}) is created or updated after a successful attach;
+The state file ({"userPoolId", "functions", "replaced", "kmsKeyId"}) is created or updated after a successful attach;
 keep it for detach. Exit status: 0 done (or nothing to do), 1 refused or failed (the pool is unchanged unless
 the message says otherwise), 2 usage error.`;
 
@@ -81,7 +93,10 @@ Options:
   --function <T>=<arn>    our function for trigger T, repeatable (default: the state file's);
                           T: ${TRIGGERS}
   --restore <T>=<arn>     what to put back in T's slot instead of emptying it, repeatable (default: what
-                          the state file recorded as replaced)
+                          the state file recorded as replaced); KMSKeyID=<key arn> for the senders' key
+  --kms-key-id <arn>      our custom senders' key (default: the state file's, when every sender of ours is
+                          detached): the pool's KMSKeyID, when it is this key, is put back (--restore
+                          KMSKeyID), or removed when no sender is left; give it with all our senders only
 ${COMMON_OPTIONS}
 
 After a successful detach, the state file forgets the detached triggers. Exit status: 0 done (or nothing to
@@ -94,6 +109,7 @@ const SHARED_FLAGS = {
   region: { type: 'string' as const },
   'endpoint-url': { type: 'string' as const },
   state: { type: 'string' as const },
+  'kms-key-id': { type: 'string' as const },
 };
 
 /** `--function PreSignUp=arn` entries as function ARNs by trigger. */
@@ -113,6 +129,30 @@ function triggerFunctionsOf(option: string, entries: readonly string[]): Trigger
     if (error instanceof AttachError) throw new UsageError(`${option} ${error.message}`, { cause: error });
     throw error;
   }
+}
+
+/** An `AttachError` of a check of the command line as a usage error naming the option. */
+function asUsage<T>(option: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof AttachError) throw new UsageError(`${option}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** `--restore` entries: function ARNs by trigger, and `KMSKeyID=<key arn>`. */
+function restoreValuesOf(entries: readonly string[]) {
+  const keys = entries.filter((entry) => entry.startsWith('KMSKeyID='));
+  if (keys.length > 1) throw new UsageError('--restore KMSKeyID is given twice');
+  const functions = triggerFunctionsOf(
+    '--restore',
+    entries.filter((entry) => !entry.startsWith('KMSKeyID=')),
+  );
+  const key = keys[0]?.slice('KMSKeyID='.length);
+  return key === undefined
+    ? functions
+    : { ...functions, KMSKeyID: asUsage('--restore', () => checkRecordedKeyArn(key)) };
 }
 
 /** The pool id, its Region and the endpoint, checked before any request. */
@@ -198,6 +238,7 @@ export async function attachCommand(argv: readonly string[], io: CommandIo = pro
   if (Object.keys(functions).length === 0) {
     throw new UsageError('give at least one --function <Trigger>=<arn>');
   }
+  const kmsKeyId = asUsage('--kms-key-id', () => checkKmsKeyFor(functions, values['kms-key-id']));
   const previous = stateFor(values.state, userPoolId);
   const dryRun = values['dry-run'];
 
@@ -205,12 +246,14 @@ export async function attachCommand(argv: readonly string[], io: CommandIo = pro
     userPoolId,
     functions,
     replace: values.replace,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     dryRun,
   });
   const { plan } = outcome;
   if (plan.refused.length > 0) {
     for (const conflict of plan.refused) {
       io.err(`attach: ${conflict.path} points at ${conflict.current}, not at ours (${conflict.ours})`);
+      if (conflict.why !== undefined) io.err(`attach: replacing it needs care: ${conflict.why}`);
     }
     io.err('attach: nothing was changed; pass --replace to replace it (detach then restores it)');
     return 1;
@@ -222,7 +265,11 @@ export async function attachCommand(argv: readonly string[], io: CommandIo = pro
     return 0;
   }
   if (outcome.applied) io.out(`attached: ${plan.changes.length} slot(s) changed`);
-  for (const [trigger, arn] of Object.entries(plan.replaced)) {
+  // A key of ours the pool already held is recorded for detach (it keeps it), not replaced.
+  const replacedEntries = Object.entries(plan.replaced).filter(
+    ([trigger, arn]) => trigger !== 'KMSKeyID' || arn !== kmsKeyId,
+  );
+  for (const [trigger, arn] of replacedEntries) {
     io.out(
       values.state === undefined
         ? `replaced ${trigger}: ${arn} (detach puts it back with --restore ${trigger}=${arn})`
@@ -230,7 +277,10 @@ export async function attachCommand(argv: readonly string[], io: CommandIo = pro
     );
   }
   if (values.state !== undefined) {
-    writeAttachState(values.state, stateAfterAttach(previous, userPoolId, functions, plan.replaced));
+    writeAttachState(
+      values.state,
+      stateAfterAttach(previous, userPoolId, functions, plan.replaced, kmsKeyId),
+    );
   }
   return checkUnexpected(io, outcome, 'attach');
 }
@@ -258,13 +308,28 @@ export async function detachCommand(argv: readonly string[], io: CommandIo = pro
   if (Object.keys(functions).length === 0) {
     throw new UsageError('give --function <Trigger>=<arn>, or --state <file> written by attach');
   }
-  const restore = { ...state?.replaced, ...triggerFunctionsOf('--restore', values.restore) };
+  const restore = { ...state?.replaced, ...restoreValuesOf(values.restore) };
+  const givenKey = values['kms-key-id'];
+  // The state's key goes with the last of the state's senders: not while one of them stays attached.
+  const keepsSender = SLOT_ORDER.some(
+    (trigger) =>
+      state?.functions[trigger] !== undefined &&
+      functions[trigger] === undefined &&
+      TRIGGER_SLOTS[trigger].usesKey,
+  );
+  const kmsKeyId =
+    givenKey !== undefined
+      ? asUsage('--kms-key-id', () => checkKeyArn(givenKey))
+      : keepsSender
+        ? undefined
+        : state?.kmsKeyId;
   const dryRun = values['dry-run'];
 
   const outcome = await detachTriggers(io.client({ region, endpoint }), {
     userPoolId,
     functions,
     restore,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     dryRun,
   });
   const { plan } = outcome;
@@ -281,7 +346,7 @@ export async function detachCommand(argv: readonly string[], io: CommandIo = pro
   }
   if (outcome.applied) io.out(`detached: ${plan.changes.length} slot(s) changed`);
   if (values.state !== undefined && state !== undefined) {
-    const gone: TriggerName[] = [...plan.changes, ...plan.left].map((entry) => entry.trigger);
+    const gone: SlotName[] = [...plan.changes, ...plan.left].map((entry) => entry.trigger);
     writeAttachState(values.state, stateAfterDetach(state, gone));
   }
   return checkUnexpected(io, outcome, 'detach');

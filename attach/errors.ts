@@ -3,7 +3,7 @@
  * `UpdateUserPool` is sent or by a refused `UpdateUserPool` (an API call either applies whole or not at all),
  * so each one means the pool was left as it was; the messages say so.
  */
-import type { TriggerName } from '../shared/trigger-source.js';
+import type { CoreTriggerName } from '../shared/core-trigger.js';
 
 /** Base class of the attach and detach errors: `instanceof AttachError` catches them all. */
 export class AttachError extends Error {
@@ -169,7 +169,7 @@ export class InvalidFunctionArnError extends AttachError {
 export class UnknownTriggerError extends AttachError {
   public readonly trigger: string;
 
-  public constructor(trigger: string, known: readonly TriggerName[], options?: ErrorOptions) {
+  public constructor(trigger: string, known: readonly CoreTriggerName[], options?: ErrorOptions) {
     super(`Unknown trigger ${JSON.stringify(trigger)} (known: ${known.join(', ')})`, options);
     this.name = 'UnknownTriggerError';
     this.trigger = trigger;
@@ -194,5 +194,31 @@ export class UserPoolChangedError extends AttachError {
     this.name = 'UserPoolChangedError';
     this.userPoolId = userPoolId;
     this.differences = differences;
+  }
+}
+
+/**
+ * A `KMSKeyID` that is not a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<key id>`): a bare key id or an
+ * alias is refused, as Cognito's model requires an ARN and the senders decrypt with the key ARN only.
+ */
+export class InvalidKmsKeyArnError extends AttachError {
+  public readonly value: string;
+
+  public constructor(value: string, options?: ErrorOptions) {
+    super(
+      `KMSKeyID: ${JSON.stringify(value)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>); ` +
+        'a bare key id or an alias is not enough: Cognito requires the key ARN, and the senders decrypt with it',
+      options,
+    );
+    this.name = 'InvalidKmsKeyArnError';
+    this.value = value;
+  }
+}
+
+/** A custom sender given without the KMS key, or a key given without a custom sender. */
+export class KmsKeyOptionError extends AttachError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KmsKeyOptionError';
   }
 }

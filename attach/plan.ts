@@ -8,14 +8,30 @@ import type {
   UpdateUserPoolCommandInput,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { TriggerName } from '../shared/trigger-source.js';
+import type { CoreTriggerName } from '../shared/core-trigger.js';
 import { AttachError } from './errors.js';
 import { assertKnownFields, type FieldAdjustment, writableRequestOf } from './pool-fields.js';
-import { checkTriggerFunctions, SLOT_ORDER, TRIGGER_SLOTS, type TriggerFunctions } from './trigger-slots.js';
+import {
+  checkKeyArn,
+  checkKmsKeyFor,
+  checkReplacedValues,
+  checkTriggerFunctions,
+  KEY_SLOT,
+  namesSender,
+  type ReplacedValues,
+  SLOT_ORDER,
+  type SlotName,
+  slotOf,
+  TRIGGER_SLOTS,
+  type TriggerFunctions,
+} from './trigger-slots.js';
 
-/** One `LambdaConfig` entry the plan changes: `from` `undefined` adds it, `to` `undefined` removes it. */
+/**
+ * One `LambdaConfig` entry the plan changes: `from` `undefined` adds it, `to` `undefined` removes it. A custom
+ * sender's `from` and `to` are its `LambdaArn`; `KMSKeyID` is the senders' key.
+ */
 export type TriggerChange = {
-  trigger: TriggerName;
+  trigger: SlotName;
   /** `LambdaConfig.PreSignUp`. */
   path: string;
   from: string | undefined;
@@ -24,17 +40,19 @@ export type TriggerChange = {
 
 /** A slot that holds another function than ours: attach leaves it, and the pool, alone. */
 export type TriggerConflict = {
-  trigger: TriggerName;
+  trigger: SlotName;
   path: string;
-  /** The function the slot points at. */
+  /** The function the slot points at (for `KMSKeyID`, the key). */
   current: string;
   /** Ours, which would have replaced it. */
   ours: string;
+  /** Why replacing it is more than a slot changing hands, when it is (the key). */
+  why?: string;
 };
 
 /** A slot detach leaves as it is, because it no longer points at our function. */
 export type TriggerLeft = {
-  trigger: TriggerName;
+  trigger: SlotName;
   path: string;
   /** What it holds now (`undefined`: empty). */
   current: string | undefined;
@@ -53,6 +71,23 @@ export type AttachOptions = {
    * ours, so it is moved to the new function without asking `replace` and without being `replaced`.
    */
   previous?: TriggerFunctions;
+  /**
+   * The key ARN of the custom senders (`LambdaConfig.KMSKeyID`): required when `ours` names a sender, refused
+   * otherwise. A pool whose key is another one is a conflict like a slot's (`replace` decides).
+   */
+  kmsKeyId?: string;
+  /** Our key of an earlier attach: a pool that still holds it is moved to `kmsKeyId` without asking. */
+  previousKmsKeyId?: string;
+};
+
+/** What {@link planDetach} may do. */
+export type DetachOptions = {
+  /**
+   * Our key ARN: when the pool's `KMSKeyID` is this key, it is put back to `restore.KMSKeyID` (what attach
+   * replaced), or removed when none was replaced and no sender remains (the toolkit set it). Give it only
+   * when `ours` names every sender of ours in the pool: the key goes with the last of them.
+   */
+  kmsKeyId?: string;
 };
 
 /** What attaching would do. */
@@ -68,9 +103,10 @@ export type AttachPlan = {
   refused: TriggerConflict[];
   /**
    * What each replaced slot held before, for detach to restore (`planDetach`'s `restore`). Where it is kept
-   * is the caller's choice: the CLI prints it and writes it to its `--state` file.
+   * is the caller's choice: the CLI prints it and writes it to its `--state` file. `KMSKeyID` is the key ours
+   * replaced, or ours when the pool held it before any sender of ours (detach then keeps it).
    */
-  replaced: TriggerFunctions;
+  replaced: ReplacedValues;
   /** Values of the pool the request deliberately does not send as they were (attach/pool-fields.ts). */
   adjustments: FieldAdjustment[];
 };
@@ -91,29 +127,59 @@ function requestWith(pool: UserPoolType, changes: readonly TriggerChange[]) {
   if (pool.Id === undefined) throw new AttachError('The user pool has no Id: not a DescribeUserPool answer');
   const { request, adjustments } = writableRequestOf(pool);
   let lambdaConfig: LambdaConfigType | undefined = request.LambdaConfig;
-  for (const change of changes) lambdaConfig = TRIGGER_SLOTS[change.trigger].write(lambdaConfig, change.to);
+  for (const change of changes) lambdaConfig = slotOf(change.trigger).write(lambdaConfig, change.to);
   if (lambdaConfig !== undefined) request.LambdaConfig = lambdaConfig;
   return { request: changes.length === 0 ? undefined : request, adjustments };
 }
 
 /** The entries of `functions` in trigger order. */
-function inOrder(functions: TriggerFunctions): [TriggerName, string][] {
+function inOrder(functions: TriggerFunctions): [CoreTriggerName, string][] {
   return SLOT_ORDER.flatMap((trigger) => {
     const arn = functions[trigger];
-    return arn === undefined ? [] : [[trigger, arn] as [TriggerName, string]];
+    return arn === undefined ? [] : [[trigger, arn] as [CoreTriggerName, string]];
   });
+}
+
+/** Why a pool's key is not replaced without asking. */
+export const KEY_CONFLICT_WHY =
+  'Cognito has encrypted the codes in flight (and those of failed messages waiting for a replay) for that ' +
+  'key, so a sender given only the new key cannot decrypt them, and any other sender of the pool relies on it';
+
+/** Whether a sender slot of `pool` points at one of `functions` or `previous`. */
+function holdsSenderOf(pool: UserPoolType, functions: TriggerFunctions, previous: TriggerFunctions): boolean {
+  return SLOT_ORDER.some((trigger) => {
+    const slot = TRIGGER_SLOTS[trigger];
+    const current = slot.read(pool.LambdaConfig);
+    return (
+      slot.usesKey &&
+      current !== undefined &&
+      (current === functions[trigger] || current === previous[trigger])
+    );
+  });
+}
+
+/** `LambdaConfig` once `changes` are made. */
+function configAfter(config: LambdaConfigType | undefined, changes: readonly TriggerChange[]) {
+  let lambdaConfig = config;
+  for (const change of changes) lambdaConfig = slotOf(change.trigger).write(lambdaConfig, change.to);
+  return lambdaConfig;
 }
 
 /**
  * Plans attaching `ours` (function ARNs by trigger) to `pool`: every writable field as it was, and each of
  * our slots pointing at our function. A slot that already does is left as it is; an empty one, or one that
  * holds our `options.previous` function, is set; one that points at another function is refused (no request
- * at all) unless `options.replace` allows it, and then what it held is returned in `replaced`.
+ * at all) unless `options.replace` allows it, and then what it held is returned in `replaced`. A custom sender
+ * goes with `options.kmsKeyId`, planned as one more slot, `LambdaConfig.KMSKeyID`: set when empty, moved from
+ * `options.previousKmsKeyId`, and another key is a conflict like a slot's (its `why` says what replacing it
+ * costs).
  * @throws UnknownPoolFieldError when `pool` has fields this tool does not know; UnknownTriggerError or
- * InvalidFunctionArnError for a bad entry of `ours`.
+ * InvalidFunctionArnError for a bad entry of `ours`; KmsKeyOptionError or InvalidKmsKeyArnError for a sender
+ * without a key ARN, or a key without a sender.
  *
  * @example
  * const plan = planAttach(answer.UserPool, { PreSignUp: preSignUpArn }, { replace: false });
+ * const senders = planAttach(answer.UserPool, { CustomEmailSender: emailArn }, { kmsKeyId: keyArn });
  * if (plan.refused.length > 0) throw new Error(`${plan.refused[0].path} is taken`);
  * if (plan.request !== undefined) await cognito.send(new UpdateUserPoolCommand(plan.request));
  */
@@ -124,10 +190,12 @@ export function planAttach(
 ): AttachPlan {
   const functions = checkTriggerFunctions(ours);
   const previous = checkTriggerFunctions(options.previous ?? {});
+  const kmsKeyId = checkKmsKeyFor(functions, options.kmsKeyId);
   const replace = options.replace ?? false;
+  const allows = (conflict: TriggerConflict) => (typeof replace === 'function' ? replace(conflict) : replace);
   const changes: TriggerChange[] = [];
   const refused: TriggerConflict[] = [];
-  const replaced: TriggerFunctions = {};
+  const replaced: ReplacedValues = {};
   for (const [trigger, arn] of inOrder(functions)) {
     const slot = TRIGGER_SLOTS[trigger];
     const current = slot.read(pool.LambdaConfig);
@@ -135,13 +203,35 @@ export function planAttach(
     const foreign = current !== undefined && current !== previous[trigger];
     if (foreign) {
       const conflict = { trigger, path: slot.path, current, ours: arn };
-      if (!(typeof replace === 'function' ? replace(conflict) : replace)) {
+      if (!allows(conflict)) {
         refused.push(conflict);
         continue;
       }
       replaced[trigger] = current;
     }
     changes.push({ trigger, path: slot.path, from: current, to: arn });
+  }
+  const currentKey = KEY_SLOT.read(pool.LambdaConfig);
+  if (kmsKeyId !== undefined && currentKey === kmsKeyId && !holdsSenderOf(pool, functions, previous)) {
+    // Our key was there before any sender of ours: recorded as what was there, so detach keeps it.
+    replaced.KMSKeyID = currentKey;
+  }
+  if (kmsKeyId !== undefined && currentKey !== kmsKeyId) {
+    const foreign = currentKey !== undefined && currentKey !== options.previousKmsKeyId;
+    const conflict: TriggerConflict | undefined = foreign
+      ? {
+          trigger: 'KMSKeyID',
+          path: KEY_SLOT.path,
+          current: currentKey,
+          ours: kmsKeyId,
+          why: KEY_CONFLICT_WHY,
+        }
+      : undefined;
+    if (conflict !== undefined && !allows(conflict)) refused.push(conflict);
+    else {
+      if (conflict !== undefined) replaced.KMSKeyID = conflict.current;
+      changes.push({ trigger: 'KMSKeyID', path: KEY_SLOT.path, from: currentKey, to: kmsKeyId });
+    }
   }
   const { request, adjustments } = requestWith(pool, changes);
   if (refused.length > 0) return { request: undefined, changes: [], refused, replaced: {}, adjustments };
@@ -151,7 +241,10 @@ export function planAttach(
 /**
  * Plans detaching `ours` from `pool`: each slot that still points at our function is emptied, or set back to
  * `restore`'s entry for it (what attach replaced); a slot that points elsewhere now is left alone and listed
- * in `left`. Everything else is sent as it was.
+ * in `left`. When `ours` names a custom sender and the pool's `KMSKeyID` is `options.kmsKeyId`, the key is
+put back to `restore.KMSKeyID`, or removed when none was replaced and no sender remains (the toolkit set it);
+a pool whose key is another one keeps it (listed in `left`). Everything else is sent
+as it was.
  * @throws UnknownPoolFieldError when `pool` has fields this tool does not know; UnknownTriggerError or
  * InvalidFunctionArnError for a bad entry of `ours` or `restore`.
  *
@@ -161,10 +254,12 @@ export function planAttach(
 export function planDetach(
   pool: UserPoolType,
   ours: TriggerFunctions,
-  restore: TriggerFunctions = {},
+  restore: ReplacedValues = {},
+  options: DetachOptions = {},
 ): DetachPlan {
   const functions = checkTriggerFunctions(ours);
-  const previous = checkTriggerFunctions(restore);
+  const previous = checkReplacedValues(restore);
+  const kmsKeyId = options.kmsKeyId === undefined ? undefined : checkKeyArn(options.kmsKeyId);
   const changes: TriggerChange[] = [];
   const left: TriggerLeft[] = [];
   for (const [trigger, arn] of inOrder(functions)) {
@@ -177,6 +272,17 @@ export function planDetach(
     const to = previous[trigger] === arn ? undefined : previous[trigger];
     changes.push({ trigger, path: slot.path, from: current, to });
   }
+  if (kmsKeyId !== undefined && namesSender(functions)) {
+    const keyChange = keyDetachChange(pool, changes, kmsKeyId, previous.KMSKeyID);
+    if (keyChange === 'left') {
+      left.push({
+        trigger: 'KMSKeyID',
+        path: KEY_SLOT.path,
+        current: KEY_SLOT.read(pool.LambdaConfig),
+        ours: kmsKeyId,
+      });
+    } else if (keyChange !== undefined) changes.push(keyChange);
+  }
   const { request, adjustments } = requestWith(pool, changes);
   return { request, changes, left, adjustments };
 }
@@ -187,7 +293,29 @@ export function planDetach(
  */
 export function poolAfter(pool: UserPoolType, changes: readonly TriggerChange[]): UserPoolType {
   if (changes.length === 0) return structuredClone(pool);
-  let lambdaConfig: LambdaConfigType | undefined = pool.LambdaConfig;
-  for (const change of changes) lambdaConfig = TRIGGER_SLOTS[change.trigger].write(lambdaConfig, change.to);
-  return { ...structuredClone(pool), LambdaConfig: lambdaConfig };
+  return { ...structuredClone(pool), LambdaConfig: configAfter(pool.LambdaConfig, changes) };
+}
+
+/**
+ * What detach does to the key: `'left'` when the pool holds another key than ours; otherwise a change putting
+ * back `restoreKey`, or removing the key when none was replaced and no sender is left; nothing when the pool
+ * already holds what that gives.
+ */
+function keyDetachChange(
+  pool: UserPoolType,
+  changes: readonly TriggerChange[],
+  kmsKeyId: string,
+  restoreKey: string | undefined,
+): TriggerChange | 'left' | undefined {
+  const current = KEY_SLOT.read(pool.LambdaConfig);
+  if (current !== kmsKeyId) return 'left';
+  const after = configAfter(pool.LambdaConfig, changes);
+  const senders = SLOT_ORDER.filter((trigger) => TRIGGER_SLOTS[trigger].usesKey).flatMap((trigger) => {
+    const arn = TRIGGER_SLOTS[trigger].read(after);
+    return arn === undefined ? [] : [{ trigger, arn }];
+  });
+  // Every sender of ours is detached (DetachOptions), so one left is one that was there before ours: it
+  // needs the key it had, which is the replaced one, or ours when attach found ours there (none replaced).
+  const to = restoreKey ?? (senders.length === 0 ? undefined : current);
+  return to === current ? undefined : { trigger: 'KMSKeyID', path: KEY_SLOT.path, from: current, to };
 }

@@ -5,24 +5,41 @@
  * ```json
  * { "userPoolId": "us-east-1_AbC123",
  *   "functions": { "PreSignUp": "arn:aws:lambda:…:function:pre-sign-up" },
- *   "replaced": { "PreSignUp": "arn:aws:lambda:…:function:their-old-trigger" } }
+ *   "replaced": { "PreSignUp": "arn:aws:lambda:…:function:their-old-trigger" },
+ *   "kmsKeyId": "arn:aws:kms:…:key/…" }
+ * ```
+ *
+ * `kmsKeyId` is the custom senders' key, present while one of them is attached; `replaced.KMSKeyID` the key
+ * it replaced. A key attach set on an empty `KMSKeyID` is not in `replaced`: detach removes it.
+ *
+ * ```
  * ```
  *
  * The core never writes it: where the record lives is the caller's choice (the custom resource keeps it in
  * its physical resource data).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { TriggerName } from '../shared/trigger-source.js';
 import { AttachError } from './errors.js';
-import { checkTriggerFunctions, SLOT_ORDER, type TriggerFunctions } from './trigger-slots.js';
+import {
+  checkKeyArn,
+  checkReplacedValues,
+  checkTriggerFunctions,
+  namesSender,
+  RECORD_ORDER,
+  type ReplacedValues,
+  type SlotName,
+  type TriggerFunctions,
+} from './trigger-slots.js';
 
 /** The record of one pool's attach. */
 export type AttachState = {
   userPoolId: string;
   /** Our functions, by trigger. */
   functions: TriggerFunctions;
-  /** What each slot held before our function replaced it. */
-  replaced: TriggerFunctions;
+  /** What each slot held before our function replaced it (`KMSKeyID`: the key ours replaced). */
+  replaced: ReplacedValues;
+  /** Our custom senders' key ARN, when they are attached. */
+  kmsKeyId?: string;
 };
 
 /** A state file that cannot be read as an {@link AttachState}. */
@@ -59,7 +76,8 @@ export function readAttachState(path: string): AttachState | undefined {
     return {
       userPoolId: parsed.userPoolId,
       functions: checkTriggerFunctions(isRecord(parsed.functions) ? parsed.functions : {}),
-      replaced: checkTriggerFunctions(isRecord(parsed.replaced) ? parsed.replaced : {}),
+      replaced: checkReplacedValues(isRecord(parsed.replaced) ? parsed.replaced : {}),
+      ...(parsed.kmsKeyId === undefined ? {} : { kmsKeyId: checkKeyArn(parsed.kmsKeyId) }),
     };
   } catch (error) {
     throw new StateFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
@@ -68,12 +86,15 @@ export function readAttachState(path: string): AttachState | undefined {
 
 /** Writes `state` to `path` whole (a temporary file renamed over it), with a final newline. */
 export function writeAttachState(path: string, state: AttachState): void {
-  const ordered = (functions: TriggerFunctions) =>
-    Object.fromEntries(
-      SLOT_ORDER.filter((trigger) => functions[trigger] !== undefined).map((t) => [t, functions[t]]),
-    );
+  const ordered = (values: ReplacedValues) =>
+    Object.fromEntries(RECORD_ORDER.filter((name) => values[name] !== undefined).map((n) => [n, values[n]]));
   const text = `${JSON.stringify(
-    { userPoolId: state.userPoolId, functions: ordered(state.functions), replaced: ordered(state.replaced) },
+    {
+      userPoolId: state.userPoolId,
+      functions: ordered(state.functions),
+      replaced: ordered(state.replaced),
+      ...(state.kmsKeyId === undefined ? {} : { kmsKeyId: state.kmsKeyId }),
+    },
     null,
     2,
   )}\n`;
@@ -91,31 +112,49 @@ export function stateAfterAttach(
   previous: AttachState | undefined,
   userPoolId: string,
   functions: TriggerFunctions,
-  replaced: TriggerFunctions,
+  replaced: ReplacedValues,
+  kmsKeyId?: string,
 ): AttachState {
-  const before = previous ?? { userPoolId, functions: {}, replaced: {} };
+  const before: AttachState = previous ?? { userPoolId, functions: {}, replaced: {} };
+  const kmsKey = kmsKeyId ?? before.kmsKeyId;
   const next: AttachState = {
     userPoolId,
     functions: { ...before.functions, ...functions },
     replaced: { ...before.replaced },
+    ...(kmsKey === undefined ? {} : { kmsKeyId: kmsKey }),
   };
-  for (const trigger of SLOT_ORDER) {
-    const ours = functions[trigger];
+  const oursOf = (name: SlotName, state: { functions: TriggerFunctions; kmsKeyId?: string }) =>
+    name === 'KMSKeyID' ? state.kmsKeyId : state.functions[name];
+  const given = { functions, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) };
+  for (const name of RECORD_ORDER) {
+    const ours = oursOf(name, given);
     if (ours === undefined) continue;
-    const old = replaced[trigger];
-    if (old !== undefined && old !== before.functions[trigger]) next.replaced[trigger] = old;
-    else if (old === undefined && before.functions[trigger] !== ours) delete next.replaced[trigger];
+    const old = replaced[name];
+    const earlier = oursOf(name, before);
+    if (old !== undefined && old !== earlier) next.replaced[name] = old;
+    else if (old === undefined && earlier !== ours) delete next.replaced[name];
   }
   return next;
 }
 
-/** The state once `triggers` are detached (or found no longer ours): their entries are gone. */
-export function stateAfterDetach(state: AttachState, triggers: readonly TriggerName[]): AttachState {
+/**
+ * The state once `triggers` are detached (or found no longer ours): their entries are gone, and the key with
+ * the last of the senders.
+ */
+export function stateAfterDetach(state: AttachState, triggers: readonly SlotName[]): AttachState {
   const functions = { ...state.functions };
   const replaced = { ...state.replaced };
   for (const trigger of triggers) {
-    delete functions[trigger];
+    if (trigger !== 'KMSKeyID') delete functions[trigger];
     delete replaced[trigger];
   }
-  return { userPoolId: state.userPoolId, functions, replaced };
+  const keepsKey = state.kmsKeyId !== undefined && !triggers.includes('KMSKeyID') && namesSender(functions);
+  // The record of what the key replaced goes with the last sender too.
+  if (!namesSender(functions)) delete replaced.KMSKeyID;
+  return {
+    userPoolId: state.userPoolId,
+    functions,
+    replaced,
+    ...(keepsKey ? { kmsKeyId: state.kmsKeyId } : {}),
+  };
 }

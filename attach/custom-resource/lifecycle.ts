@@ -22,7 +22,7 @@ import type { UserPoolClient } from '../cognito-pool.js';
 import { diffLines } from '../diff-pools.js';
 import { AttachError, UserPoolNotFoundError } from '../errors.js';
 import type { AttachPlan, DetachPlan, TriggerChange, TriggerConflict } from '../plan.js';
-import { SLOT_ORDER, type TriggerFunctions } from '../trigger-slots.js';
+import { RECORD_ORDER, type ReplacedValues, SLOT_ORDER, type TriggerFunctions } from '../trigger-slots.js';
 import { type AttachmentRecord, NOT_ATTACHED, physicalIdOf, recordOf } from './physical-id.js';
 import { type AttachmentProperties, parseAttachmentProperties } from './properties.js';
 import type { CustomResourceRequest } from './request.js';
@@ -47,9 +47,9 @@ export type AttachmentAnswer = {
  */
 export type Progress = { physicalResourceId: string };
 
-/** `PreSignUp=<arn>, CustomMessage=<arn>` in trigger order, or `none`. */
-function listOf(functions: TriggerFunctions): string {
-  const entries = SLOT_ORDER.flatMap((trigger) => {
+/** `PreSignUp=<arn>, CustomMessage=<arn>` in trigger order (then `KMSKeyID=<arn>`), or `none`. */
+function listOf(functions: ReplacedValues): string {
+  const entries = RECORD_ORDER.flatMap((trigger) => {
     const arn = functions[trigger];
     return arn === undefined ? [] : [`${trigger}=${arn}`];
   });
@@ -90,7 +90,12 @@ function unexpectedOf(outcome: Outcome<AttachPlan | DetachPlan>): string | undef
 }
 
 function refusalOf(refused: readonly TriggerConflict[], advice: string): string {
-  const slots = refused.map((conflict) => `${conflict.path} holds ${conflict.current}`).join('; ');
+  const slots = refused
+    .map(
+      (conflict) =>
+        `${conflict.path} holds ${conflict.current}${conflict.why === undefined ? '' : ` (${conflict.why})`}`,
+    )
+    .join('; ');
   return `${slots}: not this stack's function. ${advice} (nothing was changed)`;
 }
 
@@ -110,11 +115,12 @@ async function attachFresh(
   properties: AttachmentProperties,
   beforeUpdate: (record: AttachmentRecord, physicalResourceId: string) => void,
 ): Promise<AttachmentAnswer> {
-  const { userPoolId, functions, replace } = properties;
+  const { userPoolId, functions, replace, kmsKeyId } = properties;
   const outcome = await attachTriggers(client, {
     userPoolId,
     functions,
     replace,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     beforeUpdate(plan) {
       const record = { userPoolId, replaced: plan.replaced };
       // Too long a record throws here, before anything is sent.
@@ -144,12 +150,18 @@ async function create(
   });
 }
 
-/** The old properties' functions, or none when they cannot be read (the slots then count as foreign). */
-function previousFunctions(request: CustomResourceRequest): TriggerFunctions {
+/**
+ * The old properties' functions and key, or none when they cannot be read (the slots then count as
+ * foreign).
+ */
+function previousProperties(request: CustomResourceRequest): {
+  functions: TriggerFunctions;
+  kmsKeyId?: string;
+} {
   try {
-    return parseAttachmentProperties(request.oldProperties ?? {}).functions;
+    return parseAttachmentProperties(request.oldProperties ?? {});
   } catch {
-    return {};
+    return { functions: {} };
   }
 }
 
@@ -165,12 +177,15 @@ async function update(
   if (record === undefined || record.userPoolId !== properties.userPoolId) {
     return updateToAnotherPool(client, properties, oldId);
   }
-  const { userPoolId, functions, replace } = properties;
-  const previous = previousFunctions(request);
+  const { userPoolId, functions, replace, kmsKeyId } = properties;
+  const old = previousProperties(request);
+  const previous = old.functions;
   const outcome = await attachTriggers(client, {
     userPoolId,
     functions,
     previous,
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    ...(old.kmsKeyId === undefined ? {} : { previousKmsKeyId: old.kmsKeyId }),
     // Only what the record already says this stack replaced: the id cannot change to record more.
     replace: (conflict) => replace && record.replaced[conflict.trigger] === conflict.current,
   });
@@ -183,10 +198,12 @@ async function update(
     ),
   ) as TriggerFunctions;
   if (Object.keys(removed).length > 0) {
+    // The key goes with the last sender; while one stays, it is `kmsKeyId` and the pool already holds it.
     const detached = await detachTriggers(client, {
       userPoolId,
       functions: removed,
       restore: record.replaced,
+      ...(old.kmsKeyId === undefined || kmsKeyId !== undefined ? {} : { kmsKeyId: old.kmsKeyId }),
     });
     changes.push(...detached.plan.changes);
     problems.push(unexpectedOf(detached));
@@ -213,9 +230,14 @@ async function updateToAnotherPool(
   if (answer.status === 'SUCCESS') return answer;
   if (sent === undefined) return { ...answer, physicalResourceId: oldId };
   const { replaced } = sent;
-  const { userPoolId, functions } = properties;
+  const { userPoolId, functions, kmsKeyId } = properties;
   try {
-    await detachTriggers(client, { userPoolId, functions, restore: replaced });
+    await detachTriggers(client, {
+      userPoolId,
+      functions,
+      restore: replaced,
+      ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    });
     return { ...answer, physicalResourceId: oldId, reason: `${answer.reason}; undone on ${userPoolId}` };
   } catch (error) {
     return {
@@ -225,7 +247,7 @@ async function updateToAnotherPool(
         `${answer.reason}; undoing it on ${userPoolId} failed too (${reasonOf(error)}): run npm run detach -- ` +
         `--user-pool-id ${userPoolId} ${SLOT_ORDER.filter((t) => functions[t] !== undefined)
           .map((t) => `--function ${t}=${functions[t]}`)
-          .join(' ')}`,
+          .join(' ')}${kmsKeyId === undefined ? '' : ` --kms-key-id ${kmsKeyId}`}`,
     };
   }
 }
@@ -242,8 +264,9 @@ async function remove(request: CustomResourceRequest, client: UserPoolClient): P
     };
   }
   let functions: TriggerFunctions;
+  let kmsKeyId: string | undefined;
   try {
-    functions = parseAttachmentProperties(request.properties).functions;
+    ({ functions, kmsKeyId } = parseAttachmentProperties(request.properties));
   } catch (error) {
     // Properties that were never valid never attached anything.
     return { status: 'SUCCESS', physicalResourceId: id, reason: reasonOf(error), changes: [] };
@@ -251,7 +274,12 @@ async function remove(request: CustomResourceRequest, client: UserPoolClient): P
   const { userPoolId } = record;
   let outcome: Outcome<DetachPlan>;
   try {
-    outcome = await detachTriggers(client, { userPoolId, functions, restore: record.replaced });
+    outcome = await detachTriggers(client, {
+      userPoolId,
+      functions,
+      restore: record.replaced,
+      ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    });
   } catch (error) {
     if (error instanceof UserPoolNotFoundError) {
       return {

@@ -5,22 +5,23 @@
  *
  *     cognito-sign-up-triggers|us-east-1_AbC123|PreSignUp=arn:aws:lambda:us-east-1:123456789012:function:old
  *
- * (the pool, then one `<Trigger>=<arn>` per replaced slot, in trigger order). A create that failed before
+ * (the pool, then one `<Trigger>=<arn>` per replaced slot, in trigger order, then `KMSKeyID=<key arn>` when
+ * the senders' key replaced another). A create that failed before
  * sending `UpdateUserPool` answers {@link NOT_ATTACHED}, so the `Delete` of its rollback changes nothing
  * whatever the pool or the credentials are like by then.
  *
  * CloudFormation limits a physical id to 1 KB; three of the longest function ARNs fit (about 800 characters).
+ * A record that does not fit (five replaced functions and a key can exceed it) fails before anything is sent.
  */
-import type { TriggerName } from '../../shared/trigger-source.js';
 import { AttachError } from '../errors.js';
-import { checkTriggerFunctions, SLOT_ORDER, type TriggerFunctions } from '../trigger-slots.js';
+import { checkReplacedValues, RECORD_ORDER, type ReplacedValues } from '../trigger-slots.js';
 import { parseUserPoolId } from '../user-pool-id.js';
 
 /** What the stack attached to, and what it replaced there. */
 export type AttachmentRecord = {
   userPoolId: string;
-  /** What each slot held before our function replaced it. */
-  replaced: TriggerFunctions;
+  /** What each slot held before our function replaced it (`KMSKeyID`: the key ours replaced). */
+  replaced: ReplacedValues;
 };
 
 const PREFIX = 'cognito-sign-up-triggers';
@@ -36,7 +37,7 @@ export const MAX_PHYSICAL_ID_BYTES = 1024;
  * @throws AttachError when it would exceed CloudFormation's 1 KB (checked before anything is sent).
  */
 export function physicalIdOf(record: AttachmentRecord): string {
-  const entries = SLOT_ORDER.flatMap((trigger) => {
+  const entries = RECORD_ORDER.flatMap((trigger) => {
     const arn = record.replaced[trigger];
     return arn === undefined ? [] : [`${trigger}=${arn}`];
   });
@@ -65,9 +66,9 @@ export function recordOf(physicalId: string): AttachmentRecord | undefined {
     for (const entry of entries) {
       const equals = entry.indexOf('=');
       if (equals < 1) return undefined;
-      replaced[entry.slice(0, equals) as TriggerName] = entry.slice(equals + 1);
+      replaced[entry.slice(0, equals)] = entry.slice(equals + 1);
     }
-    return { userPoolId, replaced: checkTriggerFunctions(replaced) };
+    return { userPoolId, replaced: checkReplacedValues(replaced) };
   } catch (error) {
     if (error instanceof AttachError) return undefined;
     throw error;

@@ -6,13 +6,14 @@
  * Functions:                                     # our function ARNs, keyed by trigger
  *   PreSignUp: !GetAtt PreSignUpFunction.Arn
  * ReplaceExistingTriggers: "false"              # replace a slot that holds another function
+ * KMSKeyID: !GetAtt CodeKey.Arn                 # the senders' key ARN: only, and required, with a sender
  * ```
  *
  * CloudFormation hands every scalar over as a string, so `"true"` / `"false"` are the booleans; an unknown
  * property is refused rather than ignored, so a misspelt one never silently changes nothing.
  */
 import { AttachError } from '../errors.js';
-import { checkTriggerFunctions, type TriggerFunctions } from '../trigger-slots.js';
+import { checkKmsKeyFor, checkTriggerFunctions, type TriggerFunctions } from '../trigger-slots.js';
 import { parseUserPoolId } from '../user-pool-id.js';
 
 /** The checked properties. */
@@ -21,6 +22,8 @@ export type AttachmentProperties = {
   /** At least one. */
   functions: TriggerFunctions;
   replace: boolean;
+  /** The custom senders' key ARN (`KMSKeyID`), given exactly when `functions` names a sender. */
+  kmsKeyId?: string;
 };
 
 /** Properties that are missing, misspelt or malformed. */
@@ -38,6 +41,7 @@ const KNOWN = new Set([
   'UserPoolId',
   'Functions',
   'ReplaceExistingTriggers',
+  'KMSKeyID',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -62,7 +66,7 @@ export function parseAttachmentProperties(
   const unknown = Object.keys(properties).filter((name) => !KNOWN.has(name));
   if (unknown.length > 0) {
     throw new ResourcePropertiesError(
-      `unknown ${unknown.join(', ')} (known: UserPoolId, Functions, ReplaceExistingTriggers)`,
+      `unknown ${unknown.join(', ')} (known: UserPoolId, Functions, ReplaceExistingTriggers, KMSKeyID)`,
     );
   }
   const { UserPoolId: userPoolId, Functions: functions } = properties;
@@ -74,7 +78,13 @@ export function parseAttachmentProperties(
     parseUserPoolId(userPoolId);
     const checked = checkTriggerFunctions(functions);
     if (Object.keys(checked).length === 0) throw new ResourcePropertiesError('Functions is empty');
-    return { userPoolId, functions: checked, replace: booleanOf(properties.ReplaceExistingTriggers) };
+    const kmsKeyId = checkKmsKeyFor(checked, properties.KMSKeyID);
+    return {
+      userPoolId,
+      functions: checked,
+      replace: booleanOf(properties.ReplaceExistingTriggers),
+      ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    };
   } catch (error) {
     if (error instanceof ResourcePropertiesError || !(error instanceof AttachError)) throw error;
     throw new ResourcePropertiesError(error.message, { cause: error });

@@ -17,6 +17,7 @@ import {
   DescribeUserPoolCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NOT_ATTACHED } from '../../attach/custom-resource/physical-id.js';
@@ -96,6 +97,22 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
 
   async function describe(userPoolId: string): Promise<UserPoolType> {
     return (await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool ?? {};
+  }
+
+  /** A new KMS key of moto's; its ARN. */
+  async function createKey(): Promise<string> {
+    const kms = new KMSClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    try {
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'custom sender codes' }));
+      if (KeyMetadata?.Arn === undefined) throw new Error('Test bug: moto created no key');
+      return KeyMetadata.Arn;
+    } finally {
+      kms.destroy();
+    }
   }
 
   /** The resource's properties, as template.yaml gives them (every scalar a string). */
@@ -294,5 +311,44 @@ describeWithMoto('Attach: the TriggerAttachment custom resource, bundled, agains
     expect(unknownPool.Reason).toContain(`User pool ${missing} does not exist in us-east-1`);
     expect(misspelt.Reason).toContain('unknown ReplaceExistingTrigger');
     expect(after).toEqual(original);
+  });
+
+  it('with MessageDelivery CustomSenders, attaches both senders and the key over theirs, and delete puts theirs back', async () => {
+    // Prepare
+    const userPoolId = await createEveryFieldPool(client);
+    const original = await describe(userPoolId);
+    const kmsKeyId = await createKey();
+    const senders = {
+      PreSignUp: OURS.PreSignUp,
+      PostConfirmation: OURS.PostConfirmation,
+      CustomEmailSender: functionArn('ours-email-sender'),
+      CustomSMSSender: functionArn('ours-sms-sender'),
+    };
+    const resourceProperties = { ...properties(userPoolId, senders, 'true'), KMSKeyID: kmsKeyId };
+
+    // Act
+    const created = await send('Create', { ResourceProperties: resourceProperties });
+    const attached = await describe(userPoolId);
+    const deleted = await send('Delete', {
+      ResourceProperties: resourceProperties,
+      PhysicalResourceId: created.PhysicalResourceId,
+    });
+    const detached = await describe(userPoolId);
+
+    // Assess
+    expect({ created: created.Status, reason: created.Reason, deleted: deleted.Status }).toEqual({
+      created: 'SUCCESS',
+      reason: expect.stringContaining('Attached'),
+      deleted: 'SUCCESS',
+    });
+    expect(created.Data?.ReplacedTriggers).toBe(
+      `CustomEmailSender=${functionArn('their-email-sender')}, KMSKeyID=${original.LambdaConfig?.KMSKeyID}`,
+    );
+    expect(attached.LambdaConfig).toMatchObject({
+      CustomEmailSender: { LambdaArn: senders.CustomEmailSender, LambdaVersion: 'V1_0' },
+      CustomSMSSender: { LambdaArn: senders.CustomSMSSender, LambdaVersion: 'V1_0' },
+      KMSKeyID: kmsKeyId,
+    });
+    expect(detached).toEqual(original);
   });
 });

@@ -8,15 +8,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
   DescribeUserPoolCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { attachTriggers, detachTriggers } from '../../attach/attach-triggers.js';
 import { readUserPool } from '../../attach/cognito-pool.js';
 import { diffPools } from '../../attach/diff-pools.js';
 import { UserPoolNotFoundError, UserPoolRegionMismatchError } from '../../attach/errors.js';
-import { createEveryFieldPool, EVERY_FIELD, OUR_LINES, OURS, THEIRS } from '../support/existing-pools.js';
+import {
+  createEveryFieldPool,
+  EVERY_FIELD,
+  functionArn,
+  OUR_LINES,
+  OURS,
+  THEIRS,
+} from '../support/existing-pools.js';
 import {
   describeWithMoto,
   type MotoServer,
@@ -28,6 +37,7 @@ import { runCli } from '../unit/cli/run-cli.js';
 describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
   let moto: MotoServer;
   let client: CognitoIdentityProviderClient;
+  let kms: KMSClient;
   let directory: string;
 
   beforeAll(async () => {
@@ -37,11 +47,17 @@ describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
+    kms = new KMSClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     directory = mkdtempSync(join(tmpdir(), 'attach-'));
   });
 
   afterAll(async () => {
     client?.destroy();
+    kms?.destroy();
     await moto?.stop();
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
@@ -50,6 +66,32 @@ describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
   function createPool(lambdaConfig: Record<string, string> = {}): Promise<string> {
     return createEveryFieldPool(client, lambdaConfig);
   }
+
+  /** A new pool with every field set but the custom senders and their key (which EVERY_FIELD has); its id. */
+  async function createPoolWithoutSenders(): Promise<string> {
+    const { CustomEmailSender: _email, KMSKeyID: _key, ...lambdaConfig } = EVERY_FIELD.LambdaConfig;
+    const created = await client.send(
+      new CreateUserPoolCommand({
+        ...structuredClone(EVERY_FIELD),
+        PoolName: 'existing-production-pool',
+        LambdaConfig: lambdaConfig,
+      }),
+    );
+    return created.UserPool?.Id ?? '';
+  }
+
+  /** A new KMS key of moto's; its ARN. */
+  async function createKey(): Promise<string> {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'custom sender codes' }));
+    if (KeyMetadata?.Arn === undefined) throw new Error('Test bug: moto created no key');
+    return KeyMetadata.Arn;
+  }
+
+  /** Our two custom senders. */
+  const SENDERS = {
+    CustomEmailSender: functionArn('ours-email-sender'),
+    CustomSMSSender: functionArn('ours-sms-sender'),
+  };
 
   async function describe(userPoolId: string): Promise<UserPoolType> {
     const answer = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
@@ -196,6 +238,126 @@ describeWithMoto('Attach: attach and detach against a user pool (moto)', () => {
     });
     expect(attach.stdout).toContain(`replaced PreSignUp: ${THEIRS}`);
     expect(recorded).toEqual({ userPoolId, functions: OURS, replaced: { PreSignUp: THEIRS } });
+    expect(after).toEqual(original);
+  });
+
+  it('attaches the custom senders with the key: read back as { LambdaArn, V1_0 } and KMSKeyID, nothing else changed', async () => {
+    // Prepare
+    const userPoolId = await createPoolWithoutSenders();
+    const kmsKeyId = await createKey();
+    const before = await describe(userPoolId);
+
+    // Act
+    const outcome = await attachTriggers(client, {
+      userPoolId,
+      functions: { ...OURS, ...SENDERS },
+      kmsKeyId,
+    });
+    const after = await describe(userPoolId);
+
+    // Assess
+    expect({ applied: outcome.applied, unexpected: outcome.unexpected }).toEqual({
+      applied: true,
+      unexpected: [],
+    });
+    expect(after.LambdaConfig).toMatchObject({
+      CustomEmailSender: { LambdaArn: SENDERS.CustomEmailSender, LambdaVersion: 'V1_0' },
+      CustomSMSSender: { LambdaArn: SENDERS.CustomSMSSender, LambdaVersion: 'V1_0' },
+      KMSKeyID: kmsKeyId,
+    });
+    expect(diffPools(before, after)).toEqual(
+      [
+        ...OUR_LINES,
+        `+ LambdaConfig.CustomEmailSender.LambdaArn = "${SENDERS.CustomEmailSender}"`,
+        '+ LambdaConfig.CustomEmailSender.LambdaVersion = "V1_0"',
+        `+ LambdaConfig.CustomSMSSender.LambdaArn = "${SENDERS.CustomSMSSender}"`,
+        '+ LambdaConfig.CustomSMSSender.LambdaVersion = "V1_0"',
+        `+ LambdaConfig.KMSKeyID = "${kmsKeyId}"`,
+      ].sort(),
+    );
+  });
+
+  it('detaches the senders and removes the key it set: DescribeUserPool equals the original', async () => {
+    // Prepare
+    const userPoolId = await createPoolWithoutSenders();
+    const kmsKeyId = await createKey();
+    const original = await describe(userPoolId);
+    await attachTriggers(client, { userPoolId, functions: SENDERS, kmsKeyId });
+
+    // Act
+    const outcome = await detachTriggers(client, { userPoolId, functions: SENDERS, kmsKeyId });
+    const after = await describe(userPoolId);
+
+    // Assess
+    expect(outcome.unexpected).toEqual([]);
+    expect(after).toEqual(original);
+  });
+
+  it('refuses a pool that holds their sender and key without replace; with it, detach puts both back', async () => {
+    // Prepare
+    const userPoolId = await createPool();
+    const ourKey = await createKey();
+    const original = await describe(userPoolId);
+    const theirKey = original.LambdaConfig?.KMSKeyID;
+
+    // Act
+    const refused = await attachTriggers(client, { userPoolId, functions: SENDERS, kmsKeyId: ourKey });
+    const attached = await attachTriggers(client, {
+      userPoolId,
+      functions: SENDERS,
+      kmsKeyId: ourKey,
+      replace: true,
+    });
+    const during = await describe(userPoolId);
+    await detachTriggers(client, {
+      userPoolId,
+      functions: SENDERS,
+      kmsKeyId: ourKey,
+      restore: attached.plan.replaced,
+    });
+    const after = await describe(userPoolId);
+
+    // Assess
+    expect(refused.plan.refused.map((conflict) => conflict.path)).toEqual([
+      'LambdaConfig.CustomEmailSender',
+      'LambdaConfig.KMSKeyID',
+    ]);
+    expect(refused.applied).toBe(false);
+    expect(attached.plan.replaced).toEqual({
+      CustomEmailSender: functionArn('their-email-sender'),
+      KMSKeyID: theirKey,
+    });
+    expect(attached.unexpected).toEqual([]);
+    expect(during.LambdaConfig?.KMSKeyID).toBe(ourKey);
+    expect(after).toEqual(original);
+  });
+
+  it('runs npm run attach --kms-key-id / detach --state with the senders: the pool ends as it began', async () => {
+    // Prepare
+    for (const [name, value] of Object.entries(motoCredentialsEnv)) vi.stubEnv(name, value);
+    const userPoolId = await createPoolWithoutSenders();
+    const kmsKeyId = await createKey();
+    const original = await describe(userPoolId);
+    const state = join(directory, 'attach-senders-state.json');
+    const target = ['--user-pool-id', userPoolId, '--endpoint-url', moto.endpoint, '--state', state];
+    const functions = Object.entries(SENDERS).flatMap(([trigger, arn]) => [
+      '--function',
+      `${trigger}=${arn}`,
+    ]);
+
+    // Act
+    const attach = runCli('attach', [...target, ...functions, '--kms-key-id', kmsKeyId]);
+    const during = await describe(userPoolId);
+    const detach = runCli('detach', target);
+    const after = await describe(userPoolId);
+
+    // Assess
+    expect({ attach: attach.status, detach: detach.status, stderr: attach.stderr + detach.stderr }).toEqual({
+      attach: 0,
+      detach: 0,
+      stderr: '',
+    });
+    expect(during.LambdaConfig?.KMSKeyID).toBe(kmsKeyId);
     expect(after).toEqual(original);
   });
 });

@@ -82,6 +82,20 @@ writeFileSync(
   }),
 );
 const senders = parseTemplate(readFileSync(sendersPath, 'utf8'), sendersPath);
+// Existing-pool mode with the custom senders: the attachment attaches them and their key.
+const existingSendersPath = join(scratch, 'template.existing-pool-custom-senders.yaml');
+writeFileSync(
+  existingSendersPath,
+  existingPoolTemplateText(EXAMPLE_POOL_ID, {
+    MessageDelivery: 'CustomSenders',
+    SenderFromAddress: 'Example <no-reply@example.com>',
+    SenderSesIdentity: 'example.com',
+  }),
+);
+const existingSenders = parseTemplate(readFileSync(existingSendersPath, 'utf8'), existingSendersPath);
+
+/** The resources that exist only with `MessageDelivery` CustomSenders, in either mode. */
+const SENDER_CONDITION = 'HasCustomSenders';
 
 /** The resources of the custom resource that attaches the functions to an existing pool. */
 const ATTACHMENT_RESOURCES = [
@@ -121,7 +135,7 @@ function cognitoStatementsOf(
     if (resource.Type !== 'AWS::IAM::Policy') return [];
     // The attach function's policy exists in existing-pool mode only, the email sender's with custom senders
     // only (checked in their own describe); the others are checked declared.
-    const conditional = ATTACHMENT_RESOURCES.includes(policy) || resource.Condition === 'UsesCustomSenders';
+    const conditional = ATTACHMENT_RESOURCES.includes(policy) || resource.Condition === SENDER_CONDITION;
     if (conditional && !resourceIsCreated(model, policy)) return [];
     const document = resource.Properties?.PolicyDocument as { Statement?: unknown[] } | undefined;
     return (document?.Statement ?? [])
@@ -140,7 +154,14 @@ describe('Template modes: cfn-lint', () => {
   let status: number | null = null;
   beforeAll(() => {
     if (!hasCfnLint) return;
-    const files = [DEFAULT_TEMPLATE_PATH, existingPoolPath, smsRolePath, cliAttachPath, sendersPath];
+    const files = [
+      DEFAULT_TEMPLATE_PATH,
+      existingPoolPath,
+      smsRolePath,
+      cliAttachPath,
+      sendersPath,
+      existingSendersPath,
+    ];
     ({ status, lines } = cfnLint(files));
   }, 60_000);
 
@@ -179,6 +200,17 @@ describe('Template modes: cfn-lint', () => {
       expect(findings).toEqual([]);
     },
   );
+
+  it.runIf(hasCfnLint)('finds nothing in existing-pool mode with MessageDelivery CustomSenders', () => {
+    // Prepare
+    const file = existingSendersPath;
+
+    // Act
+    const findings = lines.filter((line) => line.startsWith(file));
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
 });
 
 describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
@@ -250,7 +282,7 @@ describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
     },
   );
 
-  it("lets the email sender look a user up (AdminGetUser, for the account-takeover notification) on the stack's pool only", () => {
+  it('lets the email sender look a user up (AdminGetUser, for the account-takeover notification) on the served pool only', () => {
     // Act
     const statements = (
       resources.CustomEmailSenderCognitoPolicy?.Properties?.PolicyDocument as
@@ -263,7 +295,7 @@ describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
       {
         Effect: 'Allow',
         Action: 'cognito-idp:AdminGetUser',
-        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+        Resource: SERVED_POOL_ARN,
       },
     ]);
   });
@@ -271,7 +303,7 @@ describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
   it('creates none of the sender resources with the default MessageDelivery', () => {
     // Prepare
     const ids = Object.entries(resourcesOf(newPool))
-      .filter(([, resource]) => resource.Condition === 'UsesCustomSenders')
+      .filter(([, resource]) => resource.Condition === SENDER_CONDITION)
       .map(([id]) => id);
     const defaults = createResolver(newPool.path, newPool.document);
 
@@ -281,6 +313,7 @@ describe('Template modes: MessageDelivery CustomSenders (new pool)', () => {
     // Assess
     expect(ids.length).toBeGreaterThanOrEqual(10);
     expect(created).toEqual([]);
+    expect(conditionValue(SENDER_CONDITION, defaults)).toBe(false);
     expect(conditionValue('UsesCustomSenders', defaults)).toBe(false);
   });
 });
@@ -488,18 +521,26 @@ describe('Template modes: the trigger attachment (custom resource, existing-pool
 
     // Act
     const properties = attachment?.Properties ?? {};
-    const functions = (attachment?.Properties?.Functions ?? {}) as Record<string, unknown>;
+    const functions = selectConditions(
+      attachment?.Properties?.Functions ?? {},
+      createResolver(existingPool.path, existingPool.document),
+    );
 
     // Assess
     expect({
       type: attachment?.Type,
       userPoolId: resolvedIn(existingPool, properties.UserPoolId),
       replace: resolvedIn(existingPool, properties.ReplaceExistingTriggers),
+      kmsKeyId: selectConditions(
+        { KMSKeyID: properties.KMSKeyID },
+        createResolver(existingPool.path, existingPool.document),
+      ),
       functions,
     }).toEqual({
       type: 'Custom::CognitoTriggerAttachment',
       userPoolId: EXAMPLE_POOL_ID,
       replace: 'false',
+      kmsKeyId: {},
       functions: Object.fromEntries(
         existingPool.functions.map((spec) => [spec.trigger, { 'Fn::GetAtt': [spec.logicalId, 'Arn'] }]),
       ),
@@ -510,7 +551,7 @@ describe('Template modes: the trigger attachment (custom resource, existing-pool
     // Prepare
     const attachment = resourcesOf(existingPool).TriggerAttachment as Resource & { DependsOn?: string[] };
     const resolver = createResolver(existingPool.path, existingPool.document);
-    // The permissions the stack creates in that mode (the custom senders' exist in new-pool mode only).
+    // The permissions the stack creates in that mode (the custom senders' exist with CustomSenders only).
     const permissions = Object.entries(resourcesOf(existingPool))
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Permission')
       .filter(
@@ -625,6 +666,137 @@ function readFlatToml(text: string): Record<string, Record<string, unknown>> {
   }
   return tables;
 }
+
+describe('Template modes: MessageDelivery CustomSenders (existing pool)', () => {
+  const resolver = createResolver(existingSenders.path, existingSenders.document);
+  const resources = resourcesOf(existingSenders);
+
+  it('creates every sender resource, and the attachment', () => {
+    // Prepare
+    const ids = Object.entries(resources)
+      .filter(([, resource]) => resource.Condition === SENDER_CONDITION)
+      .map(([id]) => id);
+
+    // Act
+    const missing = [...ids, ...ATTACHMENT_RESOURCES].filter((id) => !resourceIsCreated(existingSenders, id));
+
+    // Assess
+    expect(ids.length).toBeGreaterThanOrEqual(10);
+    expect(missing).toEqual([]);
+    expect(conditionValue('UsesCustomSenders', resolver)).toBe(false);
+  });
+
+  it('attaches both senders and the stack key, in place of custom message (contract §3)', () => {
+    // Act
+    const properties = selectConditions(resources.TriggerAttachment?.Properties, resolver) as Record<
+      string,
+      unknown
+    >;
+
+    // Assess
+    expect({ functions: properties.Functions, kmsKeyId: properties.KMSKeyID }).toEqual({
+      functions: {
+        PreSignUp: { 'Fn::GetAtt': ['PreSignUpFunction', 'Arn'] },
+        PostConfirmation: { 'Fn::GetAtt': ['PostConfirmationFunction', 'Arn'] },
+        CustomEmailSender: {
+          'Fn::Select': [
+            0,
+            [
+              { 'Fn::GetAtt': ['CustomEmailSenderFunction', 'Arn'] },
+              { Ref: 'CustomEmailSenderCognitoPermission' },
+            ],
+          ],
+        },
+        CustomSMSSender: {
+          'Fn::Select': [
+            0,
+            [
+              { 'Fn::GetAtt': ['CustomSmsSenderFunction', 'Arn'] },
+              { Ref: 'CustomSmsSenderCognitoPermission' },
+            ],
+          ],
+        },
+      },
+      kmsKeyId: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+    });
+  });
+
+  it('waits for every created invoke permission (the senders through a reference) and its own policy', () => {
+    // Prepare
+    const attachment = resources.TriggerAttachment as Resource & { DependsOn?: string[] };
+    const permissions = Object.entries(resources)
+      .filter(
+        ([id, resource]) =>
+          resource.Type === 'AWS::Lambda::Permission' && resourceIsCreated(existingSenders, id),
+      )
+      .map(([id]) => id);
+
+    // Act
+    const waitsFor = new Set([
+      ...(attachment.DependsOn ?? []),
+      ...referencedLogicalIds(selectConditions(attachment.Properties, resolver)),
+    ]);
+
+    // Assess
+    expect(permissions.length).toBe(5);
+    expect(permissions.filter((id) => !waitsFor.has(id))).toEqual([]);
+    expect(waitsFor.has('TriggerAttachPolicy')).toBe(true);
+  });
+
+  it.each([['CustomEmailSenderFunction'], ['CustomSmsSenderFunction']])(
+    'lets Cognito invoke %s from that pool and this account only',
+    (logicalId) => {
+      // Act
+      const permissions = permissionsFor(existingSenders, logicalId, 'cognito-idp.amazonaws.com');
+
+      // Assess
+      expect(
+        permissions.map((permission) => ({
+          SourceArn: resolvedIn(existingSenders, permission.Properties?.SourceArn),
+          SourceAccount: resolvedIn(existingSenders, permission.Properties?.SourceAccount),
+        })),
+      ).toEqual([{ SourceArn: EXAMPLE_POOL_ARN, SourceAccount: '123456789012' }]);
+    },
+  );
+
+  it("scopes every cognito-idp statement, the email sender's AdminGetUser included, to that pool's ARN", () => {
+    // Act
+    const statements = cognitoStatementsOf(existingSenders).map(({ policy, statement }) => [
+      policy,
+      resolvedIn(existingSenders, statement.Resource),
+    ]);
+
+    // Assess
+    expect(statements).toEqual([
+      ['TriggerAttachPolicy', EXAMPLE_POOL_ARN],
+      ['PreSignUpCognitoPolicy', EXAMPLE_POOL_ARN],
+      ['PostConfirmationCognitoPolicy', EXAMPLE_POOL_ARN],
+      ['CustomEmailSenderCognitoPolicy', EXAMPLE_POOL_ARN],
+    ]);
+  });
+
+  it('lets the attach function create the grant Cognito asks for on the stack key, and only with the senders', () => {
+    // Prepare
+    const kmsStatements = (model: TemplateModel) =>
+      (
+        selectConditions(
+          resourcesOf(model).TriggerAttachPolicy?.Properties?.PolicyDocument,
+          createResolver(model.path, model.document),
+        ) as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement.filter((statement) => JSON.stringify(statement.Action).includes('kms:'));
+
+    // Act
+    const found = { senders: kmsStatements(existingSenders), plain: kmsStatements(existingPool) };
+
+    // Assess
+    expect(found).toEqual({
+      senders: [
+        { Effect: 'Allow', Action: 'kms:CreateGrant', Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
+      ],
+      plain: [],
+    });
+  });
+});
 
 describe('Template modes: samconfig.toml', () => {
   const tables = readFlatToml(readFileSync(join(PROJECT_ROOT, 'samconfig.toml'), 'utf8'));

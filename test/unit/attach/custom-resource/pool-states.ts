@@ -4,7 +4,7 @@
  * whole pool before and after; and that pool with some trigger slots set.
  */
 import type { UserPoolType } from '@aws-sdk/client-cognito-identity-provider';
-import type { TriggerFunctions } from '../../../../attach/trigger-slots.js';
+import { SLOT_ORDER, TRIGGER_SLOTS, type TriggerFunctions } from '../../../../attach/trigger-slots.js';
 import { everyFieldPool } from '../pools.js';
 
 /**
@@ -27,8 +27,13 @@ export function plainPool(overrides: Partial<UserPoolType> = {}): UserPoolType {
   };
 }
 
-/** {@link plainPool} with its `LambdaConfig` extended by `slots`. */
+/** {@link plainPool} with its `LambdaConfig` extended by `slots` (each written as its slot writes it). */
 export function poolWithSlots(slots: TriggerFunctions, overrides: Partial<UserPoolType> = {}): UserPoolType {
   const pool = plainPool(overrides);
-  return { ...pool, LambdaConfig: { ...pool.LambdaConfig, ...slots } };
+  let lambdaConfig = pool.LambdaConfig;
+  for (const trigger of SLOT_ORDER) {
+    const arn = slots[trigger];
+    if (arn !== undefined) lambdaConfig = TRIGGER_SLOTS[trigger].write(lambdaConfig, arn);
+  }
+  return { ...pool, LambdaConfig: lambdaConfig };
 }
