@@ -12,11 +12,10 @@ import {
   type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   ResendConfirmationCodeCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxMessage } from '../../local/inbox.js';
-import { cognitoClientFor, messagesTo, PASSWORD, uniqueEmail } from './support/clients.js';
+import { cognitoClientFor, messagesTo, signUpWithEmail, uniqueEmail } from './support/clients.js';
 import { type PipelineProcess, startPipelineProcess } from './support/pipeline-process.js';
 
 describe('E2E: npm start in sender mode (custom email sender)', () => {
@@ -47,14 +46,7 @@ describe('E2E: npm start in sender mode (custom email sender)', () => {
   it('delivers the sign-up code through CustomEmailSender, and that code confirms the user', async () => {
     // Prepare
     const email = uniqueEmail('sender-jane');
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: pipeline.state.clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUpWithEmail(cognito, pipeline.state, email);
     const [message] = await delivered(email, 1);
 
     // Act
@@ -79,14 +71,7 @@ describe('E2E: npm start in sender mode (custom email sender)', () => {
   it('delivers a new code for ResendConfirmationCode (CustomEmailSender_ResendCode)', async () => {
     // Prepare
     const email = uniqueEmail('sender-kim');
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: pipeline.state.clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUpWithEmail(cognito, pipeline.state, email);
     await delivered(email, 1);
 
     // Act

@@ -8,13 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeLambda } from '../../conformance/probe-lambda.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { readStateFile } from '../../local/state-file.js';
 import { TEMPORARY_DATA_DIR_PREFIX } from '../../local/temporary-data-dir.js';
-import { cognitoClientFor, PASSWORD, uniqueEmail } from './support/clients.js';
+import { cognitoClientFor, signUpWithEmail, uniqueEmail } from './support/clients.js';
 import {
   type PipelineChild,
   type PipelineProcess,
@@ -69,14 +68,7 @@ describe('E2E: npm start stops on Ctrl-C', () => {
     const pipeline = started(await startPipelineProcess({ via: 'npm' }));
     const cognito = cognitoClientFor(pipeline.state);
     const email = uniqueEmail('ctrl-c');
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: pipeline.state.clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUpWithEmail(cognito, pipeline.state, email);
     cognito.destroy();
     const running = pipeline.descendants();
 
@@ -272,14 +264,7 @@ describe('E2E: npm start state file and refusals', () => {
     const email = uniqueEmail('external-lambda');
 
     // Act
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: pipeline.state.clientId,
-        Username: email,
-        Password: PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
+    await signUpWithEmail(cognito, pipeline.state, email);
     cognito.destroy();
 
     // Assess

@@ -3,7 +3,7 @@
  * inbox, the profile table.
  */
 import { createHmac } from 'node:crypto';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type InboxMessage, readInbox } from '../../../local/inbox.js';
 import type { PipelineState } from '../../../local/state-file.js';
@@ -77,3 +77,15 @@ export function uniqueEmail(label: string, domain = 'example.com'): string {
 
 /** A password the template's policy accepts (12+ characters, upper, lower, digit). */
 export const PASSWORD = 'Correct-Horse-42';
+
+/** A SignUp of `email` (also the user name) with its email attribute, through the pipeline's public client. */
+export function signUpWithEmail(cognito: CognitoIdentityProviderClient, state: PipelineState, email: string) {
+  return cognito.send(
+    new SignUpCommand({
+      ClientId: state.clientId,
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
+}
