@@ -10,8 +10,7 @@ import { buildFunctions, esbuildOptionsFor } from '../harness/build-functions.js
 import { encryptCode } from '../harness/custom-sender-cipher.js';
 import { applyEnvVars } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { type FunctionSpec, functionByLogicalId, type TemplateModel } from '../harness/template.js';
-import type { CoreTriggerName } from '../shared/core-trigger.js';
+import { anyFunctionByLogicalId, type FunctionSpec, type TemplateModel } from '../harness/template.js';
 import type { RawAesCodeKey } from '../shared/custom-sender/code-cipher.js';
 import type { CustomSenderTriggerName } from '../shared/custom-sender/events.js';
 import type { Candidate } from './candidates.js';
@@ -33,7 +32,7 @@ async function buildEntry(
   entry: string,
   outDir: string,
 ): Promise<{ path: string; bytes: number; gzipBytes: number }> {
-  const spec = benchedSpec(template, logicalId);
+  const spec = anyFunctionByLogicalId(template, logicalId);
   const options = esbuildOptionsFor(
     { logicalId, entryPoint: entry, buildProperties: spec.buildProperties },
     { workingDir: dirname(template.path), outDir },
@@ -44,14 +43,6 @@ async function buildEntry(
   const path = resolve(dirname(template.path), output[0]);
   const bytes = readFileSync(path);
   return { path, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
-}
-
-/** The template function a candidate names: a trigger function or a custom sender. */
-function benchedSpec(template: TemplateModel, logicalId: string): FunctionSpec<CoreTriggerName> {
-  return (
-    template.senderFunctions.find((spec) => spec.logicalId === logicalId) ??
-    functionByLogicalId(template, logicalId)
-  );
 }
 
 function requireSenders(senders: SenderBenchServices | undefined, id: string): SenderBenchServices {
@@ -108,7 +99,7 @@ export async function prepareCandidates(
   return Promise.all(
     candidates.map(async (candidate): Promise<Prepared> => {
       if (candidate.function === undefined) return { candidate, environment: {}, memoryMb: 0 };
-      const spec = benchedSpec(template, candidate.function);
+      const spec = anyFunctionByLogicalId(template, candidate.function);
       const outDir = join(outRoot, candidate.id);
       let built: { path: string; bytes: number; gzipBytes: number };
       if (candidate.entry === undefined) {

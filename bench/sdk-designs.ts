@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { esbuildOptionsFor } from '../harness/build-functions.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
-import { type FunctionSpec, functionByLogicalId, type TemplateModel } from '../harness/template.js';
+import { anyFunctionByLogicalId, type FunctionSpec, type TemplateModel } from '../harness/template.js';
+import type { CoreTriggerName } from '../shared/core-trigger.js';
 
 /** How a function gets the AWS SDK. */
 export const SdkDesign = {
@@ -148,7 +149,7 @@ export function sdkCommandsPlugin(usage: SdkUsage): Plugin {
 export type BuiltBundle = { path: string; bytes: number; gzipBytes: number; metafile: Metafile };
 
 async function buildWith(
-  spec: FunctionSpec,
+  spec: FunctionSpec<CoreTriggerName>,
   template: TemplateModel,
   entry: string,
   outDir: string,
@@ -188,7 +189,7 @@ export async function buildDesign(
   template: TemplateModel,
   request: DesignBuild,
 ): Promise<BuiltBundle & { sdk: SdkUsage }> {
-  const spec = functionByLogicalId(template, request.logicalId);
+  const spec = anyFunctionByLogicalId(template, request.logicalId);
   const entry = request.entry ?? spec.entryPoint;
   const lazy = await buildWith(spec, template, entry, join(request.outDir, 'lazy'), (options) => options);
   const sdk = sdkUsageOf(projectSources(lazy.metafile, dirname(template.path)), projectExportsOf);

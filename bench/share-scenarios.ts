@@ -14,7 +14,12 @@ export type ShareEvent =
   /** A confirm sign-up of a user just signed up and confirmed in cognito-local (a new user each process). */
   | { kind: 'confirmed-sign-up' }
   /** A recorded pre sign-up event moved to the cognito-local pool, with a captcha token the provider passes. */
-  | { kind: 'pre-sign-up-calls-out'; file: string };
+  | { kind: 'pre-sign-up-calls-out'; file: string }
+  /**
+   * A recorded custom sender event whose `<encrypt:…>` code is encrypted with the run's key; the function
+   * decrypts with it and delivers to a loopback SES/SNS stand-in (bench/shares.ts).
+   */
+  | { kind: 'sender'; file: string };
 
 /** One row: a function built in one design (or a baseline entry), with its event and settings. */
 export type ShareRow = {
@@ -153,6 +158,33 @@ export const SHARE_GROUPS: readonly ShareGroup[] = [
         callsOut: true,
       }),
     ),
+  },
+  {
+    id: 'custom-senders',
+    title: 'CustomEmailSenderFunction, a sign-up code',
+    description:
+      'a `CustomEmailSender_SignUp` whose code is encrypted as Cognito encrypts it (raw AES here, not KMS), decrypted, composed from the catalogue and sent to a loopback SES stand-in; invoked asynchronously by Cognito, so no 5 s deadline applies',
+    baseline: 'custom-email-sender-share',
+    shipped: 'custom-email-sender-share',
+    rows: [
+      {
+        id: 'custom-email-sender-share',
+        label: 'Encryption SDK loaded on the first decryption (shipped)',
+        function: 'CustomEmailSenderFunction',
+        design: SdkDesign.Lazy,
+        event: { kind: 'sender', file: 'custom-email-sender/sign-up.email.json' },
+        callsOut: false,
+      },
+      {
+        id: 'custom-email-sender-eager-esdk-share',
+        label: 'Encryption SDK loaded at init',
+        function: 'CustomEmailSenderFunction',
+        entry: 'bench/variants/custom-email-sender-eager-esdk.ts',
+        design: SdkDesign.Lazy,
+        event: { kind: 'sender', file: 'custom-email-sender/sign-up.email.json' },
+        callsOut: false,
+      },
+    ],
   },
   {
     id: 'pure',

@@ -6,9 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CpuController, detectCpuController, MEMORY_PER_VCPU_MB } from '../harness/cpu-share.js';
+import { encryptCode } from '../harness/custom-sender-cipher.js';
 import { applyEnvVars } from '../harness/env-vars.js';
 import { readJsonFile } from '../harness/fixtures.js';
-import { functionByLogicalId, functionByTrigger, type TemplateModel } from '../harness/template.js';
+import {
+  anyFunctionByLogicalId,
+  type FunctionSpec,
+  functionByTrigger,
+  type TemplateModel,
+} from '../harness/template.js';
+import { localCodeKey, pendingCodes, startMailEndpoint } from '../local/custom-senders.js';
+import { createInbox } from '../local/inbox.js';
 import { TriggerName } from '../shared/trigger-source.js';
 import { type BudgetTask, runWithinBudget } from './cpu-budget.js';
 import {
@@ -115,7 +123,7 @@ async function buildRow(
     outDir: join(settings.scratchDir, 'shares', row.id),
     initModules,
   });
-  const spec = functionByLogicalId(settings.template, row.function);
+  const spec = anyFunctionByLogicalId(settings.template, row.function);
   return {
     row,
     bundlePath: bundle.path,
@@ -130,11 +138,24 @@ function eventSource(
   row: ShareRow,
   services: LoopbackServices | undefined,
   root: string,
+  senders?: SenderStandIn,
 ): () => Promise<string> {
   const { event } = row;
   if (event.kind === 'recorded') {
     const text = readFileSync(join(root, 'events', event.file), 'utf8');
     return async () => text;
+  }
+  if (event.kind === 'sender') {
+    if (senders === undefined) throw new Error(`bench: row ${row.id} needs the sender stand-in`);
+    const recorded = JSON.parse(readFileSync(join(root, 'events', event.file), 'utf8')) as {
+      userPoolId: string;
+      request: { code: string };
+    };
+    const plaintext = /^<encrypt:([\s\S]*)>$/.exec(recorded.request.code)?.[1] ?? '';
+    const text = encryptCode(plaintext, { ...senders.key, userPoolId: recorded.userPoolId }).then((code) =>
+      JSON.stringify({ ...recorded, request: { ...recorded.request, code } }),
+    );
+    return () => text;
   }
   if (services === undefined) throw new Error(`bench: row ${row.id} needs the loopback services`);
   if (event.kind === 'confirmed-sign-up') {
@@ -149,6 +170,37 @@ function eventSource(
   recorded.request.validationData = { ...recorded.request.validationData, captchaToken: 'pass.bench' };
   const text = JSON.stringify(recorded);
   return async () => text;
+}
+
+/** The custom sender rows' key and delivery stand-in, and the variables that point the functions at them. */
+type SenderStandIn = {
+  key: ReturnType<typeof localCodeKey>;
+  environment: Record<string, string>;
+  close(): Promise<void>;
+};
+
+async function startSenderStandIn(inboxDir: string): Promise<SenderStandIn> {
+  const key = localCodeKey();
+  const mail = await startMailEndpoint({
+    inbox: createInbox({ directory: inboxDir }),
+    pending: pendingCodes(),
+  });
+  return {
+    key,
+    environment: {
+      CODE_KEY_ARN: '',
+      CODE_KEY_RAW_AES: key.base64,
+      EMAIL_FROM_ADDRESS: 'Bench <no-reply@example.com>',
+      SEND_ONCE_TABLE: '',
+      AWS_ENDPOINT_URL_SESV2: mail.url,
+      AWS_ENDPOINT_URL_SNS: mail.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    close: () => mail.close(),
+  };
 }
 
 /** `2× threw SignUpUnavailableError (fault in decideConfirmation)`: what went wrong, by how often. */
@@ -262,17 +314,23 @@ export async function measureShares(settings: SharesSettings): Promise<SharesRes
 
   settings.log('shares: starting cognito-local, dynalite, moto and the captcha provider on 127.0.0.1…');
   const services = rows.some((row) => row.callsOut) ? await startLoopbackServices() : undefined;
+  // The custom sender rows: the run's code key and the SES/SNS stand-in they deliver to (the share processes
+  // are spawned asynchronously, so this process answers them).
+  const senders = rows.some((row) => row.event.kind === 'sender')
+    ? await startSenderStandIn(join(settings.scratchDir, 'shares', 'inbox'))
+    : undefined;
   try {
     const environments = new Map(
       rows.map((row) => [
         row.id,
         {
-          ...applyEnvVars(functionByLogicalId(settings.template, row.function), envVars),
+          ...applyEnvVars(anyFunctionByLogicalId(settings.template, row.function) as FunctionSpec, envVars),
           ...(services === undefined ? {} : row.env?.(services)),
+          ...(row.event.kind === 'sender' ? senders?.environment : {}),
         },
       ]),
     );
-    const events = new Map(rows.map((row) => [row.id, eventSource(row, services, root)]));
+    const events = new Map(rows.map((row) => [row.id, eventSource(row, services, root, senders)]));
     const processes = new Map<string, ProcessCount>();
     const sdkPackages = new Map<string, string[]>();
 
@@ -393,5 +451,6 @@ export async function measureShares(settings: SharesSettings): Promise<SharesRes
     };
   } finally {
     await services?.stop();
+    await senders?.close();
   }
 }

@@ -386,6 +386,20 @@ export function functionByLogicalId(model: TemplateModel, logicalId: string): Fu
   return spec;
 }
 
+/**
+ * The function with this logical id among the trigger functions and the custom senders (the build and the
+ * bench handle both alike); the error lists the trigger functions.
+ */
+export function anyFunctionByLogicalId(
+  model: TemplateModel,
+  logicalId: string,
+): FunctionSpec<CoreTriggerName> {
+  return (
+    model.senderFunctions.find((spec) => spec.logicalId === logicalId) ??
+    functionByLogicalId(model, logicalId)
+  );
+}
+
 /** The function that serves `trigger`; the error names the ones the template has, or says why it has none. */
 export function functionByTrigger(model: TemplateModel, trigger: TriggerName): FunctionSpec {
   const spec = model.functions.find((candidate) => candidate.trigger === trigger);
