@@ -23,6 +23,7 @@ import { localCodeKey, pendingCodes, startMailEndpoint } from '../local/custom-s
 import { createInbox } from '../local/inbox.js';
 import type { CustomSenderTriggerName } from '../shared/custom-sender/events.js';
 import { isObject } from '../shared/parse-event.js';
+import { escapeHtml } from '../triggers/custom-message/sanitize-value.js';
 import { bundleInvoker } from './bundle-invoker.js';
 import { jsonEqual } from './cognito-simulator.js';
 import { encryptCode, escapeTemporaryPassword } from './custom-sender-cipher.js';
@@ -33,18 +34,6 @@ import { type FunctionSpec, loadTemplate } from './template.js';
 
 /** The marker a fixture's `request.code` holds instead of a ciphertext. */
 const ENCRYPT_MARKER = /^<encrypt:([\s\S]*)>$/;
-
-/** `text` as an HTML body shows it (the composer escapes the code so: triggers/custom-sender/compose.ts). */
-function htmlEscaped(text: string): string {
-  const entities: Record<string, string> = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-  };
-  return text.replace(/[&<>"']/g, (character) => entities[character] ?? character);
-}
 
 /** What one replay did. */
 export type SenderOutcome = {
@@ -181,7 +170,7 @@ export function createSenderReplayer(
           codeInBody:
             plaintext !== undefined &&
             plaintext !== '' &&
-            (body.includes(plaintext) || body.includes(htmlEscaped(plaintext))),
+            (body.includes(plaintext) || body.includes(escapeHtml(plaintext))),
         };
       });
     return {

@@ -31,6 +31,7 @@ import type { InvocationResult, Invoker } from '../../harness/invocation.js';
 import { fromProjectRoot } from '../../harness/paths.js';
 import { type FunctionSpec, parseTemplate } from '../../harness/template.js';
 import type { CustomSenderTriggerName } from '../../shared/custom-sender/events.js';
+import { accountTakeOverEvent } from '../support/builders.js';
 import { type DynaliteServer, startDynaliteServer } from '../support/dynalite-server.js';
 import { describeWithMoto, type MotoServer, startMotoServer } from '../support/moto-server.js';
 import { withParameterDefaults } from '../unit/harness/template-copies.js';
@@ -249,32 +250,22 @@ describeWithMoto('Trigger: custom sender bundles against moto (KMS, SES v2, SNS)
     );
     cognito.destroy();
     // The real capture's shape (PR52111): no code, threat fields in place of the user's attributes.
-    const event = {
-      version: '1',
-      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
-      region,
-      userPoolId: poolId,
-      userName,
-      callerContext: { awsSdkVersion: null, clientId: null },
-      request: {
-        type: 'customEmailSenderRequestV1',
-        code: null,
-        clientMetadata: null,
-        userAttributes: {
-          LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
-          CITY: 'Lisbon',
-          COUNTRY: 'Portugal',
-          ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
-          FEEDBACK_TOKEN: 'feedback-token-example',
-          ONE_CLICK_LINK_VALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=valid',
-          DEVICE_NAME: '(Opera 74, Linux)',
-          EVENT_ID: `event-${userName}`,
-          IP_ADDRESS: '203.0.113.7',
-          USER_NAME: userName,
-          ONE_CLICK_LINK_INVALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid',
-        },
+    const event = accountTakeOverEvent(
+      {
+        LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
+        CITY: 'Lisbon',
+        COUNTRY: 'Portugal',
+        ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+        FEEDBACK_TOKEN: 'feedback-token-example',
+        ONE_CLICK_LINK_VALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=valid',
+        DEVICE_NAME: '(Opera 74, Linux)',
+        EVENT_ID: `event-${userName}`,
+        IP_ADDRESS: '203.0.113.7',
+        USER_NAME: userName,
+        ONE_CLICK_LINK_INVALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid',
       },
-    };
+      { region, userPoolId: poolId, userName },
+    );
     const first = await invoke(sender('CustomEmailSender'), event);
 
     // Act: Lambda's retry of the same event.

@@ -225,3 +225,27 @@ export function ruleContext(
 ): RuleContext {
   return { deadline: Date.now() + budgetMs, signal, lambda: lambdaContext(), metrics: invocationRecord() };
 }
+
+/**
+ * A custom email sender's account-takeover notification in the shape of the real capture (no code, threat
+ * fields in place of the user's attributes, `callerContext` all null), with `threat` as its attributes.
+ */
+export function accountTakeOverEvent<T extends Record<string, string | null>>(
+  threat: T,
+  envelope: { region?: string; userPoolId?: string; userName?: string } = {},
+) {
+  return {
+    version: '1',
+    triggerSource: 'CustomEmailSender_AccountTakeOverNotification' as const,
+    region: envelope.region ?? 'us-east-1',
+    userPoolId: envelope.userPoolId ?? 'us-east-1_EXAMPLE',
+    userName: envelope.userName ?? '7f1c2a94-5b3e-4d21-9c8a-0e6f4b2d1a37',
+    callerContext: { awsSdkVersion: null, clientId: null },
+    request: {
+      type: 'customEmailSenderRequestV1' as const,
+      code: null,
+      clientMetadata: null,
+      userAttributes: threat,
+    },
+  };
+}

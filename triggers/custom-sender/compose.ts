@@ -41,6 +41,7 @@ import {
   renderNotification,
 } from '../custom-message/notification-template.js';
 import { renderTemplate } from '../custom-message/render-template.js';
+import { escapeHtml } from '../custom-message/sanitize-value.js';
 import { compiledCatalogue } from '../custom-message/templates/compiled.js';
 
 /** A sender event that carries a code or a temporary password. */
@@ -91,18 +92,6 @@ export type SenderMessage = {
   /** What to log (never a value). */
   notes: MessageNote[];
 };
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
-}
 
 /**
  * `text` with every code and user name placeholder filled in one pass (so a value holding the other

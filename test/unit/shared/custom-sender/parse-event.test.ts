@@ -15,7 +15,7 @@ import { EventShapeError } from '../../../../shared/errors.js';
 import { CLIENT_ID_NOT_APPLICABLE } from '../../../../shared/event-types.js';
 import { OptionsError } from '../../../../shared/options.js';
 import { jsonTypeOf } from '../../../../shared/parse-event.js';
-import { withoutKeyAt, withValueAt } from '../../../support/builders.js';
+import { accountTakeOverEvent, withoutKeyAt, withValueAt } from '../../../support/builders.js';
 import { errorOf, outcomeOf } from '../../../support/outcomes.js';
 
 type Event = Record<string, unknown>;
@@ -54,32 +54,22 @@ const cap1 = {
  * placeholders: no code, no ClientMetadata, a null callerContext, and threat fields instead of attributes,
  * some of them null.
  */
-const accountTakeOverCapture = {
-  version: '1',
-  triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_EXAMPLE',
-  userName: 'rroe',
-  callerContext: { awsSdkVersion: null, clientId: null },
-  request: {
-    type: 'customEmailSenderRequestV1',
-    code: null,
-    clientMetadata: null,
-    userAttributes: {
-      LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
-      CITY: null,
-      COUNTRY: null,
-      ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
-      FEEDBACK_TOKEN: 'ZmVlZGJhY2stdG9rZW4tRVhBTVBMRQ',
-      ONE_CLICK_LINK_VALID: 'https://example.com/feedback?valid=true',
-      ONE_CLICK_LINK_INVALID: 'https://example.com/feedback?valid=false',
-      DEVICE_NAME: '(Opera 74, Linux)',
-      EVENT_ID: '00000000-0000-4000-8000-000000000000',
-      IP_ADDRESS: '192.0.2.1',
-      USER_NAME: 'rroe',
-    },
+const accountTakeOverCapture = accountTakeOverEvent(
+  {
+    LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
+    CITY: null,
+    COUNTRY: null,
+    ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+    FEEDBACK_TOKEN: 'ZmVlZGJhY2stdG9rZW4tRVhBTVBMRQ',
+    ONE_CLICK_LINK_VALID: 'https://example.com/feedback?valid=true',
+    ONE_CLICK_LINK_INVALID: 'https://example.com/feedback?valid=false',
+    DEVICE_NAME: '(Opera 74, Linux)',
+    EVENT_ID: '00000000-0000-4000-8000-000000000000',
+    IP_ADDRESS: '192.0.2.1',
+    USER_NAME: 'rroe',
   },
-};
+  { userName: 'rroe' },
+);
 
 /** A ciphertext-shaped value: base64 of fake bytes (the real ones start with `AYAD`, a v1 message). */
 const fakeCode = Buffer.from('AWS Encryption SDK message, EXAMPLE').toString('base64');

@@ -8,36 +8,24 @@ import { TemplateError } from '../../../../triggers/custom-message/template-synt
 import { shippedLocales } from '../../../../triggers/custom-message/templates/compiled.js';
 import { notificationComposer } from '../../../../triggers/custom-sender/compose.js';
 import { injectionText } from '../../../support/arbitraries.js';
+import { accountTakeOverEvent } from '../../../support/builders.js';
 
 const VALID_LINK = 'https://cognito-idp.us-east-1.amazonaws.com/risk/feedback?token=valid&event=1';
 const INVALID_LINK = 'https://cognito-idp.us-east-1.amazonaws.com/risk/feedback?token=invalid&event=1';
 
-const baseEvent: CustomEmailSenderAccountTakeOverEvent = {
-  version: '1',
-  triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_EXAMPLE',
-  userName: '7f1c2a94-5b3e-4d21-9c8a-0e6f4b2d1a37',
-  callerContext: { awsSdkVersion: null, clientId: null },
-  request: {
-    type: 'customEmailSenderRequestV1',
-    code: null,
-    clientMetadata: null,
-    userAttributes: {
-      EVENT_ID: 'b0c1f3d2-0a4e-4b7e-9a1c-2f3e4d5c6b7a',
-      USER_NAME: 'jane.doe@example.com',
-      IP_ADDRESS: '203.0.113.7',
-      ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
-      ONE_CLICK_LINK_VALID: VALID_LINK,
-      ONE_CLICK_LINK_INVALID: INVALID_LINK,
-      LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
-      FEEDBACK_TOKEN: 'feedback-token-example',
-      CITY: 'Lisbon',
-      COUNTRY: 'Portugal',
-      DEVICE_NAME: '(Opera 74, Linux)',
-    },
-  },
-};
+const baseEvent: CustomEmailSenderAccountTakeOverEvent = accountTakeOverEvent({
+  EVENT_ID: 'b0c1f3d2-0a4e-4b7e-9a1c-2f3e4d5c6b7a',
+  USER_NAME: 'jane.doe@example.com',
+  IP_ADDRESS: '203.0.113.7',
+  ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+  ONE_CLICK_LINK_VALID: VALID_LINK,
+  ONE_CLICK_LINK_INVALID: INVALID_LINK,
+  LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
+  FEEDBACK_TOKEN: 'feedback-token-example',
+  CITY: 'Lisbon',
+  COUNTRY: 'Portugal',
+  DEVICE_NAME: '(Opera 74, Linux)',
+});
 
 /** The base event with some threat fields replaced. */
 function takeoverEvent(fields: Record<string, string | null> = {}): CustomEmailSenderAccountTakeOverEvent {

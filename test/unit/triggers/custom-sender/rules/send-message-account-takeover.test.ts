@@ -16,7 +16,7 @@ import { LOCAL_CODE_KEY } from '../../../../../shared/custom-sender/code-cipher.
 import type { CustomEmailSenderAccountTakeOverEvent } from '../../../../../shared/custom-sender/events.js';
 import { invocationRecord } from '../../../../../shared/metrics.js';
 import { sendMessage } from '../../../../../triggers/custom-sender/rules/send-message.js';
-import { ruleContext } from '../../../../support/builders.js';
+import { accountTakeOverEvent, ruleContext } from '../../../../support/builders.js';
 import { testCredentials } from '../../../../support/cognito-idp-server.js';
 import { cognitoClientFor, useCognitoIdpServer } from '../../../../support/cognito-test-client.js';
 import { describeWithMoto, motoCredentialsEnv } from '../../../../support/moto-server.js';
@@ -44,32 +44,22 @@ function silentLogger() {
 
 /** An account-takeover event for `userName` in `userPoolId`, shaped as the one real capture (PR52111). */
 function takeoverEvent(userPoolId: string, userName: string): CustomEmailSenderAccountTakeOverEvent {
-  return {
-    version: '1',
-    triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
-    region: motoCredentialsEnv.AWS_REGION,
-    userPoolId,
-    userName,
-    callerContext: { awsSdkVersion: null, clientId: null },
-    request: {
-      type: 'customEmailSenderRequestV1',
-      code: null,
-      clientMetadata: null,
-      userAttributes: {
-        EVENT_ID: randomUUID(),
-        USER_NAME: userName,
-        IP_ADDRESS: '203.0.113.7',
-        ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
-        ONE_CLICK_LINK_VALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=valid',
-        ONE_CLICK_LINK_INVALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid',
-        LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
-        FEEDBACK_TOKEN: 'feedback-token-example',
-        CITY: null,
-        COUNTRY: null,
-        DEVICE_NAME: null,
-      },
+  return accountTakeOverEvent(
+    {
+      EVENT_ID: randomUUID(),
+      USER_NAME: userName,
+      IP_ADDRESS: '203.0.113.7',
+      ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+      ONE_CLICK_LINK_VALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=valid',
+      ONE_CLICK_LINK_INVALID: 'https://cognito-idp.us-east-1.amazonaws.com/risk?token=invalid',
+      LOGIN_TIME: 'Friday, March 19, 2021 02:25 PM UTC',
+      FEEDBACK_TOKEN: 'feedback-token-example',
+      CITY: null,
+      COUNTRY: null,
+      DEVICE_NAME: null,
     },
-  };
+    { region: motoCredentialsEnv.AWS_REGION, userPoolId, userName },
+  );
 }
 
 describeWithMoto('Rule: sendMessage (account-takeover notification, AdminGetUser against moto)', () => {
