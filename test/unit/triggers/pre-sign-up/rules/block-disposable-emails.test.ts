@@ -11,6 +11,10 @@ import {
   blockDisposableEmailsSettings,
   EmailDisposableError,
 } from '../../../../../triggers/pre-sign-up/rules/block-disposable-emails.js';
+import {
+  AttributeInvalidError,
+  requireValidAttributes,
+} from '../../../../../triggers/pre-sign-up/rules/require-valid-attributes.js';
 import { hostileEmail } from '../../../../support/arbitraries.js';
 import { preSignUpEventWith } from '../../../../support/builders.js';
 import { errorOf, outcomeOf } from '../../../../support/outcomes.js';
@@ -172,6 +176,22 @@ describe('Rule: blockDisposableEmails (matching)', () => {
     // Assess
     expect(outcome).toBe('pass');
   });
+
+  it.each(['alice@xn--0.mailinator.com', 'alice@xn--a.0-mail.com'])(
+    'leaves %s (a label that is not valid punycode) to requireValidAttributes, which refuses it',
+    (email) => {
+      // Prepare
+      const event = preSignUpEventWith({ email });
+
+      // Act
+      const outcome = rule(event);
+      const refused = errorOf(AttributeInvalidError, () => requireValidAttributes()(event));
+
+      // Assess
+      expect(outcome).toBe('pass');
+      expect(refused.attribute).toBe('email');
+    },
+  );
 });
 
 describe('Rule: blockDisposableEmails (allow)', () => {
@@ -305,7 +325,10 @@ describe('Rule: blockDisposableEmailsFromEnv', () => {
 
 describe('Rule: blockDisposableEmails (property)', () => {
   const source = fc.constantFrom(...preSignUpSources);
-  const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+  // Host-name labels: `xn--0` has the shape but is not valid punycode, so it is not a host name (tested above).
+  const label = fc
+    .stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/)
+    .filter((candidate) => normalizeDomain(`${candidate}.example`) !== undefined);
 
   it('passes, skips or throws EmailDisposableError for any email, and never touches the response', () => {
     // Prepare
