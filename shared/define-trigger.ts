@@ -5,12 +5,7 @@
  * declared once.
  */
 import type { Env } from './config.js';
-import {
-  type CoreTriggerEvent,
-  type CoreTriggerName,
-  type CoreTriggerSource,
-  sourcesOfCoreTrigger,
-} from './core-trigger.js';
+import type { CoreTriggerEvent, CoreTriggerName, CoreTriggerSource } from './core-trigger.js';
 import type { SignUpTriggerEvent } from './event-types.js';
 import {
   type CoreOptions,
@@ -25,6 +20,11 @@ import type { SettingsDeclaration } from './settings.js';
 export type TriggerDefinition<E extends CoreTriggerEvent> = {
   /** Cognito's name of the trigger (`LambdaConfig` key, and the prefix of the error text callers see). */
   name: CoreTriggerName;
+  /**
+   * Every `triggerSource` Cognito fires it with (contract §2–§4): from the trigger's own table, so a function
+   * bundles only its own (a sign-up function never carries the senders' tables).
+   */
+  sources: readonly CoreTriggerSource[];
   /** Checks a raw event and returns it typed (shared/parse-event.ts). */
   parse: (raw: unknown) => E;
   /**
@@ -36,11 +36,8 @@ export type TriggerDefinition<E extends CoreTriggerEvent> = {
   settings: readonly SettingsDeclaration[];
 };
 
-/** A trigger as the tools see it: its definition and the sources Cognito fires it with. */
-export type TriggerDescriptor<E extends CoreTriggerEvent = SignUpTriggerEvent> = TriggerDefinition<E> & {
-  /** Every `triggerSource` of this trigger (contract §2–§4). */
-  sources: readonly CoreTriggerSource[];
-};
+/** A trigger as the tools see it. */
+export type TriggerDescriptor<E extends CoreTriggerEvent = SignUpTriggerEvent> = TriggerDefinition<E>;
 
 /** What the tools read of any trigger (a descriptor of one event type, seen without its rules' types). */
 export type ToolView = Pick<TriggerDescriptor<SignUpTriggerEvent>, 'name' | 'sources' | 'settings' | 'parse'>;
@@ -51,6 +48,7 @@ export type ToolView = Pick<TriggerDescriptor<SignUpTriggerEvent>, 'name' | 'sou
  * @example
  * export const customMessage = defineTrigger({
  *   name: 'CustomMessage',
+ *   sources: sourcesOfTrigger.CustomMessage,
  *   parse: parseCustomMessageEvent,
  *   settings: [renderMessagesSettings],
  *   configure: (env) => {
@@ -62,7 +60,7 @@ export type ToolView = Pick<TriggerDescriptor<SignUpTriggerEvent>, 'name' | 'sou
 export function defineTrigger<E extends CoreTriggerEvent>(
   definition: TriggerDefinition<E>,
 ): TriggerDescriptor<E> {
-  return { ...definition, sources: sourcesOfCoreTrigger[definition.name] };
+  return definition;
 }
 
 /**
@@ -77,5 +75,11 @@ export function handlerOf<E extends CoreTriggerEvent>(
   env: Env,
 ): TriggerHandler<E> {
   const { rules, core } = configureAtColdStart(() => trigger.configure(env));
-  return createTriggerHandler({ ...core, trigger: trigger.name, parse: trigger.parse, rules });
+  return createTriggerHandler({
+    ...core,
+    trigger: trigger.name,
+    sources: trigger.sources,
+    parse: trigger.parse,
+    rules,
+  });
 }

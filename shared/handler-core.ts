@@ -4,7 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { type Env, readChoice, readList } from './config.js';
-import type { CoreTriggerEvent, CoreTriggerName } from './core-trigger.js';
+import type { CoreTriggerEvent, CoreTriggerName, CoreTriggerSource } from './core-trigger.js';
 import {
   boundedSignal,
   COGNITO_TIMEOUT_MS,
@@ -24,9 +24,9 @@ import {
 } from './metrics.js';
 import { powertoolsMetricsSink } from './metrics-sink.js';
 import { logger as sharedLogger, tracer as sharedTracer } from './observability.js';
-import { checkWhole } from './options.js';
-import { hasKnownTriggerSource } from './parse-event.js';
+import { checkWhole, OptionsError } from './options.js';
 import { declareSettings } from './settings.js';
+import { isTriggerName, sourcesOfTrigger } from './trigger-source.js';
 
 /** What a rule says it did. `undefined` counts as `pass`. */
 export type RuleOutcome = 'pass' | 'changed' | 'skipped';
@@ -85,7 +85,12 @@ export type CreateTriggerHandlerOptions<E extends CoreTriggerEvent> = {
   parse: (raw: unknown) => E;
   /** Run in this order; the first rejection stops the run. */
   rules: readonly Rule<E>[];
-  /** For a `triggerSource` outside the twelve known ones (pre sign-up during user migration, contract §2). */
+  /**
+   * The trigger's documented sources. Default: a sign-up trigger's own (shared/trigger-source.ts); required
+   * for a custom sender, whose tables a sign-up function does not bundle.
+   */
+  sources?: readonly CoreTriggerSource[];
+  /** For a `triggerSource` outside `sources` (pre sign-up during user migration, contract §2). */
   unknownSource?: UnknownSourcePolicy;
   /** Rules whose rejections are only logged (`would reject`), for a safe roll-out. */
   shadow?: (ruleName: string) => boolean;
@@ -133,6 +138,19 @@ function replyOf<E extends CoreTriggerEvent>(raw: unknown, event: E): E {
   return original as E;
 }
 
+/** The sources `trigger` is documented with: `sources` when given, else a sign-up trigger's own. */
+function knownSourcesOf(trigger: CoreTriggerName, sources: readonly CoreTriggerSource[] | undefined) {
+  if (sources !== undefined) {
+    if (!Array.isArray(sources) || sources.some((source) => typeof source !== 'string')) {
+      throw new OptionsError('sources', 'a list of trigger sources');
+    }
+    return new Set<string>(sources);
+  }
+  if (!isTriggerName(trigger))
+    throw new OptionsError('sources', `the sources of ${trigger} (no default for it)`);
+  return new Set<string>(sourcesOfTrigger[trigger]);
+}
+
 /**
  * Builds a Lambda handler from an ordered list of rules.
  *
@@ -153,6 +171,7 @@ export function createTriggerHandler<E extends CoreTriggerEvent>(
     budgetMs: options.budgetMs ?? defaults.budgetMs,
   };
   checkWhole('budgetMs', settings.budgetMs, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const knownSources = knownSourcesOf(options.trigger, options.sources);
   const log = settings.logger ?? sharedLogger;
   // Whether the next invocation is the first of this execution environment.
   let coldStart = true;
@@ -233,6 +252,7 @@ export function createTriggerHandler<E extends CoreTriggerEvent>(
           {
             trigger: options.trigger,
             source,
+            knownSources,
             outcome,
             durationMs,
             coldStart: firstInvocation,
@@ -258,7 +278,7 @@ export function createTriggerHandler<E extends CoreTriggerEvent>(
       log.error('event rejected by the parser', { error: loggableError(error) });
       throw new SignUpUnavailableError({ cause: error });
     }
-    if (!hasKnownTriggerSource(event)) {
+    if (!knownSources.has(event.triggerSource)) {
       if (settings.unknownSource === 'passthrough') {
         decide('passthrough', undefined);
         return replyOf(raw, event);

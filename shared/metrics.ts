@@ -8,7 +8,7 @@
  * outside its list becomes `unknown` / `other`, so no attacker text and no personal data can reach a metric.
  */
 import { type Env, readBoolean, readString } from './config.js';
-import { type CoreTriggerName, isCoreTriggerSource } from './core-trigger.js';
+import type { CoreTriggerName } from './core-trigger.js';
 import { ConfigurationError } from './errors.js';
 import { isRejectionCode } from './rejection-codes.js';
 
@@ -89,8 +89,10 @@ export type RuleVerdict = { rule: string; code: string };
 /** How the invocation ended: what the core knows at the decision. */
 export type InvocationSummary = {
   trigger: CoreTriggerName;
-  /** The event's `triggerSource` as received (anything: it is checked here). */
+  /** The event's `triggerSource` as received (anything: it is checked here, against `knownSources`). */
   source: unknown;
+  /** The trigger's documented sources: any other `source` is written `unknown`. */
+  knownSources: ReadonlySet<string>;
   outcome: 'default' | 'changed' | 'rejected' | 'fault' | 'passthrough';
   durationMs: number;
   coldStart: boolean;
@@ -176,7 +178,10 @@ function codeOf(code: string): string {
  * have keys of their own.
  */
 export function metricsDocumentOf(summary: InvocationSummary, record: InvocationRecord): MetricsDocument {
-  const source = isCoreTriggerSource(summary.source) ? summary.source : 'unknown';
+  const source =
+    typeof summary.source === 'string' && summary.knownSources.has(summary.source)
+      ? summary.source
+      : 'unknown';
   const dimensionSets: Array<Record<string, string>> = [
     {},
     { [Dimension.Source]: source, [Dimension.Outcome]: summary.outcome },

@@ -24,7 +24,6 @@
  * to their metadata readers, which ignore a bad value.
  */
 
-import { type CoreTriggerEvent, isCoreTriggerSource } from './core-trigger.js';
 import { EventShapeError, MetadataInvalidError, type MetadataSource } from './errors.js';
 import type {
   CustomMessageEvent,
@@ -203,14 +202,6 @@ function draftOf(raw: unknown, trigger: TriggerName): Draft {
 /** The event itself when nothing was repaired, else the view. */
 function resultOf<E extends SignUpTriggerEvent>(draft: Draft): E {
   return (draft.repaired ? draft.view : draft.event) as E;
-}
-
-/**
- * Whether the event's `triggerSource` is one of the sources this toolkit knows. Pre sign-up may also run
- * while the user-migration trigger creates a user, under a source AWS does not document (contract §2).
- */
-export function hasKnownTriggerSource(event: CoreTriggerEvent): boolean {
-  return isCoreTriggerSource(event.triggerSource);
 }
 
 /**

@@ -8,11 +8,13 @@ import { coreOptionsFromEnv, coreSettings, type Rule } from '../../shared/handle
 import { observabilitySettings } from '../../shared/observability.js';
 import { configureFrom } from '../../shared/options.js';
 import { parseCustomMessageEvent } from '../../shared/parse-event.js';
+import { sourcesOfTrigger } from '../../shared/trigger-source.js';
 import { renderMessages, renderMessagesFromEnv, renderMessagesSettings } from './rules/render-messages.js';
 
 /** The custom message trigger: one rule renders every message. */
 export const customMessage = defineTrigger({
   name: 'CustomMessage',
+  sources: sourcesOfTrigger.CustomMessage,
   parse: parseCustomMessageEvent,
   settings: [observabilitySettings, coreSettings, renderMessagesSettings],
   configure(env) {

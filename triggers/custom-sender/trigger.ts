@@ -11,6 +11,7 @@ import {
   type CustomSenderChannel,
   type CustomSenderEventOf,
   type CustomSMSSenderEvent,
+  sourcesOfChannel,
   triggerNameOfChannel,
 } from '../../shared/custom-sender/events.js';
 import { parseCustomSenderEvent } from '../../shared/custom-sender/parse-event.js';
@@ -44,6 +45,7 @@ function senderTrigger<C extends CustomSenderChannel>(channel: C): TriggerDescri
   const deliverySettings = channel === 'email' ? deliverEmailSettings : deliverSmsSettings;
   return defineTrigger<CustomSenderEventOf<C>>({
     name: triggerNameOfChannel[channel],
+    sources: sourcesOfChannel[channel],
     parse: parserOf(channel),
     settings: [observabilitySettings, coreSettings, sendMessageSettings, deliverySettings, sendOnceSettings],
     configure(env) {

@@ -9,12 +9,14 @@ import { coreOptionsFromEnv, coreSettings, type Rule } from '../../shared/handle
 import { observabilitySettings } from '../../shared/observability.js';
 import { configureFrom } from '../../shared/options.js';
 import { parsePostConfirmationEvent } from '../../shared/parse-event.js';
+import { sourcesOfTrigger } from '../../shared/trigger-source.js';
 import { onboardingFromEnv, onboardingSettings } from './onboarding-from-env.js';
 import { runOnboarding, runOnboardingFromEnv, runOnboardingSettings } from './run-onboarding.js';
 
 /** The post confirmation trigger: one engine runs the onboarding actions. */
 export const postConfirmation = defineTrigger({
   name: 'PostConfirmation',
+  sources: sourcesOfTrigger.PostConfirmation,
   parse: parsePostConfirmationEvent,
   settings: [observabilitySettings, coreSettings, runOnboardingSettings, ...onboardingSettings],
   configure(env) {

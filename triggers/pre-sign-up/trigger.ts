@@ -8,6 +8,7 @@ import { coreOptionsFromEnv, coreSettings, type Rule } from '../../shared/handle
 import { observabilitySettings } from '../../shared/observability.js';
 import { configureFrom, optionalRule } from '../../shared/options.js';
 import { parsePreSignUpEvent } from '../../shared/parse-event.js';
+import { sourcesOfTrigger } from '../../shared/trigger-source.js';
 import {
   blockDisposableEmails,
   blockDisposableEmailsFromEnv,
@@ -39,6 +40,7 @@ import { verifyCaptcha, verifyCaptchaFromEnv, verifyCaptchaSettings } from './ru
 /** The pre sign-up trigger: its rules, in the order that is the behaviour. */
 export const preSignUp = defineTrigger({
   name: 'PreSignUp',
+  sources: sourcesOfTrigger.PreSignUp,
   parse: parsePreSignUpEvent,
   settings: [
     observabilitySettings,

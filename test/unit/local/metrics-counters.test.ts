@@ -14,7 +14,7 @@ import {
   metricsDocumentOf,
 } from '../../../shared/metrics.js';
 import { powertoolsMetricsSink } from '../../../shared/metrics-sink.js';
-import type { TriggerName } from '../../../shared/trigger-source.js';
+import { sourcesOfTrigger, type TriggerName } from '../../../shared/trigger-source.js';
 
 // One sink per trigger, as each function has its own (the sink sets its trigger once).
 const sinks = {
@@ -39,7 +39,7 @@ const SOURCE: Record<TriggerName, string> = {
   PostConfirmation: 'PostConfirmation_ConfirmSignUp',
 };
 
-type Invocation = Partial<Omit<InvocationSummary, 'trigger'>> & {
+type Invocation = Partial<Omit<InvocationSummary, 'trigger' | 'knownSources'>> & {
   /** What the trigger's rules or actions record during the invocation. */
   recorded?: (metrics: InvocationMetrics) => void;
 };
@@ -53,6 +53,7 @@ function emfLine(trigger: TriggerName, invocation: Invocation = {}): string {
     {
       trigger,
       source: SOURCE[trigger],
+      knownSources: new Set(sourcesOfTrigger[trigger]),
       outcome: 'default',
       durationMs: 2.5,
       coldStart: false,

@@ -8,6 +8,7 @@ import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import { coreOptionsFromEnv, createTriggerHandler, type Rule } from '../../../shared/handler-core.js';
 import { MetricName, type MetricsDocument, type MetricsSink } from '../../../shared/metrics.js';
 import { parsePreSignUpEvent } from '../../../shared/parse-event.js';
+import { preSignUpSources } from '../../../shared/trigger-source.js';
 import { lambdaContext, preSignUpEvent, withValueAt } from '../../support/builders.js';
 import { spyLogger } from '../../support/logger-spies.js';
 
@@ -157,7 +158,9 @@ describe('Handler core: one metrics document per invocation', () => {
     };
     const sink = collectingSink();
     const handler = createTriggerHandler({
+      // The post confirmation document, over a pre sign-up event: its sources are the known ones.
       trigger: 'PostConfirmation',
+      sources: preSignUpSources,
       parse: (raw) => parsePreSignUpEvent(raw),
       rules: [records],
       logger: spyLogger(),

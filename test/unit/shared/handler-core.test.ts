@@ -463,6 +463,35 @@ describe('Shared: createTriggerHandler (options)', () => {
     expect(error).toMatchObject({ code: 'EMAIL_DOMAIN_BLOCKED' });
   });
 
+  it('knows only the sources it is given: another documented source of the trigger is then undocumented', async () => {
+    // Prepare
+    const { records, seen } = recorder();
+    const { handler } = preSignUpHandler([records], { sources: ['PreSignUp_SignUp'] });
+    const external = withValueAt(preSignUpEvent(), ['triggerSource'], 'PreSignUp_ExternalProvider');
+
+    // Act
+    const known = await handler(preSignUpEvent(), lambdaContext());
+    const passedThrough = await handler(external, lambdaContext());
+
+    // Assess
+    expect(known.triggerSource).toBe('PreSignUp_SignUp');
+    expect(passedThrough).toBe(external);
+    expect(seen.map(({ event }) => event.triggerSource)).toEqual(['PreSignUp_SignUp']);
+  });
+
+  it.each([
+    ['a custom sender without its sources', { trigger: 'CustomEmailSender' as const }, 'sources'],
+    ['sources that are not a list', { sources: 'PreSignUp_SignUp' as never }, 'sources'],
+  ])('refuses %s with an OptionsError naming the option', (_label, options, option) => {
+    // Prepare (the options)
+
+    // Act
+    const error = errorOf(OptionsError, () => preSignUpHandler([], options as Options));
+
+    // Assess
+    expect(error.option).toBe(option);
+  });
+
   it('keeps the 5 s budget when budgetMs is passed as undefined', async () => {
     // Prepare
     const { handler } = preSignUpHandler([passes], { budgetMs: undefined });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emfDocumentsOf, emfMetricValues, emfProblems } from '../../../harness/emf.js';
 import { invocationRecord, MetricName, metricsDocumentOf } from '../../../shared/metrics.js';
 import { powertoolsMetricsSink } from '../../../shared/metrics-sink.js';
-import { TriggerSource } from '../../../shared/trigger-source.js';
+import { sourcesOfTrigger, TriggerSource } from '../../../shared/trigger-source.js';
 
 /** What the process writes to stdout and stderr while `act` runs. */
 async function printed(act: () => void | Promise<void>): Promise<string[]> {
@@ -43,6 +43,7 @@ describe('Metrics: the Powertools sink', () => {
       {
         trigger: 'PreSignUp',
         source: TriggerSource.PreSignUpSignUp,
+        knownSources: new Set(sourcesOfTrigger.PreSignUp),
         outcome: 'rejected',
         durationMs: 3.25,
         coldStart: true,
@@ -89,6 +90,7 @@ describe('Metrics: the Powertools sink', () => {
     await sink.ready;
     const base = {
       trigger: 'CustomMessage',
+      knownSources: new Set(sourcesOfTrigger.CustomMessage),
       durationMs: 1,
       coldStart: false,
       shadowRejections: [],

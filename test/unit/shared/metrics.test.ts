@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sourcesOfCoreTrigger } from '../../../shared/core-trigger.js';
 import { CustomSenderTriggerName } from '../../../shared/custom-sender/events.js';
 import { ConfigurationError } from '../../../shared/errors.js';
 import {
@@ -22,10 +23,12 @@ import { hostileText } from '../../support/arbitraries.js';
 import { errorOf } from '../../support/outcomes.js';
 
 /** A summary of a pre sign-up invocation that passed, with `overrides`. */
-function summary(overrides: Partial<InvocationSummary> = {}): InvocationSummary {
+function summary(overrides: Partial<Omit<InvocationSummary, 'knownSources'>> = {}): InvocationSummary {
+  const trigger = overrides.trigger ?? 'PreSignUp';
   return {
-    trigger: 'PreSignUp',
+    trigger,
     source: TriggerSource.PreSignUpSignUp,
+    knownSources: new Set(sourcesOfCoreTrigger[trigger]),
     outcome: 'default',
     durationMs: 12.5,
     coldStart: false,

@@ -7,7 +7,6 @@ import {
   type SignUpTriggerEvent,
 } from '../../../shared/event-types.js';
 import {
-  hasKnownTriggerSource,
   jsonTypeOf,
   parseCustomMessageEvent,
   parsePostConfirmationEvent,
@@ -15,6 +14,7 @@ import {
 } from '../../../shared/parse-event.js';
 import {
   customMessageSources,
+  isTriggerSource,
   NO_TRIGGER_SOURCE,
   postConfirmationSources,
   preSignUpSources,
@@ -548,7 +548,7 @@ describe.each(triggers)(
 
       // Assess
       expect(parsed.triggerSource).toBe(source);
-      expect(hasKnownTriggerSource(parsed)).toBe(false);
+      expect(isTriggerSource(parsed.triggerSource)).toBe(false);
     });
 
     it.each([
@@ -583,7 +583,7 @@ describe.each(triggers)(
         userName: '',
         callerContext: { clientId: null },
       });
-      expect(hasKnownTriggerSource(parsed)).toBe(false);
+      expect(isTriggerSource(parsed.triggerSource)).toBe(false);
       expect(raw).toEqual({ request, response: {} });
     });
 
@@ -1100,31 +1100,5 @@ describe('Shared: parsePostConfirmationEvent (contract §4)', () => {
 
     // Assess
     expect(parsed.response).toEqual({});
-  });
-});
-
-describe('Shared: hasKnownTriggerSource', () => {
-  it('is true for a documented source', () => {
-    // Prepare
-    const event = postConfirmationEvent({ triggerSource: 'PostConfirmation_ConfirmForgotPassword' });
-
-    // Act
-    const known = hasKnownTriggerSource(event);
-
-    // Assess
-    expect(known).toBe(true);
-  });
-
-  it('is false for an undocumented source of a known trigger', () => {
-    // Prepare
-    const event = parsePreSignUpEvent(
-      withValueAt(preSignUpEvent(), ['triggerSource'], 'PreSignUp_UserMigration'),
-    );
-
-    // Act
-    const known = hasKnownTriggerSource(event);
-
-    // Assess
-    expect(known).toBe(false);
   });
 });
