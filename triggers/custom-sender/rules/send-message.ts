@@ -12,8 +12,9 @@
  *
  * The account-takeover notification (email only) carries no code and no address: the rule looks the user up
  * with AdminGetUser under the invocation's deadline, sends the catalogue's notification to the `email`
- * attribute, and keys the send-once record by the event's `EVENT_ID`. A user without an email, or gone, is a
- * logged skip (a retry could not change it); a failed lookup fails the invocation, so Lambda retries it.
+ * attribute when it is verified (`notifyUnverifiedEmail` sends to an unverified one too), and keys the
+ * send-once record by the event's `EVENT_ID`. A user without an email (or with an unverified one), or gone, is
+ * a logged skip (a retry could not change it); a failed lookup fails the invocation, so Lambda retries it.
  */
 
 import {
@@ -22,7 +23,7 @@ import {
   defaultCognitoClient,
   loadCognitoSdk,
 } from '../../../shared/cognito-client.js';
-import { type Env, readString } from '../../../shared/config.js';
+import { type Env, readBoolean, readString } from '../../../shared/config.js';
 import {
   type CodeKey,
   createCodeDecryptor,
@@ -81,6 +82,12 @@ export type SendMessageOptions = {
   sms?: DeliverSmsOptions;
   /** Duplicate control; without it every attempt sends. */
   sendOnce?: SendOnceOptions;
+  /**
+   * Whether the account-takeover notification also goes to an email the user never verified. Default `false`:
+   * it tells where and from which device someone signed in, so it goes only to an address the user proved is
+   * theirs. What Cognito itself does is not documented [I]; set it for a pool that never verifies emails.
+   */
+  notifyUnverifiedEmail?: boolean;
   /** Clients (tests and local runs point them elsewhere); default: the AWS SDK's. */
   dependencies?: {
     ses?: SesClientProvider;
@@ -132,10 +139,14 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
       options.email,
       ...(dependencies.ses === undefined ? [] : [{ ses: dependencies.ses }]),
     );
+    if (options.notifyUnverifiedEmail !== undefined && typeof options.notifyUnverifiedEmail !== 'boolean') {
+      throw new OptionsError('notifyUnverifiedEmail', 'true or false');
+    }
     notify = accountTakeOverNotifier({
       compose: notificationComposer(options.compose),
       send,
       cognito: dependencies.cognito ?? defaultCognitoClient,
+      notifyUnverifiedEmail: options.notifyUnverifiedEmail ?? false,
       log,
     });
     deliver = (event, to, secret, bounds) => {
@@ -236,6 +247,7 @@ type NotifierParts = {
   compose: ReturnType<typeof notificationComposer>;
   send: ReturnType<typeof deliverEmail>;
   cognito: CognitoClientProvider;
+  notifyUnverifiedEmail: boolean;
   log: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
 };
 
@@ -277,11 +289,22 @@ async function lookUpUser(
   }
 }
 
+/** Why the notification has nowhere to go, or `undefined` when `to` is the user's address to send to. */
+function unsendableBecause(
+  attributes: ReadonlyMap<string, string> | undefined,
+  notifyUnverifiedEmail: boolean,
+): 'user-not-found' | 'no-email' | 'unverified-email' | undefined {
+  if (attributes === undefined) return 'user-not-found';
+  if ((attributes.get('email') ?? '') === '') return 'no-email';
+  if (!notifyUnverifiedEmail && attributes.get('email_verified') !== 'true') return 'unverified-email';
+  return undefined;
+}
+
 /**
  * The account-takeover half of {@link sendMessage}: look the user up, compose, send once (keyed by
- * `EVENT_ID`). Resolves `'skipped'` for a user without an email (or gone) and for a duplicate.
+ * `EVENT_ID`). Resolves `'skipped'` for a user without a verified email (or gone) and for a duplicate.
  */
-function accountTakeOverNotifier({ compose, send, cognito, log }: NotifierParts) {
+function accountTakeOverNotifier({ compose, send, cognito, notifyUnverifiedEmail, log }: NotifierParts) {
   return async function sendAccountTakeOverNotification(
     event: CustomEmailSenderAccountTakeOverEvent,
     { deadline, signal, metrics }: NotifyContext,
@@ -289,16 +312,17 @@ function accountTakeOverNotifier({ compose, send, cognito, log }: NotifierParts)
   ): Promise<'changed' | 'skipped'> {
     const triggerSource = event.triggerSource;
     const attributes = await lookUpUser(cognito, event, deadline, signal);
-    const to = attributes?.get('email') ?? '';
-    if (attributes === undefined || to === '') {
+    const because = unsendableBecause(attributes, notifyUnverifiedEmail);
+    if (attributes === undefined || because !== undefined) {
       // Nothing a retry could change: logged and counted (MessagesSent 0, outcome skipped), not thrown.
-      log.warn('custom sender: notification not sent, the user has no email', {
+      log.warn('custom sender: notification not sent, the user has no verified email', {
         triggerSource,
-        because: attributes === undefined ? 'user-not-found' : 'no-email',
+        because,
       });
       metrics.add(MetricName.MessagesSent, 0);
       return 'skipped';
     }
+    const to = attributes.get('email') ?? '';
     const message = compose(event, { attributes });
     const bounds: DeliveryBounds = { deadline, signal };
     const identity = {
@@ -371,6 +395,9 @@ export function sendMessageFromEnv(env: Env, channel: CustomSenderChannel): Send
     compose: composeMessagesOptionsFromEnv(env),
     ...(channel === 'email' ? { email: deliverEmailFromEnv(env) } : { sms: deliverSmsFromEnv(env) }),
     ...(once === undefined ? {} : { sendOnce: once }),
+    ...(channel === 'email'
+      ? { notifyUnverifiedEmail: readBoolean(env, 'NOTIFY_UNVERIFIED_EMAIL', false) }
+      : {}),
   };
 }
 
@@ -387,5 +414,6 @@ export const sendMessageSettings = declareSettings({
     { name: 'APP_NAME', option: 'compose' },
     { name: 'SUPPORT_EMAIL', option: 'compose' },
     { name: 'DEFAULT_LOCALE', option: 'compose' },
+    { name: 'NOTIFY_UNVERIFIED_EMAIL', option: 'notifyUnverifiedEmail' },
   ],
 });

@@ -65,8 +65,9 @@ function takeoverEvent(userPoolId: string, userName: string): CustomEmailSenderA
 describeWithMoto('Rule: sendMessage (account-takeover notification, AdminGetUser against moto)', () => {
   const server = useCognitoIdpServer();
 
-  function rule(ses = recordingSes(), logger = silentLogger()) {
+  function rule(ses = recordingSes(), logger = silentLogger(), notifyUnverifiedEmail?: boolean) {
     return sendMessage({
+      ...(notifyUnverifiedEmail === undefined ? {} : { notifyUnverifiedEmail }),
       channel: 'email',
       key: { rawAesKey: Buffer.alloc(32, 7), ...LOCAL_CODE_KEY },
       compose: { appName: 'Example' },
@@ -142,10 +143,56 @@ describeWithMoto('Rule: sendMessage (account-takeover notification, AdminGetUser
     // Assess
     expect(outcome).toBe('skipped');
     expect(ses.sent).toEqual([]);
-    expect(logger.warn).toHaveBeenCalledWith('custom sender: notification not sent, the user has no email', {
-      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
-      because: 'no-email',
+    expect(logger.warn).toHaveBeenCalledWith(
+      'custom sender: notification not sent, the user has no verified email',
+      {
+        triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
+        because: 'no-email',
+      },
+    );
+  });
+
+  it('skips an unverified email by default: where and how someone signed in goes only to a proven address', async () => {
+    // Prepare
+    const poolId = await server.createPool();
+    const { username } = await server.createNativeUser(poolId, {
+      email: 'unproven.takeover@example.com',
+      emailVerified: false,
+      status: 'CONFIRMED',
     });
+    const ses = recordingSes();
+    const logger = silentLogger();
+    const metrics = invocationRecord();
+
+    // Act
+    const outcome = await rule(ses, logger)(takeoverEvent(poolId, username), { ...ruleContext(), metrics });
+
+    // Assess
+    expect(outcome).toBe('skipped');
+    expect(ses.sent).toEqual([]);
+    expect(logger.warn.mock.calls[0]?.[1]).toEqual({
+      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
+      because: 'unverified-email',
+    });
+    expect(metrics.counts().get('MessagesSent')).toBe(0);
+  });
+
+  it('sends to an unverified email when notifyUnverifiedEmail is set (a pool that never verifies emails)', async () => {
+    // Prepare
+    const poolId = await server.createPool();
+    const { username } = await server.createNativeUser(poolId, {
+      email: 'unproven.optin@example.com',
+      emailVerified: false,
+      status: 'CONFIRMED',
+    });
+    const ses = recordingSes();
+
+    // Act
+    const outcome = await rule(ses, silentLogger(), true)(takeoverEvent(poolId, username), ruleContext());
+
+    // Assess
+    expect(outcome).toBe('changed');
+    expect(ses.sent.map((email) => email.Destination?.ToAddresses)).toEqual([['unproven.optin@example.com']]);
   });
 
   it('skips a user the pool no longer has', async () => {
