@@ -92,3 +92,18 @@ export function parseCommandLine<const T extends CommandOptions>(
     throw error;
   }
 }
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A duration option in seconds (`7d` -> 604800), or a {@link UsageError} naming `option`. */
+export function durationSecondsOf(option: string, text: string): number {
+  const match = /^(\d{1,12})([smhd])$/.exec(text.trim());
+  const seconds =
+    match === null ? Number.NaN : Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
+  if (!Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new UsageError(
+      `${option} must be a positive duration such as 3600s, 30m, 12h or 7d, not "${text}"`,
+    );
+  }
+  return seconds;
+}

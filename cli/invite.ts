@@ -7,7 +7,7 @@
 import { createInvite, InviteLimits } from '../shared/invite.js';
 import { OptionsError } from '../shared/options.js';
 import { parseSecretList } from '../shared/secret.js';
-import { parseCommandLine, UsageError } from './command-line.js';
+import { durationSecondsOf, parseCommandLine, UsageError } from './command-line.js';
 import { runMain } from './run-main.js';
 
 const USAGE = `Usage: npm run --silent invite -- --email <address> (--ttl <duration> | --expires <date>) [options]
@@ -24,19 +24,6 @@ Options:
                         variable INVITE_SECRET (the first entry when it lists several). Prefer the variable:
                         a command-line argument lands in shell history and process lists.
   -h, --help            show this help`;
-
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** `7d` -> 604800. */
-function parseDuration(text: string): number {
-  const match = /^(\d{1,12})([smhd])$/.exec(text.trim());
-  const seconds =
-    match === null ? Number.NaN : Number(match[1]) * (UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
-  if (!Number.isSafeInteger(seconds) || seconds < 1) {
-    throw new UsageError(`--ttl must be a positive duration such as 3600s, 30m, 12h or 7d, not "${text}"`);
-  }
-  return seconds;
-}
 
 function parseDate(option: string, text: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/.test(text)
@@ -107,7 +94,7 @@ async function main(): Promise<number> {
   const now = values['issued-at'] === undefined ? new Date() : parseDate('--issued-at', values['issued-at']);
   const ttlSeconds =
     values.ttl !== undefined
-      ? parseDuration(values.ttl)
+      ? durationSecondsOf('--ttl', values.ttl)
       : Math.floor(parseDate('--expires', values.expires ?? '').getTime() / 1000) -
         Math.floor(now.getTime() / 1000);
   if (ttlSeconds < 1) throw new UsageError('--expires must be after the issue time');

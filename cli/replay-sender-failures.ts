@@ -1,6 +1,6 @@
 /**
  * `npm run replay:sender-failures -- --queue-url <url> --function <name or ARN> [--region <r>]
- * [--endpoint-url <url>] [--dry-run] [--max <n>]`
+ * [--endpoint-url <url>] [--dry-run] [--max <n>] [--max-age <duration>] [--discard-stale]`
  *
  * Replays the custom sender events whose every attempt failed: receives the messages of the sender failure queue
  * (`SenderFailureQueue`, Lambda's on-failure destination of both sender functions), checks that each is a Lambda
@@ -9,11 +9,14 @@
  * as Cognito invokes it), and deletes the message once Lambda has accepted the event (HTTP 202). Replaying is
  * safe: the send-once record (shared/custom-sender/send-once.ts) keeps a message that did go out from going twice.
  *
- * A message that is not such a record, or is recorded for another function, or whose invoke Lambda refused, is
- * kept and reported (its field and the JSON type found, never a value: the code stays encrypted and the user is
+ * A record that failed longer ago than `--max-age` (default 24h) is stale: its code has likely expired, and the
+ * send-once record that would stop a second send may be gone (SEND_ONCE_TTL_SECONDS, a day by default). It is
+ * kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or is recorded for
+ * another function, or whose invoke Lambda refused, is kept and reported (its field and the JSON type found, never a value: the code stays encrypted and the user is
  * masked), and made visible again at the end of the run, so a run with the other sender's `--function` finds it.
  * `--dry-run` lists what would be replayed and invokes and deletes nothing; the messages it received are made
- * visible again at the end too. Last line: `N replayed, N kept`; exit 1 when any message is kept.
+ * visible again at the end too. Last line: `N replayed, N kept` (`, N discarded` when any was); exit 1 when any
+ * message is kept.
  *
  * A missing option, or one of the wrong shape, exits 2 naming it, before any AWS credential is looked up.
  */
@@ -28,7 +31,7 @@ import {
   type ParsedSenderFailureRecord,
   parseSenderFailureRecord,
 } from '../triggers/custom-sender/failure-record.js';
-import { parseCommandLine, UsageError } from './command-line.js';
+import { durationSecondsOf, parseCommandLine, UsageError } from './command-line.js';
 import { describeError } from './describe-error.js';
 import { runMain } from './run-main.js';
 import { checkEndpointUrl, checkQueueUrl } from './sqs-urls.js';
@@ -45,6 +48,8 @@ function decrypts it, as it would Cognito's event.
 
 Replaying is safe: the send-once record (SEND_ONCE_TABLE) keeps a message that did go out from going twice. Fix
 the cause first (the sender's log names it by request id); a replay that fails again lands in the queue anew.
+A record older than --max-age is not replayed: its code has likely expired (sign-up codes last 24 hours, a
+password reset's an hour, a sign-in code minutes) and its send-once record may be gone (a day by default).
 
 Options:
   --queue-url <url>          the sender failure queue (SenderFailureQueue's URL)
@@ -56,6 +61,9 @@ Options:
   --dry-run                  list what would be replayed (trigger source, masked user, request id, failure
                              condition); invoke nothing, delete nothing
   --max <n>                  replay at most n messages (default 100)
+  --max-age <duration>       replay only records that failed at most this long ago, such as 30m, 12h or 2d
+                             (default 24h); older ones are kept and reported as stale
+  --discard-stale            delete the stale records instead of keeping them
   -h, --help                 show this help`;
 
 /** How long a received message stays hidden from other readers while this run works on it. */
@@ -135,6 +143,23 @@ function describeRecord(parsed: ParsedSenderFailureRecord): string {
   ].join(' ');
 }
 
+/** How long ago a record failed, as a listing says it (`45s`, `12m`, `3h`, `2d`). */
+function ageOf(milliseconds: number): string {
+  const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+/** A record whose `timestamp` is not a date: its age, and so whether it is stale, cannot be told. */
+class UndatedRecordError extends Error {
+  public constructor() {
+    super('timestamp is not an ISO 8601 date: its age cannot be told, so it is not replayed');
+    this.name = 'UndatedRecordError';
+  }
+}
+
 /** A record of another function than `--function`: replaying it there would fail it, or send it wrongly. */
 class OtherFunctionRecordError extends Error {
   public readonly recordedFor: string;
@@ -177,6 +202,8 @@ async function main(): Promise<number> {
       'endpoint-url': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       max: { type: 'string', default: '100' },
+      'max-age': { type: 'string', default: '24h' },
+      'discard-stale': { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -196,6 +223,8 @@ async function main(): Promise<number> {
       : checkEndpointUrl('--endpoint-url', values['endpoint-url']);
   const max = checkMax(values.max);
   const dryRun = values['dry-run'] === true;
+  const maxAgeMs = durationSecondsOf('--max-age', values['max-age']) * 1000;
+  const discardStale = values['discard-stale'] === true;
 
   // A command-line tool is not inside Cognito's 5 s.
   const limits = { maxTimeoutMs: 30_000, maxAttempts: 5 };
@@ -296,17 +325,24 @@ async function main(): Promise<number> {
   }
 
   let replayed = 0;
-  // Left in the queue: refused, recorded for another function, not accepted by Lambda, or not deleted.
+  // Left in the queue: refused, recorded for another function, stale, not accepted by Lambda, or not deleted.
   let left = 0;
+  // Stale records deleted under --discard-stale (or that would be, in a dry run).
+  let discarded = 0;
   // Made visible again at the end: every message a dry run read, and the ones kept before any invoke.
   const toRelease: ReceivedMessage[] = [];
   try {
     for (const message of messages) {
       let parsed: ParsedSenderFailureRecord;
+      let failedAt: number;
       try {
         parsed = parseSenderFailureRecord(message.body);
         if (parsed.functionName !== target.name) {
           throw new OtherFunctionRecordError(parsed.functionName, target.name);
+        }
+        failedAt = Date.parse(parsed.record.timestamp);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(parsed.record.timestamp) || Number.isNaN(failedAt)) {
+          throw new UndatedRecordError();
         }
       } catch (error) {
         left += 1;
@@ -315,6 +351,34 @@ async function main(): Promise<number> {
         continue;
       }
       const line = describeRecord(parsed);
+      const age = Date.now() - failedAt;
+      if (age > maxAgeMs) {
+        const stale = `stale: failed ${ageOf(age)} ago, more than --max-age ${values['max-age']}`;
+        if (!discardStale) {
+          left += 1;
+          toRelease.push(message);
+          console.log(
+            `KEPT    ${message.id} ${line}: ${stale} (raise --max-age to replay it, or --discard-stale)`,
+          );
+          continue;
+        }
+        if (dryRun) {
+          discarded += 1;
+          toRelease.push(message);
+          console.log(`WOULD   ${message.id} ${line}: ${stale}, discard it`);
+          continue;
+        }
+        try {
+          await remove(message);
+        } catch (error) {
+          left += 1;
+          console.log(`KEPT    ${message.id} ${line}: ${stale}, but not deleted: ${describeError(error)}`);
+          continue;
+        }
+        discarded += 1;
+        console.log(`DROPPED ${message.id} ${line}: ${stale}, deleted`);
+        continue;
+      }
       if (dryRun) {
         toRelease.push(message);
         console.log(`WOULD   ${message.id} ${line}`);
@@ -346,10 +410,11 @@ async function main(): Promise<number> {
   } finally {
     await release(toRelease);
   }
+  const dropped = discarded === 0 ? '' : `, ${discarded} ${dryRun ? 'to discard' : 'discarded'}`;
   console.log(
     dryRun
-      ? `${messages.length - left} to replay, ${left} kept (dry run: nothing invoked, nothing deleted)`
-      : `${replayed} replayed, ${left} kept`,
+      ? `${messages.length - left - discarded} to replay, ${left} kept${dropped} (dry run: nothing invoked, nothing deleted)`
+      : `${replayed} replayed, ${left} kept${dropped}`,
   );
   return left === 0 ? 0 : 1;
 }

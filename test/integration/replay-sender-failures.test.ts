@@ -69,11 +69,21 @@ function emailEvent(userName: string): Record<string, unknown> {
   };
 }
 
-/** Lambda's on-failure destination record of `event`, for `functionArn`. */
-function failureRecord(event: object, requestId: string, functionArn = `${FUNCTION_ARN}:$LATEST`) {
+/** A failure time `minutes` ago, as Lambda writes it. */
+function minutesAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString();
+}
+
+/** Lambda's on-failure destination record of `event`, for `functionArn`, failed 5 minutes ago by default. */
+function failureRecord(
+  event: object,
+  requestId: string,
+  functionArn = `${FUNCTION_ARN}:$LATEST`,
+  timestamp = minutesAgo(5),
+) {
   return {
     version: '1.0',
-    timestamp: '2026-01-01T00:00:05.568Z',
+    timestamp,
     requestContext: { requestId, functionArn, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
     requestPayload: event,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
@@ -367,7 +377,7 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
       status: 0,
       would: expect.arrayContaining([
         expect.stringMatching(
-          /^WOULD {3}\S+ CustomEmailSender_SignUp pool=us-east-1_EXAMPLE user=a\*\*\*@example\.com to=a\*\*\*@example\.com request=request-a condition=RetriesExhausted attempts=3 failed=2026-01-01T00:00:05\.568Z$/,
+          /^WOULD {3}\S+ CustomEmailSender_SignUp pool=us-east-1_EXAMPLE user=a\*\*\*@example\.com to=a\*\*\*@example\.com request=request-a condition=RetriesExhausted attempts=3 failed=\d{4}-\d\d-\d\dT[\d:.]+Z$/,
         ),
         expect.stringMatching(/ user=b\*\*\*@example\.org .*request=request-b /),
       ]),
@@ -375,6 +385,105 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
       received: 0,
       visible: new Set(records.map((record) => JSON.stringify(record))),
       leaks: false,
+    });
+  });
+
+  it('keeps a record older than --max-age (24h by default) as stale, invoking nothing, visible again', async () => {
+    // Prepare: one failed two days ago (its code expired, its send-once record maybe gone), one just now
+    const stale = failureRecord(emailEvent(alice), 'request-old', undefined, minutesAgo(2 * 24 * 60));
+    await send(stale, failureRecord(emailEvent(bob), 'request-new'));
+
+    // Act
+    const run = await replay(['--function', FUNCTION]);
+
+    // Assess
+    const received = await eventsOnceArrived(1);
+    expect({
+      status: run.status,
+      kept: run.stdout.split('\n').filter((line) => line.startsWith('KEPT')),
+      last: run.stdout.trim().split('\n').at(-1),
+      received: received.map((event) => (event as { userName?: string }).userName),
+      visible: await visibleBodies(),
+      leaks: leaksSecret(run),
+    }).toEqual({
+      status: 1,
+      kept: [
+        expect.stringMatching(
+          / request=request-old .*: stale: failed 2d ago, more than --max-age 24h \(raise --max-age to replay it, or --discard-stale\)$/,
+        ),
+      ],
+      last: '1 replayed, 1 kept',
+      received: [bob],
+      visible: [stale],
+      leaks: false,
+    });
+  });
+
+  it('replays an old record when --max-age allows it', async () => {
+    // Prepare
+    await send(failureRecord(emailEvent(alice), 'request-old', undefined, minutesAgo(3 * 60)));
+
+    // Act
+    const run = await replay(['--function', FUNCTION, '--max-age', '4h']);
+
+    // Assess
+    expect({
+      status: run.status,
+      last: run.stdout.trim().split('\n').at(-1),
+      received: (await eventsOnceArrived(1)).length,
+      left: await messageCount(),
+    }).toEqual({ status: 0, last: '1 replayed, 0 kept', received: 1, left: 0 });
+  });
+
+  it('deletes stale records under --discard-stale, and only lists them in a dry run', async () => {
+    // Prepare
+    await send(failureRecord(emailEvent(alice), 'request-old', undefined, minutesAgo(90)));
+
+    // Act
+    const dry = await replay(['--function', FUNCTION, '--max-age', '1h', '--discard-stale', '--dry-run']);
+    const afterDry = await messageCount();
+    // The dry run made it visible again at once, so the real run receives it.
+    const real = await replay(['--function', FUNCTION, '--max-age', '1h', '--discard-stale']);
+
+    // Assess
+    expect({
+      dry: { status: dry.status, last: dry.stdout.trim().split('\n').at(-1), left: afterDry },
+      real: {
+        status: real.status,
+        dropped: real.stdout.split('\n').filter((line) => line.startsWith('DROPPED')).length,
+        last: real.stdout.trim().split('\n').at(-1),
+      },
+      received: recordedEvents().length,
+      left: await messageCount(),
+    }).toEqual({
+      dry: {
+        status: 0,
+        last: '0 to replay, 0 kept, 1 to discard (dry run: nothing invoked, nothing deleted)',
+        left: 1,
+      },
+      real: { status: 0, dropped: 1, last: '0 replayed, 0 kept, 1 discarded' },
+      received: 0,
+      left: 0,
+    });
+  });
+
+  it('keeps a record whose timestamp is not a date: its age cannot be told', async () => {
+    // Prepare
+    const undated = failureRecord(emailEvent(alice), 'request-undated', undefined, 'yesterday');
+    await send(undated);
+
+    // Act
+    const run = await replay(['--function', FUNCTION]);
+
+    // Assess
+    expect({
+      status: run.status,
+      kept: run.stdout.split('\n').filter((line) => line.startsWith('KEPT')),
+      received: recordedEvents().length,
+    }).toEqual({
+      status: 1,
+      kept: [expect.stringMatching(/: UndatedRecordError: timestamp is not an ISO 8601 date/)],
+      received: 0,
     });
   });
 

@@ -107,6 +107,8 @@ describe('CLI: replay:sender-failures', () => {
     [['--region', 'Europe'], /^--region must be an AWS Region/],
     [['--max', '0'], /^--max must be a whole number of messages, at least 1, not "0"$/],
     [['--endpoint-url', 'localhost:4566'], /^--endpoint-url must be an endpoint URL/],
+    [['--max-age', '0h'], /^--max-age must be a positive duration such as 3600s, 30m, 12h or 7d, not "0h"$/],
+    [['--max-age', '1 week'], /^--max-age must be a positive duration/],
   ])('refuses %j, naming the option', (extra, message) => {
     // Prepare
     const args = ['--queue-url', QUEUE, '--function', 'CustomEmailSenderFunction', ...extra];
