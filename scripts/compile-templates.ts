@@ -2,11 +2,12 @@
  * Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml, the link-mode
  * emails <locale>/<source>.link.yaml, the custom email sender's notifications <locale>/<name>.notification.yaml
  * (notification-syntax.ts), and layout.html)
- * into triggers/custom-message/templates/compiled.ts, a plain data module the bundle imports: no file reads
- * and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
+ * into triggers/custom-message/templates/compiled.ts and, for the notifications, compiled-notifications.ts
+ * (only the custom email sender imports it, so the custom message bundle does not carry them): plain data
+ * modules the bundles import, with no file reads and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
  * fails the build, naming the file and the rule.
  *
- * Usage: `npm run templates` writes the module; `--check` only exits 1 when it is stale. `--help` prints the
+ * Usage: `npm run templates` writes the modules; `--check` only exits 1 when one is stale. `--help` prints the
  * usage; an unknown option or an argument is a usage error (exit 2).
  */
 import { execFileSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import type {
   CompiledLocale,
   CompiledMessage,
   MessageCatalogue,
+  NotificationCatalogue,
 } from '../triggers/custom-message/message-catalogue.js';
 import { compileNotificationTemplate } from '../triggers/custom-message/notification-syntax.js';
 import {
@@ -37,8 +39,10 @@ import { compileTemplate, TemplateError } from '../triggers/custom-message/templ
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Where the template files live. */
 export const templatesDirectory = join(projectRoot, 'triggers', 'custom-message', 'templates');
-/** The generated module. */
+/** The generated module of the custom message catalogue. */
 export const compiledModulePath = join(templatesDirectory, 'compiled.ts');
+/** The generated module of the custom email sender's notifications. */
+export const compiledNotificationsModulePath = join(templatesDirectory, 'compiled-notifications.ts');
 /** The locale every other one falls back to; listed first in the module. */
 const sourceLocale = 'en';
 const fields = ['emailSubject', 'emailMessage', 'smsMessage'] as const;
@@ -110,7 +114,11 @@ function compileNotification(directory: string, locale: string, notification: No
   return { emailSubject, emailMessage, footer };
 }
 
-function compileLocale(directory: string, locale: string): CompiledLocale {
+/** One locale's messages, and its notifications (compiled to a module of their own). */
+function compileLocale(
+  directory: string,
+  locale: string,
+): { compiled: CompiledLocale; notifications: Record<NotificationName, CompiledNotification> } {
   const expected = new Set([
     'locale.yaml',
     ...customMessageSources.map((s) => `${templateFileOf(s)}.yaml`),
@@ -154,15 +162,18 @@ function compileLocale(directory: string, locale: string): CompiledLocale {
   for (const notification of notificationNames) {
     notifications[notification] = compileNotification(directory, locale, notification);
   }
-  return { dir, footer, messages, linkMessages, notifications };
+  return { compiled: { dir, footer, messages, linkMessages }, notifications };
 }
 
+/** Every template compiled: the custom message catalogue, and the notifications of the same locales. */
+export type CompiledTemplates = { catalogue: MessageCatalogue; notifications: NotificationCatalogue };
+
 /**
- * Reads and checks every template under `directory` and returns the catalogue. Locale folders are named by
- * their canonical BCP 47 tag (`pt-BR`, not `pt_br`); `en` comes first, then the others alphabetically.
+ * Reads and checks every template under `directory`. Locale folders are named by their canonical BCP 47 tag
+ * (`pt-BR`, not `pt_br`); `en` comes first, then the others alphabetically.
  * @throws TemplateError naming the file and the rule it breaks.
  */
-export function readCatalogue(directory: string = templatesDirectory): MessageCatalogue {
+export function readTemplates(directory: string = templatesDirectory): CompiledTemplates {
   const locales = readdirSync(directory, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -170,6 +181,7 @@ export function readCatalogue(directory: string = templatesDirectory): MessageCa
   if (locales[0] !== sourceLocale)
     throw new TemplateError(`${sourceLocale}/`, 'is missing: it is the fallback');
   const compiled: Record<string, CompiledLocale> = {};
+  const notifications: Record<string, Record<NotificationName, CompiledNotification>> = {};
   for (const locale of locales) {
     let canonical: string | undefined;
     try {
@@ -178,19 +190,40 @@ export function readCatalogue(directory: string = templatesDirectory): MessageCa
       canonical = undefined;
     }
     if (canonical !== locale) throw new TemplateError(`${locale}/`, 'is not a canonical BCP 47 language tag');
-    compiled[locale] = compileLocale(directory, locale);
+    const compiledLocale = compileLocale(directory, locale);
+    compiled[locale] = compiledLocale.compiled;
+    notifications[locale] = compiledLocale.notifications;
   }
   // The layout's HTML comments are for its readers and linters (a biome-ignore), not for recipients.
   const layoutText = readFileSync(join(directory, 'layout.html'), 'utf8').replace(/<!--[\s\S]*?-->\n?/g, '');
   const layout = compileTemplate('layout.html', layoutText, { kind: 'layout' });
-  return { layout, locales: compiled };
+  return { catalogue: { layout, locales: compiled }, notifications };
 }
 
-/** The source of the generated module, formatted as Biome formats it (so `biome ci` accepts it unchanged). */
+/** The custom message catalogue of every template under `directory` ({@link readTemplates}). */
+export function readCatalogue(directory: string = templatesDirectory): MessageCatalogue {
+  return readTemplates(directory).catalogue;
+}
+
+const GENERATED_HEADER = [
+  `// Generated by scripts/compile-templates.ts from the files beside it. Do not edit: change a template and run`,
+  `// \`npx tsx scripts/compile-templates.ts\`. A unit test fails when this file is stale.`,
+];
+
+/** `lines` as the module at `path`, formatted as Biome formats it (so `biome ci` accepts it unchanged). */
+function formattedModule(path: string, lines: readonly string[]): string {
+  const biome = join(projectRoot, 'node_modules', '.bin', 'biome');
+  return execFileSync(biome, ['format', `--stdin-file-path=${relative(projectRoot, path)}`], {
+    cwd: projectRoot,
+    input: [...GENERATED_HEADER, ...lines, ''].join('\n'),
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+/** The source of templates/compiled.ts. */
 export function renderCatalogueModule(catalogue: MessageCatalogue): string {
-  const source = [
-    `// Generated by scripts/compile-templates.ts from the files beside it. Do not edit: change a template and run`,
-    `// \`npx tsx scripts/compile-templates.ts\`. A unit test fails when this file is stale.`,
+  return formattedModule(compiledModulePath, [
     `import type { MessageCatalogue } from '../message-catalogue.js';`,
     '',
     '/** The shipped locales; a language-only fallback prefers the earlier one. */',
@@ -198,26 +231,37 @@ export function renderCatalogueModule(catalogue: MessageCatalogue): string {
     '',
     '/** Every compiled template (see message-catalogue.ts). */',
     `export const compiledCatalogue: MessageCatalogue = ${JSON.stringify(catalogue)};`,
+  ]);
+}
+
+/** The source of templates/compiled-notifications.ts. */
+export function renderNotificationsModule(notifications: NotificationCatalogue): string {
+  return formattedModule(compiledNotificationsModulePath, [
+    `import type { NotificationCatalogue } from '../message-catalogue.js';`,
     '',
-  ].join('\n');
-  const biome = join(projectRoot, 'node_modules', '.bin', 'biome');
-  return execFileSync(biome, ['format', `--stdin-file-path=${relative(projectRoot, compiledModulePath)}`], {
-    cwd: projectRoot,
-    input: source,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+    "/** The custom email sender's notifications, per shipped locale (see message-catalogue.ts). */",
+    `export const compiledNotifications: NotificationCatalogue = ${JSON.stringify(notifications)};`,
+  ]);
 }
 
 const USAGE = `Usage: npm run templates [-- --check]
 
 Compiles the custom message templates (triggers/custom-message/templates/<locale>/*.yaml and layout.html)
-into triggers/custom-message/templates/compiled.ts, checking every template; a broken one fails (exit 1),
-naming the file and the rule.
+into triggers/custom-message/templates/compiled.ts (and the custom email sender's notifications into
+compiled-notifications.ts), checking every template; a broken one fails (exit 1), naming the file and the rule.
 
 Options:
-  --check      write nothing; exit 1 when compiled.ts is stale
+  --check      write nothing; exit 1 when compiled.ts or compiled-notifications.ts is stale
   -h, --help   show this help`;
+
+/** The committed source of a generated module, or `''` when there is none yet. */
+function currentSourceOf(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine({ options: { check: { type: 'boolean', default: false } } });
@@ -225,25 +269,26 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const expected = renderCatalogueModule(readCatalogue());
-  const current = (() => {
-    try {
-      return readFileSync(compiledModulePath, 'utf8');
-    } catch {
-      return '';
-    }
-  })();
+  const { catalogue, notifications } = readTemplates();
+  const modules = [
+    { path: compiledModulePath, expected: renderCatalogueModule(catalogue) },
+    { path: compiledNotificationsModulePath, expected: renderNotificationsModule(notifications) },
+  ].map((module) => ({ ...module, current: currentSourceOf(module.path) }));
+  const stale = modules.filter((module) => module.current !== module.expected);
   if (values.check) {
-    if (current === expected) return 0;
-    console.error(
-      `${relative(projectRoot, compiledModulePath)} is stale: run npx tsx scripts/compile-templates.ts`,
-    );
-    return 1;
+    for (const module of stale) {
+      console.error(
+        `${relative(projectRoot, module.path)} is stale: run npx tsx scripts/compile-templates.ts`,
+      );
+    }
+    return stale.length === 0 ? 0 : 1;
   }
-  if (current !== expected) writeFileSync(compiledModulePath, expected);
-  console.log(
-    `${relative(projectRoot, compiledModulePath)} ${current === expected ? 'is up to date' : 'written'}`,
-  );
+  for (const module of modules) {
+    if (module.current !== module.expected) writeFileSync(module.path, module.expected);
+    console.log(
+      `${relative(projectRoot, module.path)} ${module.current === module.expected ? 'is up to date' : 'written'}`,
+    );
+  }
   return 0;
 }
 

@@ -43,6 +43,7 @@ import {
 import { renderTemplate } from '../custom-message/render-template.js';
 import { escapeHtml } from '../custom-message/sanitize-value.js';
 import { compiledCatalogue } from '../custom-message/templates/compiled.js';
+import { compiledNotifications } from '../custom-message/templates/compiled-notifications.js';
 
 /** A sender event that carries a code or a temporary password. */
 export type CodeSenderEvent = CustomEmailSenderCodeEvent | CustomSMSSenderEvent;
@@ -197,7 +198,8 @@ export type SenderNotification = {
 export type NotificationRecipient = { attributes: ReadonlyMap<string, string> };
 
 /**
- * Builds the composer of the account-takeover notification from the catalogue's `notifications` (options
+ * Builds the composer of the account-takeover notification from the compiled notifications, in the
+ * catalogue's layout (options
  * checked once, as for {@link senderComposer}). The locale is the user's `locale` attribute when it names a
  * shipped locale (the event carries neither attributes nor ClientMetadata), else `DEFAULT_LOCALE`. Every
  * threat field goes through its rule (triggers/custom-message/notification-template.ts); nothing is filled in
@@ -214,17 +216,21 @@ export function notificationComposer(options: ComposeMessagesOptions) {
   const maxValueLength = options.maxValueLength ?? 64;
   const appName = options.appName;
   const supportEmail = options.supportEmail ?? '';
-  const shipped = Object.keys(catalogue.locales);
+  // A locale needs both its notification and its layout direction.
+  const shipped = Object.keys(compiledNotifications).filter(
+    (locale) => catalogue.locales[locale] !== undefined,
+  );
   return function composeAccountTakeOverNotification(
     event: CustomEmailSenderAccountTakeOverEvent,
     recipient: NotificationRecipient,
   ): SenderNotification {
     const requested = recipient.attributes.get('locale');
     const locale = (requested === undefined ? undefined : lookupLocale(requested, shipped)) ?? defaultLocale;
-    const compiled = catalogue.locales[locale] ?? catalogue.locales[defaultLocale];
-    const notification = compiled?.notifications.accountTakeOver;
+    const compiled = catalogue.locales[locale];
+    const notification = compiledNotifications[locale]?.accountTakeOver;
     if (compiled === undefined || notification === undefined) {
-      // Unreachable with a compiled catalogue (every locale has every notification), kept for custom ones.
+      // Unreachable with the compiled catalogue (every locale has every notification); a custom catalogue
+      // whose DEFAULT_LOCALE ships no notification gets here.
       throw new Error(`The catalogue has no account-takeover notification for ${locale}`);
     }
     const values = { ...accountTakeOverValues(event.request.userAttributes), appName, supportEmail };

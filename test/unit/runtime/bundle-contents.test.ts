@@ -1,6 +1,7 @@
 /**
  * Each function bundles only what its trigger runs: a sign-up function carries none of the custom senders'
- * modules (their source tables, delivery, the Encryption SDK), and a sender none of the sign-up rules. Read
+ * modules (their source tables, delivery, the Encryption SDK, the compiled notifications), and a sender none of
+ * the sign-up rules. Read
  * from the esbuild metafiles the global setup's build wrote beside each bundle (dist/<LogicalId>/meta.json).
  */
 import { readFileSync } from 'node:fs';
@@ -21,24 +22,24 @@ function bundledInputsOf(logicalId: string): string[] {
   );
 }
 
-const senderModules = /^(shared\/custom-sender\/|triggers\/custom-sender\/|node_modules\/@aws-crypto\/)/;
+const senderModules =
+  /^(shared\/custom-sender\/|triggers\/custom-sender\/|node_modules\/@aws-crypto\/|triggers\/custom-message\/templates\/compiled-notifications\.ts$)/;
 const signUpModules = /^triggers\/(pre-sign-up|post-confirmation)\//;
 
 describe('Build: what each function bundles', () => {
-  it.each([
-    'PreSignUpFunction',
-    'CustomMessageFunction',
-    'PostConfirmationFunction',
-  ])('%s holds no custom sender module', (logicalId) => {
-    // Prepare (the global setup built dist/)
+  it.each(['PreSignUpFunction', 'CustomMessageFunction', 'PostConfirmationFunction'])(
+    '%s holds no custom sender module',
+    (logicalId) => {
+      // Prepare (the global setup built dist/)
 
-    // Act
-    const inputs = bundledInputsOf(logicalId);
+      // Act
+      const inputs = bundledInputsOf(logicalId);
 
-    // Assess
-    expect(inputs).toContain('shared/handler-core.ts');
-    expect(inputs.filter((path) => senderModules.test(path))).toEqual([]);
-  });
+      // Assess
+      expect(inputs).toContain('shared/handler-core.ts');
+      expect(inputs.filter((path) => senderModules.test(path))).toEqual([]);
+    },
+  );
 
   it.each(['CustomEmailSenderFunction', 'CustomSmsSenderFunction'])(
     '%s holds no pre sign-up or post confirmation module',

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compiledModulePath } from '../../../scripts/compile-templates.js';
+import { compiledModulePath, compiledNotificationsModulePath } from '../../../scripts/compile-templates.js';
 import { runCli } from '../cli/run-cli.js';
 
 describe('CLI: compile-templates', () => {
-  it('checks without writing under --check, and exits 0 when the module is up to date', () => {
+  it('checks without writing under --check, and exits 0 when both modules are up to date', () => {
     // Prepare
-    const before = readFileSync(compiledModulePath, 'utf8');
+    const modules = [compiledModulePath, compiledNotificationsModulePath];
+    const before = modules.map((path) => readFileSync(path, 'utf8'));
 
     // Act
     const run = runCli('scripts/compile-templates', ['--check']);
@@ -15,7 +16,7 @@ describe('CLI: compile-templates', () => {
     expect({
       status: run.status,
       stdout: run.stdout,
-      unchanged: readFileSync(compiledModulePath, 'utf8') === before,
+      unchanged: modules.every((path, index) => readFileSync(path, 'utf8') === before[index]),
     }).toEqual({
       status: 0,
       stdout: '',
