@@ -154,10 +154,24 @@ function ageOf(milliseconds: number): string {
 
 /** A record whose `timestamp` is not a date: its age, and so whether it is stale, cannot be told. */
 class UndatedRecordError extends Error {
-  public constructor() {
-    super('timestamp is not an ISO 8601 date: its age cannot be told, so it is not replayed');
+  public constructor(why: string) {
+    super(`timestamp ${why}: its age cannot be told, so it is not replayed`);
     this.name = 'UndatedRecordError';
   }
+}
+
+/** How far ahead of this machine's clock a failure time may be (clock skew) before it is refused. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** When the record failed: Lambda writes an ISO 8601 time in UTC (`2019-11-14T18:16:05.568Z`). */
+function failureTimeOf(timestamp: string): number {
+  const failedAt = Date.parse(timestamp);
+  // A zone is required: without one, Date.parse reads the machine's local time.
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})$/.test(timestamp) || Number.isNaN(failedAt)) {
+    throw new UndatedRecordError('is not an ISO 8601 time with a zone');
+  }
+  if (failedAt > Date.now() + MAX_CLOCK_SKEW_MS) throw new UndatedRecordError('is in the future');
+  return failedAt;
 }
 
 /** A record of another function than `--function`: replaying it there would fail it, or send it wrongly. */
@@ -340,10 +354,7 @@ async function main(): Promise<number> {
         if (parsed.functionName !== target.name) {
           throw new OtherFunctionRecordError(parsed.functionName, target.name);
         }
-        failedAt = Date.parse(parsed.record.timestamp);
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(parsed.record.timestamp) || Number.isNaN(failedAt)) {
-          throw new UndatedRecordError();
-        }
+        failedAt = failureTimeOf(parsed.record.timestamp);
       } catch (error) {
         left += 1;
         toRelease.push(message);
@@ -372,6 +383,7 @@ async function main(): Promise<number> {
           await remove(message);
         } catch (error) {
           left += 1;
+          toRelease.push(message);
           console.log(`KEPT    ${message.id} ${line}: ${stale}, but not deleted: ${describeError(error)}`);
           continue;
         }

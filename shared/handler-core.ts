@@ -146,8 +146,9 @@ function knownSourcesOf(trigger: CoreTriggerName, sources: readonly CoreTriggerS
     }
     return new Set<string>(sources);
   }
-  if (!isTriggerName(trigger))
+  if (!isTriggerName(trigger)) {
     throw new OptionsError('sources', `the sources of ${trigger} (no default for it)`);
+  }
   return new Set<string>(sourcesOfTrigger[trigger]);
 }
 

@@ -444,6 +444,8 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
     const afterDry = await messageCount();
     // The dry run made it visible again at once, so the real run receives it.
     const real = await replay(['--function', FUNCTION, '--max-age', '1h', '--discard-stale']);
+    // An asynchronous invoke runs after Lambda's 202: give one the time to arrive before counting none.
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
     // Assess
     expect({
@@ -467,22 +469,32 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
     });
   });
 
-  it('keeps a record whose timestamp is not a date: its age cannot be told', async () => {
+  it('keeps a record whose timestamp is not a zoned time, or is in the future: its age cannot be told', async () => {
     // Prepare
-    const undated = failureRecord(emailEvent(alice), 'request-undated', undefined, 'yesterday');
-    await send(undated);
+    // One in words, one an hour ahead of this clock, one without a zone (read as local time otherwise).
+    for (const timestamp of ['yesterday', minutesAgo(-60), minutesAgo(5).replace('Z', '')]) {
+      await send(failureRecord(emailEvent(alice), 'request-undated', undefined, timestamp));
+    }
 
     // Act
     const run = await replay(['--function', FUNCTION]);
 
     // Assess
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect({
       status: run.status,
       kept: run.stdout.split('\n').filter((line) => line.startsWith('KEPT')),
       received: recordedEvents().length,
     }).toEqual({
       status: 1,
-      kept: [expect.stringMatching(/: UndatedRecordError: timestamp is not an ISO 8601 date/)],
+      // A standard queue keeps no order.
+      kept: expect.toSatisfy(
+        (lines: string[]) =>
+          lines.length === 3 &&
+          lines.filter((line) => line.includes(': timestamp is not an ISO 8601 time with a zone: '))
+            .length === 2 &&
+          lines.filter((line) => line.includes(': timestamp is in the future: ')).length === 1,
+      ),
       received: 0,
     });
   });

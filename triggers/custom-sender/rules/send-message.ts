@@ -315,7 +315,7 @@ function accountTakeOverNotifier({ compose, send, cognito, notifyUnverifiedEmail
     const because = unsendableBecause(attributes, notifyUnverifiedEmail);
     if (attributes === undefined || because !== undefined) {
       // Nothing a retry could change: logged and counted (MessagesSent 0, outcome skipped), not thrown.
-      log.warn('custom sender: notification not sent, the user has no verified email', {
+      log.warn('custom sender: notification not sent, no verified email to send it to', {
         triggerSource,
         because,
       });
@@ -389,15 +389,15 @@ export function codeKeyFromEnv(env: Env): CodeKey {
 /** The options of the `channel` sender from its environment (docs/custom-senders.md, "Configuration"). */
 export function sendMessageFromEnv(env: Env, channel: CustomSenderChannel): SendMessageOptions {
   const once = sendOnceFromEnv(env);
+  const notifyUnverifiedEmail = readBoolean(env, 'NOTIFY_UNVERIFIED_EMAIL', false);
   return {
     channel,
     key: codeKeyFromEnv(env),
     compose: composeMessagesOptionsFromEnv(env),
     ...(channel === 'email' ? { email: deliverEmailFromEnv(env) } : { sms: deliverSmsFromEnv(env) }),
     ...(once === undefined ? {} : { sendOnce: once }),
-    ...(channel === 'email'
-      ? { notifyUnverifiedEmail: readBoolean(env, 'NOTIFY_UNVERIFIED_EMAIL', false) }
-      : {}),
+    // Read (and so checked) for both senders, as both declare it; only the email sender notifies.
+    ...(channel === 'email' ? { notifyUnverifiedEmail } : {}),
   };
 }
 

@@ -144,7 +144,7 @@ describeWithMoto('Rule: sendMessage (account-takeover notification, AdminGetUser
     expect(outcome).toBe('skipped');
     expect(ses.sent).toEqual([]);
     expect(logger.warn).toHaveBeenCalledWith(
-      'custom sender: notification not sent, the user has no verified email',
+      'custom sender: notification not sent, no verified email to send it to',
       {
         triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
         because: 'no-email',

@@ -1,3 +1,7 @@
+/**
+ * What the custom sender rule reads from its function's environment: the code key (the pool's KMS key, or a
+ * local raw AES key) and NOTIFY_UNVERIFIED_EMAIL (docs/custom-senders.md, "Configuration").
+ */
 import { describe, expect, it } from 'vitest';
 import { LOCAL_CODE_KEY } from '../../../../../shared/custom-sender/code-cipher.js';
 import { ConfigurationError } from '../../../../../shared/errors.js';
@@ -89,6 +93,17 @@ describe('Rule: sendMessage (sendMessageFromEnv: NOTIFY_UNVERIFIED_EMAIL)', () =
 
     // Assess
     expect(options).not.toHaveProperty('notifyUnverifiedEmail');
+  });
+
+  it('checks it for the SMS sender too, which declares it: a bad value is refused, not ignored', () => {
+    // Prepare
+    const env = { CODE_KEY_ARN: KEY_ARN, SMS_ALLOWED_COUNTRIES: 'US', NOTIFY_UNVERIFIED_EMAIL: 'sometimes' };
+
+    // Act
+    const error = errorOf(ConfigurationError, () => sendMessageFromEnv(env, 'sms'));
+
+    // Assess
+    expect(error.variable).toBe('NOTIFY_UNVERIFIED_EMAIL');
   });
 
   it('refuses a notifyUnverifiedEmail that is not a boolean, naming the option', () => {
