@@ -15,7 +15,7 @@
  * - `ipAddress`: a literal IPv4 or IPv6 address (`node:net` `isIP`), hex digits, dots and colons only.
  * - `linkValid`, `linkInvalid` (the one-click "this was me" / "this was not me" links): an absolute `https:`
  *   URL without credentials or port on `amazonaws.com`, `amazonaws.com.cn` or `amazoncognito.com` or a
- *   subdomain of one, at most 2,048 characters, with no whitespace, control, brace or `#`; inserted as the
+ *   subdomain of one (or on a host the operator adds, `ONE_CLICK_LINK_HOSTS`), at most 2,048 characters, with no whitespace, control, brace or `#`; inserted as the
  *   URL parser serialises it, HTML-escaped, and only in a template's `href="…"`.
  * - the action flags: `ACCOUNT_TAKE_OVER_ACTION` never enters the text; it selects one section.
  * A value that breaks its rule is withheld (its sections hide) and named in a note, never logged.
@@ -27,6 +27,7 @@ import {
   AccountTakeOverAction,
   type AccountTakeOverUserAttributes,
 } from '../../shared/custom-sender/events.js';
+import { domainMatches } from '../../shared/email.js';
 import { BRACE_LIKE } from '../../shared/message-rules.js';
 import { callerText } from './caller-text.js';
 import { escapeHtml, sanitizeUserValue } from './sanitize-value.js';
@@ -113,13 +114,15 @@ const LINK_REFUSED = /[\s\p{C}#]/u;
 
 /**
  * `raw` as the URL parser serialises it when it is a one-click link this toolkit shows (module comment),
- * otherwise `undefined`.
+ * otherwise `undefined`. `extraHosts`: normalised domain entries (shared/email.ts: `auth.example.com` that
+ * host, `*.example.com` its sub-domains) allowed beside Cognito's own hosts.
  *
  * @example
  * oneClickLink('https://cognito-idp.us-east-1.amazonaws.com/feedback?t=1'); // the same URL
  * oneClickLink('https://evil.example/?t=1'); // undefined
+ * oneClickLink('https://auth.example.com/risk?t=1', ['auth.example.com']); // the same URL
  */
-export function oneClickLink(raw: string): string | undefined {
+export function oneClickLink(raw: string, extraHosts: readonly string[] = []): string | undefined {
   if (raw.length > MAX_LINK_LENGTH || LINK_REFUSED.test(raw) || BRACE_LIKE.test(raw)) return undefined;
   let url: URL;
   try {
@@ -131,8 +134,8 @@ export function oneClickLink(raw: string): string | undefined {
     return undefined;
   }
   const host = url.hostname;
-  if (!oneClickLinkHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`)))
-    return undefined;
+  const cognitoHost = oneClickLinkHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+  if (!cognitoHost && !extraHosts.some((entry) => domainMatches(host, entry))) return undefined;
   const href = url.href;
   return href.length > MAX_LINK_LENGTH || BRACE_LIKE.test(href) || href.includes('#') ? undefined : href;
 }
@@ -215,7 +218,8 @@ export type NotificationRenderResult = { text: string; withheld: NotificationVar
 
 /**
  * Renders a compiled notification template. Values follow the rules of the module comment; a section shows
- * when its variable has text after its rule (or has none, for `{{^x}}`).
+ * when its variable has text after its rule (or has none, for `{{^x}}`). `extraLinkHosts`: see
+ * {@link oneClickLink}.
  *
  * @example
  * renderNotification(['At ', { v: 'loginTime' }], { loginTime: 'Friday, March 19, 2021 02:25 PM UTC' }, 'text', 64);
@@ -225,6 +229,7 @@ export function renderNotification(
   values: Readonly<Partial<Record<NotificationVariable, string>>>,
   mode: NotificationRenderMode,
   maxValueLength: number,
+  extraLinkHosts: readonly string[] = [],
 ): NotificationRenderResult {
   const withheld = new Set<NotificationVariable>();
   const shown = new Map<NotificationVariable, string>();
@@ -241,7 +246,7 @@ export function renderNotification(
         text = threatText(name, raw, maxValueLength);
         break;
       case 'link':
-        text = raw === '' ? '' : oneClickLink(raw);
+        text = raw === '' ? '' : oneClickLink(raw, extraLinkHosts);
         break;
       case 'flag':
         text = raw === '' ? '' : '1';

@@ -27,6 +27,7 @@ import type {
   CustomSenderTriggerSource,
   CustomSMSSenderEvent,
 } from '../../shared/custom-sender/events.js';
+import { domainEntriesOf } from '../../shared/email.js';
 import type { CustomMessageEvent, CustomMessageTriggerSource } from '../../shared/event-types.js';
 import {
   type ComposeMessagesOptions,
@@ -199,8 +200,8 @@ export type NotificationRecipient = { attributes: ReadonlyMap<string, string> };
 
 /**
  * Builds the composer of the account-takeover notification from the compiled notifications, in the
- * catalogue's layout (options
- * checked once, as for {@link senderComposer}). The locale is the user's `locale` attribute when it names a
+ * catalogue's layout (options checked once, as for {@link senderComposer}; `extraLinkHosts` are domain
+ * entries, shared/email.ts, a one-click link may point to beside Cognito's hosts). The locale is the user's `locale` attribute when it names a
  * shipped locale (the event carries neither attributes nor ClientMetadata), else `DEFAULT_LOCALE`. Every
  * threat field goes through its rule (triggers/custom-message/notification-template.ts); nothing is filled in
  * after rendering, so no value can become a placeholder.
@@ -209,8 +210,12 @@ export type NotificationRecipient = { attributes: ReadonlyMap<string, string> };
  * const compose = notificationComposer({ appName: 'Example' });
  * const message = compose(event, { attributes: new Map([['locale', 'fr']]) });
  */
-export function notificationComposer(options: ComposeMessagesOptions) {
+export function notificationComposer(
+  options: ComposeMessagesOptions,
+  extraLinkHosts: readonly string[] = [],
+) {
   composeMessages(options); // the same checks, once: an option that fails there fails here
+  const linkHosts = domainEntriesOf(extraLinkHosts, 'oneClickLinkHosts');
   const catalogue: MessageCatalogue = options.catalogue ?? compiledCatalogue;
   const defaultLocale = options.defaultLocale ?? 'en';
   const maxValueLength = options.maxValueLength ?? 64;
@@ -234,9 +239,9 @@ export function notificationComposer(options: ComposeMessagesOptions) {
       throw new Error(`The catalogue has no account-takeover notification for ${locale}`);
     }
     const values = { ...accountTakeOverValues(event.request.userAttributes), appName, supportEmail };
-    const subject = renderNotification(notification.emailSubject, values, 'text', maxValueLength);
-    const content = renderNotification(notification.emailMessage, values, 'html', maxValueLength);
-    const footer = renderNotification(notification.footer, values, 'html', maxValueLength);
+    const subject = renderNotification(notification.emailSubject, values, 'text', maxValueLength, linkHosts);
+    const content = renderNotification(notification.emailMessage, values, 'html', maxValueLength, linkHosts);
+    const footer = renderNotification(notification.footer, values, 'html', maxValueLength, linkHosts);
     const page = renderTemplate(
       catalogue.layout,
       { lang: locale, dir: compiled.dir, appName, content: content.text, footer: footer.text },

@@ -56,6 +56,7 @@ import type { SesClientProvider } from '../../../shared/custom-sender/ses-client
 import type { SnsClientProvider } from '../../../shared/custom-sender/sns-client.js';
 import { boundedSignal, withDeadline } from '../../../shared/deadline.js';
 import type { DynamoDbClientProvider } from '../../../shared/dynamodb-client.js';
+import { readDomainEntries } from '../../../shared/email.js';
 import { ConfigurationError } from '../../../shared/errors.js';
 import type { Rule, RuleContext } from '../../../shared/handler-core.js';
 import { maskEmail, maskPhone } from '../../../shared/mask.js';
@@ -88,6 +89,13 @@ export type SendMessageOptions = {
    * theirs. What Cognito itself does is not documented [I]; set it for a pool that never verifies emails.
    */
   notifyUnverifiedEmail?: boolean;
+  /**
+   * Hosts a one-click link of the account-takeover notification may point to beside Cognito's own
+   * (`amazonaws.com`, `amazonaws.com.cn`, `amazoncognito.com` and their sub-domains), as domain entries
+   * (`auth.example.com` that host, `*.example.com` its sub-domains): a pool whose links use its custom domain
+   * [I]. A link on any other host is dropped (named in the log, never its value).
+   */
+  oneClickLinkHosts?: readonly string[];
   /** Clients (tests and local runs point them elsewhere); default: the AWS SDK's. */
   dependencies?: {
     ses?: SesClientProvider;
@@ -143,7 +151,7 @@ export function sendMessage(options: SendMessageOptions): Rule<CustomSenderEvent
       throw new OptionsError('notifyUnverifiedEmail', 'true or false');
     }
     notify = accountTakeOverNotifier({
-      compose: notificationComposer(options.compose),
+      compose: notificationComposer(options.compose, options.oneClickLinkHosts ?? []),
       send,
       cognito: dependencies.cognito ?? defaultCognitoClient,
       notifyUnverifiedEmail: options.notifyUnverifiedEmail ?? false,
@@ -390,6 +398,7 @@ export function codeKeyFromEnv(env: Env): CodeKey {
 export function sendMessageFromEnv(env: Env, channel: CustomSenderChannel): SendMessageOptions {
   const once = sendOnceFromEnv(env);
   const notifyUnverifiedEmail = readBoolean(env, 'NOTIFY_UNVERIFIED_EMAIL', false);
+  const oneClickLinkHosts = readDomainEntries(env, 'ONE_CLICK_LINK_HOSTS');
   return {
     channel,
     key: codeKeyFromEnv(env),
@@ -397,7 +406,7 @@ export function sendMessageFromEnv(env: Env, channel: CustomSenderChannel): Send
     ...(channel === 'email' ? { email: deliverEmailFromEnv(env) } : { sms: deliverSmsFromEnv(env) }),
     ...(once === undefined ? {} : { sendOnce: once }),
     // Read (and so checked) for both senders, as both declare it; only the email sender notifies.
-    ...(channel === 'email' ? { notifyUnverifiedEmail } : {}),
+    ...(channel === 'email' ? { notifyUnverifiedEmail, oneClickLinkHosts } : {}),
   };
 }
 
@@ -415,5 +424,6 @@ export const sendMessageSettings = declareSettings({
     { name: 'SUPPORT_EMAIL', option: 'compose' },
     { name: 'DEFAULT_LOCALE', option: 'compose' },
     { name: 'NOTIFY_UNVERIFIED_EMAIL', option: 'notifyUnverifiedEmail' },
+    { name: 'ONE_CLICK_LINK_HOSTS', option: 'oneClickLinkHosts' },
   ],
 });

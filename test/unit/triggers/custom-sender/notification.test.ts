@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CustomEmailSenderAccountTakeOverEvent } from '../../../../shared/custom-sender/events.js';
 import { BRACE_LIKE } from '../../../../shared/message-rules.js';
+import { OptionsError } from '../../../../shared/options.js';
 import { compileNotificationTemplate } from '../../../../triggers/custom-message/notification-syntax.js';
 import { oneClickLink } from '../../../../triggers/custom-message/notification-template.js';
 import { TemplateError } from '../../../../triggers/custom-message/template-syntax.js';
@@ -9,6 +10,7 @@ import { shippedLocales } from '../../../../triggers/custom-message/templates/co
 import { notificationComposer } from '../../../../triggers/custom-sender/compose.js';
 import { injectionText } from '../../../support/arbitraries.js';
 import { accountTakeOverEvent } from '../../../support/builders.js';
+import { errorOf } from '../../../support/outcomes.js';
 
 const VALID_LINK = 'https://cognito-idp.us-east-1.amazonaws.com/risk/feedback?token=valid&event=1';
 const INVALID_LINK = 'https://cognito-idp.us-east-1.amazonaws.com/risk/feedback?token=invalid&event=1';
@@ -162,7 +164,7 @@ describe('Custom sender: account-takeover notification', () => {
       'https://cognito-idp.eu-west-1.amazonaws.com/risk?t=1',
       'https://cognito-idp.cn-north-1.amazonaws.com.cn/risk?t=1',
       'https://COGNITO-IDP.us-east-1.AMAZONAWS.com/risk?t=1',
-    ].map(oneClickLink);
+    ].map((link) => oneClickLink(link));
 
     // Assess
     expect(links).toEqual([
@@ -171,6 +173,48 @@ describe('Custom sender: account-takeover notification', () => {
       'https://cognito-idp.cn-north-1.amazonaws.com.cn/risk?t=1',
       'https://cognito-idp.us-east-1.amazonaws.com/risk?t=1',
     ]);
+  });
+
+  it('accepts a link on a host the operator adds (ONE_CLICK_LINK_HOSTS), and only there', () => {
+    // Prepare: a pool whose links would use its custom domain
+    const custom = notificationComposer({ appName: 'Example' }, ['Auth.Example.com.', '*.login.example.org']);
+    const links = [
+      'https://auth.example.com/risk?t=1',
+      'https://eu.login.example.org/risk?t=1',
+      'https://login.example.org/risk?t=1',
+      'https://auth.example.com.attacker.example/risk?t=1',
+      'https://example.com/risk?t=1',
+    ];
+
+    // Act
+    const shown = links.map(
+      (link) => hrefsOf(custom(takeoverEvent({ ONE_CLICK_LINK_VALID: link }), recipient('en')).body)[0],
+    );
+    const byDefault = hrefsOf(
+      compose(takeoverEvent({ ONE_CLICK_LINK_VALID: links[0] ?? '' }), recipient('en')).body,
+    );
+
+    // Assess: `auth.example.com` is that host; `*.login.example.org` its sub-domains, not the apex.
+    expect(shown).toEqual([
+      'https://auth.example.com/risk?t=1',
+      'https://eu.login.example.org/risk?t=1',
+      INVALID_LINK.replace(/&/g, '&amp;'),
+      INVALID_LINK.replace(/&/g, '&amp;'),
+      INVALID_LINK.replace(/&/g, '&amp;'),
+    ]);
+    expect(byDefault).toEqual([INVALID_LINK.replace(/&/g, '&amp;')]);
+  });
+
+  it.each([
+    ['a URL', 'https://auth.example.com'],
+    ['a host with a port', 'auth.example.com:443'],
+    ['a wildcard in the middle', 'auth.*.example.com'],
+  ])('refuses an extra link host that is %s, naming the option', (_case, host) => {
+    // Act
+    const error = errorOf(OptionsError, () => notificationComposer({ appName: 'Example' }, [host]));
+
+    // Assess
+    expect(error.option).toBe('oneClickLinkHosts');
   });
 
   it('inserts a link as the URL parser serialises it, so a quote cannot close the href attribute', () => {

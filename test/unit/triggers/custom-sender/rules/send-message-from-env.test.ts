@@ -1,6 +1,6 @@
 /**
  * What the custom sender rule reads from its function's environment: the code key (the pool's KMS key, or a
- * local raw AES key) and NOTIFY_UNVERIFIED_EMAIL (docs/custom-senders.md, "Configuration").
+ * local raw AES key), NOTIFY_UNVERIFIED_EMAIL and ONE_CLICK_LINK_HOSTS (docs/custom-senders.md, "Configuration").
  */
 import { describe, expect, it } from 'vitest';
 import { LOCAL_CODE_KEY } from '../../../../../shared/custom-sender/code-cipher.js';
@@ -55,7 +55,7 @@ describe('Rule: sendMessage (codeKeyFromEnv)', () => {
   });
 });
 
-describe('Rule: sendMessage (sendMessageFromEnv: NOTIFY_UNVERIFIED_EMAIL)', () => {
+describe('Rule: sendMessage (sendMessageFromEnv: the account-takeover settings)', () => {
   const emailEnv = { CODE_KEY_ARN: KEY_ARN, APP_NAME: 'Example', EMAIL_FROM_ADDRESS: 'no-reply@example.com' };
 
   it.each([
@@ -104,6 +104,28 @@ describe('Rule: sendMessage (sendMessageFromEnv: NOTIFY_UNVERIFIED_EMAIL)', () =
 
     // Assess
     expect(error.variable).toBe('NOTIFY_UNVERIFIED_EMAIL');
+  });
+
+  it('reads ONE_CLICK_LINK_HOSTS as normalised domain entries for the email sender', () => {
+    // Prepare
+    const env = { ...emailEnv, ONE_CLICK_LINK_HOSTS: ' Auth.Example.com. , *.login.example.org' };
+
+    // Act
+    const options = sendMessageFromEnv(env, 'email');
+
+    // Assess
+    expect(options.oneClickLinkHosts).toEqual(['auth.example.com', '*.login.example.org']);
+  });
+
+  it('refuses an ONE_CLICK_LINK_HOSTS entry that is not a host name, naming the variable', () => {
+    // Prepare
+    const env = { ...emailEnv, ONE_CLICK_LINK_HOSTS: 'https://auth.example.com' };
+
+    // Act
+    const error = errorOf(ConfigurationError, () => sendMessageFromEnv(env, 'email'));
+
+    // Assess
+    expect(error.variable).toBe('ONE_CLICK_LINK_HOSTS');
   });
 
   it('refuses a notifyUnverifiedEmail that is not a boolean, naming the option', () => {
