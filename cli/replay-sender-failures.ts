@@ -12,8 +12,9 @@
  * A record that failed longer ago than `--max-age` (default 24h) is stale: its code has likely expired, and the
  * send-once record that would stop a second send may be gone (SEND_ONCE_TTL_SECONDS, a day by default). It is
  * kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or is recorded for
- * another function, or whose invoke Lambda refused, is kept and reported (its field and the JSON type found, never a value: the code stays encrypted and the user is
- * masked), and made visible again at the end of the run, so a run with the other sender's `--function` finds it.
+ * another function, or whose invoke Lambda refused, is kept and reported (its field and the JSON type found,
+ * never a value: the code stays encrypted and the user is masked), and made visible again at the end of the
+ * run, so a run with the other sender's `--function` finds it.
  * `--dry-run` lists what would be replayed and invokes and deletes nothing; the messages it received are made
  * visible again at the end too. Last line: `N replayed, N kept` (`, N discarded` when any was); exit 1 when any
  * message is kept.

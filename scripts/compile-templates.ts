@@ -4,8 +4,8 @@
  * (notification-syntax.ts), and layout.html)
  * into triggers/custom-message/templates/compiled.ts and, for the notifications, compiled-notifications.ts
  * (only the custom email sender imports it, so the custom message bundle does not carry them): plain data
- * modules the bundles import, with no file reads and no template parsing at runtime. Every template is checked here (template-syntax.ts), so a broken one
- * fails the build, naming the file and the rule.
+ * modules the bundles import, with no file reads and no template parsing at runtime. Every template is
+ * checked here (template-syntax.ts), so a broken one fails the build, naming the file and the rule.
  *
  * Usage: `npm run templates` writes the modules; `--check` only exits 1 when one is stale. `--help` prints the
  * usage; an unknown option or an argument is a usage error (exit 2).

@@ -15,8 +15,9 @@
  * - `ipAddress`: a literal IPv4 or IPv6 address (`node:net` `isIP`), hex digits, dots and colons only.
  * - `linkValid`, `linkInvalid` (the one-click "this was me" / "this was not me" links): an absolute `https:`
  *   URL without credentials or port on `amazonaws.com`, `amazonaws.com.cn` or `amazoncognito.com` or a
- *   subdomain of one (or on a host the operator adds, `ONE_CLICK_LINK_HOSTS`), at most 2,048 characters, with no whitespace, control, brace or `#`; inserted as the
- *   URL parser serialises it, HTML-escaped, and only in a template's `href="…"`.
+ *   subdomain of one (or on a host the operator adds, `ONE_CLICK_LINK_HOSTS`), at most 2,048 characters,
+ *   with no whitespace, control, brace or `#`; inserted as the URL parser serialises it, HTML-escaped, and
+ *   only in a template's `href="…"`.
  * - the action flags: `ACCOUNT_TAKE_OVER_ACTION` never enters the text; it selects one section.
  * A value that breaks its rule is withheld (its sections hide) and named in a note, never logged.
  * So no value can form a placeholder (no brace passes any rule), markup (every value is HTML-escaped) or a

@@ -201,10 +201,11 @@ export type NotificationRecipient = { attributes: ReadonlyMap<string, string> };
 /**
  * Builds the composer of the account-takeover notification from the compiled notifications, in the
  * catalogue's layout (options checked once, as for {@link senderComposer}; `extraLinkHosts` are domain
- * entries, shared/email.ts, a one-click link may point to beside Cognito's hosts). The locale is the user's `locale` attribute when it names a
- * shipped locale (the event carries neither attributes nor ClientMetadata), else `DEFAULT_LOCALE`. Every
- * threat field goes through its rule (triggers/custom-message/notification-template.ts); nothing is filled in
- * after rendering, so no value can become a placeholder.
+ * entries, shared/email.ts, a one-click link may point to beside Cognito's hosts). The locale is the user's
+ * `locale` attribute when it names a shipped locale (the event carries neither attributes nor ClientMetadata),
+ * else `DEFAULT_LOCALE`. Every threat field goes through its rule
+ * (triggers/custom-message/notification-template.ts); nothing is filled in after rendering, so no value can
+ * become a placeholder.
  *
  * @example
  * const compose = notificationComposer({ appName: 'Example' });
