@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { type LambdaEndpoint, startLambdaEndpoint } from '../../local/lambda-endpoint.js';
+import { codeEmailSenderEvent, testSub } from '../support/builders.js';
 import {
   describeWithMoto,
   MOTO_ACCOUNT_ID,
@@ -48,25 +49,12 @@ const SECRET_CODE = Buffer.from('SECRET-CIPHERTEXT-EXAMPLE-0123456789').toString
 
 /** A custom email sender event as Cognito sends it, for the user `userName` (an address: email as username). */
 function emailEvent(userName: string): Record<string, unknown> {
-  return {
-    version: '1',
-    triggerSource: 'CustomEmailSender_SignUp',
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_EXAMPLE',
-    userName,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '1example23456789abcdefghij' },
-    request: {
-      type: 'customEmailSenderRequestV1',
-      code: SECRET_CODE,
-      clientMetadata: null,
-      userAttributes: {
-        sub: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-        email_verified: 'false',
-        'cognito:user_status': 'UNCONFIRMED',
-        email: userName,
-      },
-    },
-  };
+  const userAttributes = { sub: testSub, email_verified: 'false', 'cognito:user_status': 'UNCONFIRMED' };
+  return codeEmailSenderEvent(
+    'CustomEmailSender_SignUp',
+    { code: SECRET_CODE, userAttributes: { ...userAttributes, email: userName } },
+    { userName },
+  );
 }
 
 /** A failure time `minutes` ago, as Lambda writes it. */

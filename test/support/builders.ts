@@ -5,6 +5,7 @@
  * tests ever share an object and a test states nothing it does not care about.
  */
 import type { Context } from 'aws-lambda';
+import type { CustomEmailSenderCodeEvent, CustomSMSSenderEvent } from '../../shared/custom-sender/events.js';
 import type {
   CallerContext,
   CustomMessageEvent,
@@ -224,6 +225,55 @@ export function ruleContext(
   signal: AbortSignal = AbortSignal.timeout(budgetMs),
 ): RuleContext {
   return { deadline: Date.now() + budgetMs, signal, lambda: lambdaContext(), metrics: invocationRecord() };
+}
+
+/** What a custom sender code event's request holds: `code` stands for the ciphertext. */
+type CodeSenderRequest = {
+  code: string;
+  userAttributes: StringMap;
+  clientMetadata?: StringMap | null;
+};
+
+/** The envelope fields a test may set on a custom sender event. */
+type SenderEnvelope = { region?: string; userPoolId?: string; userName?: string; clientId?: string | null };
+
+/** The envelope of the real captures (docs/custom-senders-events.md, CAP1): `callerContext.awsSdkVersion` as sent. */
+function senderEnvelope<S extends string>(triggerSource: S, envelope: SenderEnvelope) {
+  return {
+    version: '1',
+    triggerSource,
+    region: envelope.region ?? 'us-east-1',
+    userPoolId: envelope.userPoolId ?? 'us-east-1_EXAMPLE',
+    userName: envelope.userName ?? testSub,
+    callerContext: {
+      awsSdkVersion: 'aws-sdk-unknown-unknown',
+      clientId: envelope.clientId === undefined ? '1example23456789abcdefghij' : envelope.clientId,
+    },
+  };
+}
+
+/** A custom email sender event of a source with a code, in the real captures' shape. */
+export function codeEmailSenderEvent(
+  triggerSource: CustomEmailSenderCodeEvent['triggerSource'],
+  request: CodeSenderRequest,
+  envelope: SenderEnvelope = {},
+): CustomEmailSenderCodeEvent {
+  return {
+    ...senderEnvelope(triggerSource, envelope),
+    request: { type: 'customEmailSenderRequestV1', clientMetadata: null, ...request },
+  };
+}
+
+/** A custom SMS sender event, in the real captures' shape. */
+export function smsSenderEvent(
+  triggerSource: CustomSMSSenderEvent['triggerSource'],
+  request: CodeSenderRequest,
+  envelope: SenderEnvelope = {},
+): CustomSMSSenderEvent {
+  return {
+    ...senderEnvelope(triggerSource, envelope),
+    request: { type: 'customSMSSenderRequestV1', clientMetadata: null, ...request },
+  };
 }
 
 /**

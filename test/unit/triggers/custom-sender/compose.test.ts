@@ -6,42 +6,22 @@ import type {
 } from '../../../../shared/custom-sender/events.js';
 import { fillPlaceholders, hasTemplate, senderComposer } from '../../../../triggers/custom-sender/compose.js';
 import { injectionText } from '../../../support/arbitraries.js';
+import { codeEmailSenderEvent, smsSenderEvent } from '../../../support/builders.js';
 
 function emailEvent(
   triggerSource: CustomEmailSenderCodeEvent['triggerSource'],
   attributes: Record<string, string> = {},
 ): CustomEmailSenderCodeEvent {
-  return {
-    version: '1',
-    triggerSource,
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_EXAMPLE',
-    userName: 'sub-1',
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client-1' },
-    request: {
-      type: 'customEmailSenderRequestV1',
-      code: 'AYADeA==',
-      userAttributes: { email: 'jane@example.com', ...attributes },
-      clientMetadata: null,
-    },
-  };
+  const userAttributes = { email: 'jane@example.com', ...attributes };
+  return codeEmailSenderEvent(triggerSource, { code: 'AYADeA==', userAttributes }, { userName: 'sub-1' });
 }
 
 function smsEvent(): CustomSMSSenderEvent {
-  return {
-    version: '1',
-    triggerSource: 'CustomSMSSender_ForgotPassword',
-    region: 'us-east-1',
-    userPoolId: 'us-east-1_EXAMPLE',
-    userName: 'sub-1',
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client-1' },
-    request: {
-      type: 'customSMSSenderRequestV1',
-      code: 'AYADeA==',
-      userAttributes: { phone_number: '+14155550100' },
-      clientMetadata: { locale: 'fr' },
-    },
-  };
+  return smsSenderEvent(
+    'CustomSMSSender_ForgotPassword',
+    { code: 'AYADeA==', userAttributes: { phone_number: '+14155550100' }, clientMetadata: { locale: 'fr' } },
+    { userName: 'sub-1' },
+  );
 }
 
 const compose = senderComposer({ appName: 'Example' });

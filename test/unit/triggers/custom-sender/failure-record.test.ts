@@ -7,7 +7,13 @@ import {
   parseSenderFailureRecord,
   SenderFailureRecordError,
 } from '../../../../triggers/custom-sender/failure-record.js';
-import { withoutKeyAt, withValueAt } from '../../../support/builders.js';
+import {
+  codeEmailSenderEvent,
+  smsSenderEvent,
+  testSub,
+  withoutKeyAt,
+  withValueAt,
+} from '../../../support/builders.js';
 import { errorOf } from '../../../support/outcomes.js';
 
 /** Stands in for the encrypted code: base64, so the event parser accepts it, and easy to look for. */
@@ -16,37 +22,21 @@ const SECRET_EMAIL = 'secret.person@example.com';
 const SECRET_PHONE = '+15555550199';
 
 /** A custom email sender event as Cognito sends it (docs/custom-senders-events.md, CAP1's shape). */
-const emailEvent = {
-  version: '1',
-  triggerSource: 'CustomEmailSender_SignUp',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_EXAMPLE',
-  userName: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-  callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '1example23456789abcdefghij' },
-  request: {
-    type: 'customEmailSenderRequestV1',
-    code: SECRET_CODE,
-    clientMetadata: null,
-    userAttributes: {
-      sub: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-      email_verified: 'false',
-      'cognito:user_status': 'UNCONFIRMED',
-      email: SECRET_EMAIL,
-    },
+const emailEvent = codeEmailSenderEvent('CustomEmailSender_SignUp', {
+  code: SECRET_CODE,
+  userAttributes: {
+    sub: testSub,
+    email_verified: 'false',
+    'cognito:user_status': 'UNCONFIRMED',
+    email: SECRET_EMAIL,
   },
-};
+});
 
 /** The same user's SMS event. */
-const smsEvent = {
-  ...structuredClone(emailEvent),
-  triggerSource: 'CustomSMSSender_ForgotPassword',
-  request: {
-    type: 'customSMSSenderRequestV1',
-    code: SECRET_CODE,
-    clientMetadata: null,
-    userAttributes: { sub: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111', phone_number: SECRET_PHONE },
-  },
-};
+const smsEvent = smsSenderEvent('CustomSMSSender_ForgotPassword', {
+  code: SECRET_CODE,
+  userAttributes: { sub: testSub, phone_number: SECRET_PHONE },
+});
 
 /** Lambda's on-failure destination record, as the Lambda guide shows it, around `payload`. */
 function failureRecord(payload: object = emailEvent): Record<string, unknown> {
