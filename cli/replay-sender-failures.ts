@@ -9,12 +9,14 @@
  * as Cognito invokes it), and deletes the message once Lambda has accepted the event (HTTP 202). Replaying is
  * safe: the send-once record (shared/custom-sender/send-once.ts) keeps a message that did go out from going twice.
  *
- * A record that failed longer ago than `--max-age` (default 24h) is stale: its code has likely expired, and the
- * send-once record that would stop a second send may be gone (SEND_ONCE_TTL_SECONDS, a day by default). It is
- * kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or is recorded for
- * another function, or whose invoke Lambda refused, is kept and reported (its field and the JSON type found,
- * never a value: the code stays encrypted and the user is masked), and made visible again at the end of the
- * run, so a run with the other sender's `--function` finds it.
+ * A record that failed longer ago than its window is stale: its code can no longer be used, or the send-once
+ * record that would stop a second send may be gone (SEND_ONCE_TTL_SECONDS, a day by default). The window is
+ * `--max-age` when given; otherwise the longest the source's secret is usable (customSenderSourceFacts: an hour
+ * for a password-reset code, 15 minutes for a sign-in code), at most the send-once record's default day. A
+ * stale record is kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or
+ * is recorded for another function, or whose invoke Lambda refused, is kept and reported (its field and the
+ * JSON type found, never a value: the code stays encrypted and the user is masked), and made visible again at
+ * the end of the run, so a run with the other sender's `--function` finds it.
  * `--dry-run` lists what would be replayed and invokes and deletes nothing; the messages it received are made
  * visible again at the end too. Last line: `N replayed, N kept` (`, N discarded` when any was); exit 1 when any
  * message is kept.
@@ -23,6 +25,8 @@
  */
 import type { InvokeCommandOutput, LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { awsService, isRegion } from '../shared/aws-client.js';
+import { customSenderFactsOf } from '../shared/custom-sender/events.js';
+import { SEND_ONCE_DEFAULT_TTL_SECONDS } from '../shared/custom-sender/send-once.js';
 import { maskEmail, maskPhone, maskValue } from '../shared/mask.js';
 import { isObject } from '../shared/parse-event.js';
 import { lazySqsClient, loadSqsSdk } from '../shared/sqs-client.js';
@@ -49,8 +53,10 @@ function decrypts it, as it would Cognito's event.
 
 Replaying is safe: the send-once record (SEND_ONCE_TABLE) keeps a message that did go out from going twice. Fix
 the cause first (the sender's log names it by request id); a replay that fails again lands in the queue anew.
-A record older than --max-age is not replayed: its code has likely expired (sign-up codes last 24 hours, a
-password reset's an hour, a sign-in code minutes) and its send-once record may be gone (a day by default).
+A record that failed longer ago than its window is not replayed: its code can no longer be used, or its send-once
+record may be gone (a day by default). The window is --max-age when given; otherwise how long the source's code
+is usable, at most a day: 1h for ForgotPassword, 15m for Authentication (a sign-in session's longest), 24h for
+the others.
 
 Options:
   --queue-url <url>          the sender failure queue (SenderFailureQueue's URL)
@@ -62,8 +68,9 @@ Options:
   --dry-run                  list what would be replayed (trigger source, masked user, request id, failure
                              condition); invoke nothing, delete nothing
   --max <n>                  replay at most n messages (default 100)
-  --max-age <duration>       replay only records that failed at most this long ago, such as 30m, 12h or 2d
-                             (default 24h); older ones are kept and reported as stale
+  --max-age <duration>       replay only records that failed at most this long ago, such as 30m, 12h or 2d,
+                             whatever their source (default: each source's window, above); older ones are kept
+                             and reported as stale
   --discard-stale            delete the stale records instead of keeping them
   -h, --help                 show this help`;
 
@@ -144,6 +151,21 @@ function describeRecord(parsed: ParsedSenderFailureRecord): string {
   ].join(' ');
 }
 
+/**
+ * How long after its failure a record of `source` is still worth replaying, when `--max-age` is not given: as
+ * long as its secret is usable, at most as long as a send-once record lasts by default.
+ */
+function sourceWindowOf(source: unknown): { ms: number; said: string } {
+  const usable = customSenderFactsOf(source)?.usableForAtMostSeconds;
+  const seconds = Math.min(usable ?? SEND_ONCE_DEFAULT_TTL_SECONDS, SEND_ONCE_DEFAULT_TTL_SECONDS);
+  const window = seconds % 3600 === 0 ? `${seconds / 3600}h` : `${Math.round(seconds / 60)}m`;
+  return {
+    ms: seconds * 1000,
+    said:
+      seconds === usable ? `the ${window} its code is usable for` : `the ${window} a send-once record lasts`,
+  };
+}
+
 /** How long ago a record failed, as a listing says it (`45s`, `12m`, `3h`, `2d`). */
 function ageOf(milliseconds: number): string {
   const seconds = Math.max(0, Math.floor(milliseconds / 1000));
@@ -217,7 +239,7 @@ async function main(): Promise<number> {
       'endpoint-url': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       max: { type: 'string', default: '100' },
-      'max-age': { type: 'string', default: '24h' },
+      'max-age': { type: 'string' },
       'discard-stale': { type: 'boolean', default: false },
     },
   });
@@ -238,7 +260,13 @@ async function main(): Promise<number> {
       : checkEndpointUrl('--endpoint-url', values['endpoint-url']);
   const max = checkMax(values.max);
   const dryRun = values['dry-run'] === true;
-  const maxAgeMs = durationSecondsOf('--max-age', values['max-age']) * 1000;
+  const maxAge =
+    values['max-age'] === undefined
+      ? undefined
+      : {
+          ms: durationSecondsOf('--max-age', values['max-age']) * 1000,
+          said: `--max-age ${values['max-age']}`,
+        };
   const discardStale = values['discard-stale'] === true;
 
   // A command-line tool is not inside Cognito's 5 s.
@@ -364,13 +392,14 @@ async function main(): Promise<number> {
       }
       const line = describeRecord(parsed);
       const age = Date.now() - failedAt;
-      if (age > maxAgeMs) {
-        const stale = `stale: failed ${ageOf(age)} ago, more than --max-age ${values['max-age']}`;
+      const window = maxAge ?? sourceWindowOf(parsed.record.requestPayload.triggerSource);
+      if (age > window.ms) {
+        const stale = `stale: failed ${ageOf(age)} ago, more than ${window.said}`;
         if (!discardStale) {
           left += 1;
           toRelease.push(message);
           console.log(
-            `KEPT    ${message.id} ${line}: ${stale} (raise --max-age to replay it, or --discard-stale)`,
+            `KEPT    ${message.id} ${line}: ${stale} (a longer --max-age replays it, --discard-stale deletes it)`,
           );
           continue;
         }

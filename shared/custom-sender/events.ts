@@ -181,10 +181,31 @@ export type CustomSenderSourceFacts = {
    * caller sent none [O, CAP1].
    */
   readonly clientMetadata: ClientMetadataDelivery;
+  /**
+   * The longest the secret can still be used after Cognito made it, in seconds; `undefined` when there is no
+   * secret. A verification code lasts 24 hours [D, DG-VER], a password-reset code one hour [D, DG-REC], a
+   * sign-in code no longer than the app client's sign-in session (`AuthSessionValidity`, at most 15 minutes)
+   * [M, BOTO], a temporary password `TemporaryPasswordValidityDays` (at most 365) [M, BOTO]. An upper bound: a
+   * pool may set less.
+   */
+  readonly usableForAtMostSeconds: number | undefined;
 };
 
 const { Code, TemporaryPassword, None } = CustomSenderSecret;
 const { Sent, NotSent, Undocumented } = ClientMetadataDelivery;
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+/** The longest `AuthSessionValidity` an app client may have: 15 minutes [M, BOTO]. */
+const SIGN_IN_SESSION = 15 * 60;
+
+function facts(
+  channel: CustomSenderChannel,
+  secret: CustomSenderSecret,
+  clientMetadata: ClientMetadataDelivery,
+  usableForAtMostSeconds: number | undefined,
+): CustomSenderSourceFacts {
+  return { channel, secret, clientMetadata, usableForAtMostSeconds };
+}
 
 /**
  * The facts of every documented source. ClientMetadata: DG-CES lists SignUp, ForgotPassword and Authentication
@@ -192,29 +213,21 @@ const { Sent, NotSent, Undocumented } = ClientMetadataDelivery;
  * nothing of any SMS source.
  */
 export const customSenderSourceFacts: Readonly<Record<CustomSenderTriggerSource, CustomSenderSourceFacts>> = {
-  CustomEmailSender_SignUp: { channel: 'email', secret: Code, clientMetadata: Sent },
-  CustomEmailSender_ResendCode: { channel: 'email', secret: Code, clientMetadata: Undocumented },
-  CustomEmailSender_ForgotPassword: { channel: 'email', secret: Code, clientMetadata: Sent },
-  CustomEmailSender_UpdateUserAttribute: { channel: 'email', secret: Code, clientMetadata: Undocumented },
-  CustomEmailSender_VerifyUserAttribute: { channel: 'email', secret: Code, clientMetadata: Undocumented },
-  CustomEmailSender_AdminCreateUser: {
-    channel: 'email',
-    secret: TemporaryPassword,
-    clientMetadata: Undocumented,
-  },
-  CustomEmailSender_AccountTakeOverNotification: { channel: 'email', secret: None, clientMetadata: NotSent },
-  CustomEmailSender_Authentication: { channel: 'email', secret: Code, clientMetadata: Sent },
-  CustomSMSSender_SignUp: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
-  CustomSMSSender_ResendCode: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
-  CustomSMSSender_ForgotPassword: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
-  CustomSMSSender_UpdateUserAttribute: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
-  CustomSMSSender_VerifyUserAttribute: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
-  CustomSMSSender_AdminCreateUser: {
-    channel: 'sms',
-    secret: TemporaryPassword,
-    clientMetadata: Undocumented,
-  },
-  CustomSMSSender_Authentication: { channel: 'sms', secret: Code, clientMetadata: Undocumented },
+  CustomEmailSender_SignUp: facts('email', Code, Sent, DAY),
+  CustomEmailSender_ResendCode: facts('email', Code, Undocumented, DAY),
+  CustomEmailSender_ForgotPassword: facts('email', Code, Sent, HOUR),
+  CustomEmailSender_UpdateUserAttribute: facts('email', Code, Undocumented, DAY),
+  CustomEmailSender_VerifyUserAttribute: facts('email', Code, Undocumented, DAY),
+  CustomEmailSender_AdminCreateUser: facts('email', TemporaryPassword, Undocumented, 365 * DAY),
+  CustomEmailSender_AccountTakeOverNotification: facts('email', None, NotSent, undefined),
+  CustomEmailSender_Authentication: facts('email', Code, Sent, SIGN_IN_SESSION),
+  CustomSMSSender_SignUp: facts('sms', Code, Undocumented, DAY),
+  CustomSMSSender_ResendCode: facts('sms', Code, Undocumented, DAY),
+  CustomSMSSender_ForgotPassword: facts('sms', Code, Undocumented, HOUR),
+  CustomSMSSender_UpdateUserAttribute: facts('sms', Code, Undocumented, DAY),
+  CustomSMSSender_VerifyUserAttribute: facts('sms', Code, Undocumented, DAY),
+  CustomSMSSender_AdminCreateUser: facts('sms', TemporaryPassword, Undocumented, 365 * DAY),
+  CustomSMSSender_Authentication: facts('sms', Code, Undocumented, SIGN_IN_SESSION),
 };
 
 /** Whether `source` is one of the fifteen documented custom sender sources. */

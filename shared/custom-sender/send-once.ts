@@ -142,9 +142,12 @@ export type SendOnce = <T>(
   send: (bounds: DeliveryBounds) => Promise<T>,
 ) => Promise<SendOnceOutcome<T>>;
 
+/** How long a send-once record lasts by default (`SEND_ONCE_TTL_SECONDS`): a day. */
+export const SEND_ONCE_DEFAULT_TTL_SECONDS = 86_400;
+
 const defaults = {
   leaseSeconds: 30,
-  ttlSeconds: 86_400,
+  ttlSeconds: SEND_ONCE_DEFAULT_TTL_SECONDS,
   markReserveMs: 1000,
   whenStoreFails: WhenStoreFails.Send as WhenStoreFails,
 };

@@ -48,10 +48,13 @@ exports.handler = async (event) => {
 const SECRET_CODE = Buffer.from('SECRET-CIPHERTEXT-EXAMPLE-0123456789').toString('base64');
 
 /** A custom email sender event as Cognito sends it, for the user `userName` (an address: email as username). */
-function emailEvent(userName: string): Record<string, unknown> {
+function emailEvent(
+  userName: string,
+  source: Parameters<typeof codeEmailSenderEvent>[0] = 'CustomEmailSender_SignUp',
+): Record<string, unknown> {
   const userAttributes = { sub: testSub, email_verified: 'false', 'cognito:user_status': 'UNCONFIRMED' };
   return codeEmailSenderEvent(
-    'CustomEmailSender_SignUp',
+    source,
     { code: SECRET_CODE, userAttributes: { ...userAttributes, email: userName } },
     { userName },
   );
@@ -376,7 +379,7 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
     });
   });
 
-  it('keeps a record older than --max-age (24h by default) as stale, invoking nothing, visible again', async () => {
+  it('keeps a record whose code can no longer be used as stale, by its source (a day for a sign-up code), invoking nothing, visible again', async () => {
     // Prepare: one failed two days ago (its code expired, its send-once record maybe gone), one just now
     const stale = failureRecord(emailEvent(alice), 'request-old', undefined, minutesAgo(2 * 24 * 60));
     await send(stale, failureRecord(emailEvent(bob), 'request-new'));
@@ -397,7 +400,7 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
       status: 1,
       kept: [
         expect.stringMatching(
-          / request=request-old .*: stale: failed 2d ago, more than --max-age 24h \(raise --max-age to replay it, or --discard-stale\)$/,
+          / request=request-old .*: stale: failed 2d ago, more than the 24h its code is usable for \(a longer --max-age replays it, --discard-stale deletes it\)$/,
         ),
       ],
       last: '1 replayed, 1 kept',
@@ -407,9 +410,69 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
     });
   });
 
-  it('replays an old record when --max-age allows it', async () => {
-    // Prepare
-    await send(failureRecord(emailEvent(alice), 'request-old', undefined, minutesAgo(3 * 60)));
+  it('keeps a password-reset code past its hour and a sign-in code past the longest sign-in session (15m), and replays a younger one', async () => {
+    // Prepare: docs/custom-senders-events.md "Sources": a reset code lasts an hour, a sign-in code its session
+    const old = [
+      failureRecord(
+        emailEvent(alice, 'CustomEmailSender_ForgotPassword'),
+        'reset-old',
+        undefined,
+        minutesAgo(61),
+      ),
+      failureRecord(
+        emailEvent(alice, 'CustomEmailSender_Authentication'),
+        'sign-in-old',
+        undefined,
+        minutesAgo(16),
+      ),
+    ];
+    await send(
+      ...old,
+      failureRecord(
+        emailEvent(bob, 'CustomEmailSender_ForgotPassword'),
+        'reset-new',
+        undefined,
+        minutesAgo(50),
+      ),
+    );
+
+    // Act
+    const run = await replay(['--function', FUNCTION]);
+
+    // Assess
+    const received = await eventsOnceArrived(1);
+    expect({
+      status: run.status,
+      kept: run.stdout.split('\n').filter((line) => line.startsWith('KEPT')),
+      last: run.stdout.trim().split('\n').at(-1),
+      received: received.map((event) => (event as { triggerSource?: string }).triggerSource),
+      visible: new Set(await visibleBodies()),
+    }).toEqual({
+      status: 1,
+      kept: expect.arrayContaining([
+        expect.stringMatching(
+          / request=reset-old .*: stale: failed 61m ago, more than the 1h its code is usable for /,
+        ),
+        expect.stringMatching(
+          / request=sign-in-old .*: stale: failed 16m ago, more than the 15m its code is usable for /,
+        ),
+      ]),
+      last: '1 replayed, 2 kept',
+      received: ['CustomEmailSender_ForgotPassword'],
+      visible: new Set(old),
+    });
+  });
+
+  it('replays a record older than its source allows when --max-age says so, whatever the source', async () => {
+    // Prepare: a password-reset code failed 3 hours ago (its own window is an hour)
+    await send(
+      failureRecord(
+        emailEvent(alice, 'CustomEmailSender_ForgotPassword'),
+        'request-old',
+        undefined,
+        minutesAgo(3 * 60),
+      ),
+    );
 
     // Act
     const run = await replay(['--function', FUNCTION, '--max-age', '4h']);

@@ -145,6 +145,36 @@ describe('Shared: customSenderSourceFacts', () => {
     expect(sourcesWhere('not-sent')).toEqual(['CustomEmailSender_AccountTakeOverNotification']);
     expect(sourcesWhere('undocumented')).toHaveLength(11);
   });
+
+  it('bounds how long each secret is usable: a day for verification codes, an hour for reset codes, a sign-in session for sign-in codes, a year for temporary passwords, nothing without a secret', () => {
+    // Prepare: docs/custom-senders-events.md, "Sources" (DG-VER, DG-REC, BOTO)
+    const hours = (source: (typeof everySource)[number]) => {
+      const seconds = customSenderSourceFacts[source].usableForAtMostSeconds;
+      return seconds === undefined ? undefined : seconds / 3600;
+    };
+
+    // Act
+    const lifetimes = Object.fromEntries(everySource.map((source) => [source, hours(source)]));
+
+    // Assess
+    expect(lifetimes).toEqual({
+      CustomEmailSender_SignUp: 24,
+      CustomEmailSender_ResendCode: 24,
+      CustomEmailSender_ForgotPassword: 1,
+      CustomEmailSender_UpdateUserAttribute: 24,
+      CustomEmailSender_VerifyUserAttribute: 24,
+      CustomEmailSender_AdminCreateUser: 365 * 24,
+      CustomEmailSender_AccountTakeOverNotification: undefined,
+      CustomEmailSender_Authentication: 0.25,
+      CustomSMSSender_SignUp: 24,
+      CustomSMSSender_ResendCode: 24,
+      CustomSMSSender_ForgotPassword: 1,
+      CustomSMSSender_UpdateUserAttribute: 24,
+      CustomSMSSender_VerifyUserAttribute: 24,
+      CustomSMSSender_AdminCreateUser: 365 * 24,
+      CustomSMSSender_Authentication: 0.25,
+    });
+  });
 });
 
 describe('Shared: isCustomSenderTriggerSource', () => {
