@@ -113,10 +113,20 @@ export function fillPlaceholders(
   );
 }
 
-/** The name the user signs in with: the email or phone number of an alias pool, else the user name. */
+/**
+ * The name the user signs in with, for `{username}`: the user name, except in a pool whose users sign in with
+ * their email or phone number (`UsernameAttributes`), where the user name is the generated `sub` the user never
+ * sees (docs/cognito-contract.md §1, `userName` [O]): there, the address of the message's own channel (the
+ * email for an email, the phone number for an SMS), else the other one.
+ */
 function signInNameOf(event: CodeSenderEvent): string {
   const attributes = event.request.userAttributes;
-  return attributes.email ?? attributes.phone_number ?? event.userName;
+  if (attributes.sub === undefined || event.userName !== attributes.sub) return event.userName;
+  const [own, other] =
+    event.request.type === 'customSMSSenderRequestV1'
+      ? [attributes.phone_number, attributes.email]
+      : [attributes.email, attributes.phone_number];
+  return own ?? other ?? event.userName;
 }
 
 /** The custom message event Cognito would have sent for the same operation, with its placeholders. */

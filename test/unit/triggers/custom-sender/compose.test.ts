@@ -8,12 +8,14 @@ import { fillPlaceholders, hasTemplate, senderComposer } from '../../../../trigg
 import { injectionText } from '../../../support/arbitraries.js';
 import { codeEmailSenderEvent, smsSenderEvent } from '../../../support/builders.js';
 
+/** An event of a pool whose users sign in with their email: the user name is the `sub` (contract §1). */
 function emailEvent(
   triggerSource: CustomEmailSenderCodeEvent['triggerSource'],
   attributes: Record<string, string> = {},
+  userName = 'sub-1',
 ): CustomEmailSenderCodeEvent {
-  const userAttributes = { email: 'jane@example.com', ...attributes };
-  return codeEmailSenderEvent(triggerSource, { code: 'AYADeA==', userAttributes }, { userName: 'sub-1' });
+  const userAttributes = { sub: 'sub-1', email: 'jane@example.com', ...attributes };
+  return codeEmailSenderEvent(triggerSource, { code: 'AYADeA==', userAttributes }, { userName });
 }
 
 function smsEvent(): CustomSMSSenderEvent {
@@ -62,14 +64,44 @@ describe('Custom sender: senderComposer', () => {
     expect(message.fallbacks).toEqual([]);
   });
 
-  it("puts the sign-in name and the temporary password in an administrator's invitation", () => {
+  it("puts the sign-in name and the temporary password in an administrator's invitation: the email where the user name is the sub (contract §1)", () => {
     // Act
     const message = compose(emailEvent('CustomEmailSender_AdminCreateUser'), 'Temp-Pass-9');
 
     // Assess
     expect(message.body).toContain('Temp-Pass-9');
     expect(message.body).toContain('jane@example.com');
+    expect(message.body).not.toContain('sub-1');
     expect(message.body).not.toContain('{username}');
+  });
+
+  it('names the user name in the invitation of a pool whose users sign in with a user name, not their email', () => {
+    // Act
+    const message = compose(emailEvent('CustomEmailSender_AdminCreateUser', {}, 'jdoe'), 'Temp-Pass-9');
+
+    // Assess
+    expect(message.body).toContain('jdoe');
+    expect(message.body).not.toContain('jane@example.com');
+  });
+
+  it('names the phone number in an SMS invitation where the user name is the sub, though the user has an email', () => {
+    // Prepare
+    const event = smsSenderEvent(
+      'CustomSMSSender_AdminCreateUser',
+      {
+        code: 'AYADeA==',
+        userAttributes: { sub: 'sub-2', email: 'jane@example.com', phone_number: '+14155550100' },
+      },
+      { userName: 'sub-2' },
+    );
+
+    // Act
+    const message = compose(event, 'Temp-Pass-9');
+
+    // Assess
+    expect(message.body).toContain('+14155550100');
+    expect(message.body).not.toContain('jane@example.com');
+    expect(message.body).not.toContain('sub-2');
   });
 
   it('composes a plain-text SMS in the locale ClientMetadata asks for', () => {
