@@ -90,7 +90,9 @@ const aliasGuards: readonly string[] = Object.values(AliasGuard);
 const GUARD_LIMIT = 2;
 
 function sameUser(event: PreSignUpEvent, username: string, sub: string | undefined): boolean {
-  if (username.toLowerCase() === event.userName.toLowerCase()) return true;
+  // Exactly: in a case-sensitive pool (the API's default) `Alice` is another user than `alice`; where the pool
+  // ignores case, a listed self spelled otherwise only withholds the verification (fails closed).
+  if (username === event.userName) return true;
   const attributes = event.request.userAttributes;
   const ownSub = Object.hasOwn(attributes, 'sub') ? attributes.sub : undefined;
   return typeof ownSub === 'string' && ownSub !== '' && ownSub === sub;

@@ -584,6 +584,25 @@ describeWithMoto('Rule: decideConfirmation alias guard (moto)', () => {
     expect(event.response.autoVerifyEmail).toBe(true);
   });
 
+  it('counts a user whose name differs only in case as another holder: in a case-sensitive pool it is one', async () => {
+    // Prepare
+    const rule = await guardedRule();
+    const holder = await server.createNativeUser(poolId, {
+      email: testEmail,
+      emailVerified: true,
+      status: 'CONFIRMED',
+    });
+    const event = invited();
+    // The holder's name (a lower-case UUID) in capitals: the same letters, another user.
+    event.userName = holder.username.toUpperCase();
+
+    // Act
+    await rule(event, ruleContext());
+
+    // Assess
+    expect(event.response).toEqual(preSignUpResponse.confirmed);
+  });
+
   it('does not verify a federated email that a native user already holds', async () => {
     // Prepare
     const rule = await guardedRule();
