@@ -2,7 +2,7 @@
  * Email addresses as this toolkit compares them: one normal form for domain rules, disposable lists and
  * invite binding, so `Jane@Bücher.example.`, `jane@xn--bcher-kva.example` and `JANE@bücher.example` are one.
  */
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { type Env, readList } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { OptionsError } from './options.js';
@@ -25,6 +25,14 @@ export type NormalizedEmail = {
   local: string;
   /** The domain in ASCII (punycode for IDNs), lower case, without a trailing dot. */
   domain: string;
+  /**
+   * Whether the address was spelled as its normal form reads, up to letter case: the local part in NFC, the
+   * domain in its ASCII or its Unicode form, without a trailing dot. Cognito keeps an address as sent, so
+   * another spelling (`ｃｏｒｐ.example` in fullwidth letters, a variation selector or other character IDNA
+   * deletes, a decomposed accent, a trailing dot) is another address there while it compares equal here:
+   * what grants anything on an address (an invite) accepts only these spellings.
+   */
+  canonical: boolean;
 };
 
 /**
@@ -54,13 +62,17 @@ export function normalizeEmail(raw: string): NormalizedEmail | undefined {
   if (email.length === 0 || email.length > EmailLimits.maxLength) return undefined;
   const at = email.indexOf('@');
   if (at < 1 || at !== email.lastIndexOf('@')) return undefined;
-  const local = email.slice(0, at).toLowerCase().normalize('NFC');
+  const typedLocal = email.slice(0, at).toLowerCase();
+  const local = typedLocal.normalize('NFC');
   if (local.length > EmailLimits.maxLocalLength || !LOCAL_PART.test(local)) return undefined;
-  const domain = normalizeDomain(email.slice(at + 1));
+  const typedDomain = email.slice(at + 1).toLowerCase();
+  const domain = normalizeDomain(typedDomain);
   if (domain === undefined) return undefined;
   const address = `${local}@${domain}`;
+  const canonical =
+    typedLocal === local && (typedDomain === domain || typedDomain === domainToUnicode(domain));
   // Punycode can make an IDN domain longer than it was typed; the bound holds for the ASCII form too.
-  return address.length > EmailLimits.maxLength ? undefined : { address, local, domain };
+  return address.length > EmailLimits.maxLength ? undefined : { address, local, domain, canonical };
 }
 
 /**

@@ -4,8 +4,10 @@
  *
  * Format: `v1.<payload>.<mac>` where `payload` is base64url (no padding) of the JSON
  * `{"email":"<normalised address>","exp":<unix s>,"iat":<unix s>,"claims":{…}}` and `mac` is base64url of
- * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`, so any
- * spelling of the same address (case, IDN or punycode, trailing dot) verifies and no other address does.
+ * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`; the
+ * address it is verified against may differ from it in case and in the form of its domain (IDN or punycode),
+ * nothing else: a spelling that IDNA maps to the same domain (fullwidth letters, deleted marks, a trailing dot)
+ * is another address to Cognito, so it does not verify, nor does any other address.
  *
  * Dependency-free apart from `node:crypto`, `./email.js`, `./options.js` and `./caller-keys.js`: an app's
  * backend imports it through the client package's `invite` entry (docs/client.md). Untrusted input never
@@ -40,7 +42,10 @@ export const InviteFailureReason = {
   Malformed: 'malformed',
   /** The MAC matches none of the secrets: forged, altered, or signed with a retired secret. */
   Signature: 'signature',
-  /** Signed for another address, or the address given to `verifyInvite` is not a valid one. */
+  /**
+   * Signed for another address, or the address given to `verifyInvite` is not a valid one, or is not spelled as
+   * its own (shared/email.ts `canonical`: a fullwidth or trailing-dot spelling, say).
+   */
   Email: 'email',
   /** `exp` (plus the clock skew) is in the past. */
   Expired: 'expired',
@@ -257,7 +262,8 @@ export function verifyInvite(token: unknown, options: VerifyInviteOptions): Invi
   const payload = parsePayload(payloadPart);
   if (payload === undefined) return fail('malformed');
   const email = normalizeEmail(typeof options.email === 'string' ? options.email : '');
-  if (email === undefined || email.address !== payload.email) return fail('email');
+  // Only the address's own spellings (shared/email.ts `canonical`): each other spelling is another account.
+  if (email === undefined || !email.canonical || email.address !== payload.email) return fail('email');
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   // NaN (an invalid `now`) fails closed.
   if (!(now < payload.exp + skew)) return fail('expired');

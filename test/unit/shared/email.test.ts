@@ -27,8 +27,40 @@ describe('Shared: normalizeEmail', () => {
       address: 'jane.doe+news@example.com',
       local: 'jane.doe+news',
       domain: 'example.com',
+      canonical: true,
     });
   });
+
+  it.each([
+    ['upper case', 'JANE@EXAMPLE.COM'],
+    ['an IDN domain', 'Jane@Bücher.example'],
+    ['its punycode', 'jane@XN--BCHER-KVA.example'],
+    ['an accented local part in NFC', 'jos\u00e9@example.com'],
+  ])('calls an address spelled as its normal form reads canonical: %s', (_case, raw) => {
+    // Act
+    const normalized = normalizeEmail(raw);
+
+    // Assess
+    expect(normalized?.canonical).toBe(true);
+  });
+
+  it.each([
+    ['a trailing dot', 'jane@example.com.', 'jane@example.com'],
+    ['fullwidth letters in the domain', 'jane@\uff45xample.com', 'jane@example.com'],
+    ['a variation selector IDNA deletes', 'jane@exam\ufe0fple.com', 'jane@example.com'],
+    ['a combining grapheme joiner IDNA deletes', 'jane@exam\u034fple.com', 'jane@example.com'],
+    ['a decomposed accent in the domain', 'jane@bu\u0308cher.example', 'jane@xn--bcher-kva.example'],
+    ['a decomposed accent in the local part', 'jose\u0301@example.com', 'jos\u00e9@example.com'],
+  ])(
+    'normalises %s but calls it not canonical: Cognito stores it as another address',
+    (_case, raw, address) => {
+      // Act
+      const normalized = normalizeEmail(raw);
+
+      // Assess
+      expect(normalized).toMatchObject({ address, canonical: false });
+    },
+  );
 
   it.each([
     ['a Unicode domain', 'jane@Bücher.example'],

@@ -136,19 +136,35 @@ describe('Shared: verifyInvite', () => {
     });
   });
 
-  it.each([
-    ['upper case', 'JANE@EXAMPLE.COM'],
-    ['a trailing dot', 'jane@example.com.'],
-  ])('accepts the same address written in %s', (_case, spelling) => {
+  it('accepts the same address written in upper case', () => {
     // Prepare
     const token = invite();
 
     // Act
-    const result = verifyInvite(token, { email: spelling, secrets: [SECRET], now: during });
+    const result = verifyInvite(token, { email: 'JANE@EXAMPLE.COM', secrets: [SECRET], now: during });
 
     // Assess
     expect(result.ok).toBe(true);
   });
+
+  it.each([
+    ['a trailing dot', 'jane@example.com.'],
+    ['fullwidth letters', 'jane@\uff45xample.com'],
+    ['a variation selector', 'jane@example\ufe0f.com'],
+    ['a combining grapheme joiner', 'jane@exam\u034fple.com'],
+  ])(
+    'refuses a spelling IDNA maps to the address but Cognito keeps apart (%s): each would be another account',
+    (_case, spelling) => {
+      // Prepare
+      const token = invite();
+
+      // Act
+      const result = verifyInvite(token, { email: spelling, secrets: [SECRET], now: during });
+
+      // Assess
+      expect(result).toEqual({ ok: false, reason: 'email' });
+    },
+  );
 
   it('refuses the address written with surrounding spaces: Cognito stores it as sent, so it is another value', () => {
     // Prepare
@@ -415,22 +431,19 @@ describe('Shared: verifyInvite', () => {
 
 describe('Shared: verifyInvite (properties)', () => {
   const addresses = fc.emailAddress().filter((email) => normalizeEmail(email) !== undefined);
-  const respell = (email: string, flips: readonly boolean[], trailingDot: boolean) =>
-    `${Array.from(email, (char, index) => (flips[index % Math.max(1, flips.length)] ? char.toUpperCase() : char)).join('')}${trailingDot ? '.' : ''}`;
+  const respell = (email: string, flips: readonly boolean[]) =>
+    Array.from(email, (char, index) =>
+      flips[index % Math.max(1, flips.length)] ? char.toUpperCase() : char,
+    ).join('');
 
-  it('accepts a token for any spelling of its own address', () => {
+  it('accepts a token for its own address in any letter case', () => {
     // Prepare
     const property = fc.property(
       addresses,
       fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
-      fc.boolean(),
-      (email, flips, trailingDot) => {
+      (email, flips) => {
         const token = createInvite({ email, ttlSeconds: DAY, secret: SECRET, now: ISSUED });
-        const result = verifyInvite(token, {
-          email: respell(email, flips, trailingDot),
-          secrets: [SECRET],
-          now: during,
-        });
+        const result = verifyInvite(token, { email: respell(email, flips), secrets: [SECRET], now: during });
         return result.ok;
       },
     );
