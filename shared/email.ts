@@ -75,6 +75,26 @@ export function normalizeEmail(raw: string): NormalizedEmail | undefined {
   return address.length > EmailLimits.maxLength ? undefined : { address, local, domain, canonical };
 }
 
+// The IDNA deviation characters: IDNA2008 (this module, and Node) keeps them, IDNA2003 maps them (ß to `ss`, ς to
+// σ), so a domain holding one names two domains, depending on the software that sends to it.
+const DEVIATIONS = /[ßς]/u;
+
+/**
+ * Every domain a normalised `domain` may reach: itself, and where it holds `ß` or `ς` also the domain IDNA2003
+ * reads (`straße.example` is `xn--strae-oqa.example` today, `strasse.example` to older mail software). A rule
+ * that blocks a domain blocks any reading of it; one that allows a domain allows it only if it allows every
+ * reading.
+ *
+ * @example
+ * domainReadingsOf('xn--abymail-2va.com'); // ['xn--abymail-2va.com', 'abyssmail.com']
+ */
+export function domainReadingsOf(domain: string): readonly string[] {
+  const unicode = domainToUnicode(domain);
+  if (!DEVIATIONS.test(unicode)) return [domain];
+  const older = normalizeDomain(unicode.replaceAll('ß', 'ss').replaceAll('ς', 'σ'));
+  return older === undefined || older === domain ? [domain] : [domain, older];
+}
+
 /**
  * Whether `domain` (already normalised) matches a rule entry: `example.com` matches exactly that domain;
  * `*.example.com` matches every sub-domain of it (not the apex). List both to match both.

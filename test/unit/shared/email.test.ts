@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   domainMatches,
+  domainReadingsOf,
   EmailLimits,
   normalizeDomain,
   normalizeDomainEntry,
@@ -185,6 +186,29 @@ describe('Shared: normalizeDomain', () => {
 
     // Assess
     expect(domain).toBeUndefined();
+  });
+});
+
+describe('Shared: domainReadingsOf', () => {
+  it.each([
+    ['an ASCII domain', 'example.com', ['example.com']],
+    ['an IDN without ß or ς', 'xn--bcher-kva.example', ['xn--bcher-kva.example']],
+    [
+      'a domain with ß: also its IDNA2003 reading with ss',
+      'xn--strae-oqa.example',
+      ['xn--strae-oqa.example', 'strasse.example'],
+    ],
+    [
+      'a domain with final sigma (ελλάς): also its reading with σ',
+      'xn--hxarsa0b.example',
+      ['xn--hxarsa0b.example', 'xn--hxarsa5b.example'],
+    ],
+  ])('reads %s', (_case, domain, readings) => {
+    // Act
+    const read = domainReadingsOf(domain);
+
+    // Assess
+    expect(read).toEqual(readings);
   });
 });
 

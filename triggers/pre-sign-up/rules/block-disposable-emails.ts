@@ -5,7 +5,13 @@
  */
 import { disposableEmailBlocklist } from 'disposable-email-domains-js';
 import { type Env, readBoolean, readList } from '../../../shared/config.js';
-import { domainEntriesOf, domainMatches, domainOfAddress, normalizeDomain } from '../../../shared/email.js';
+import {
+  domainEntriesOf,
+  domainMatches,
+  domainOfAddress,
+  domainReadingsOf,
+  normalizeDomain,
+} from '../../../shared/email.js';
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
@@ -94,9 +100,12 @@ export function blockDisposableEmails(
     const email = emailOf(event);
     const domain = email === undefined ? undefined : domainOfAddress(email);
     if (domain === undefined) return 'pass';
-    if (allow.some((entry) => domainMatches(domain, entry))) return 'pass';
-    const match = listedAncestorOf(domain, listed);
-    if (match !== undefined) throw new EmailDisposableError(domain, match);
+    // Every reading of the domain (`ß` reads as `ss` to older mail software) must be allowed or unlisted.
+    for (const reading of domainReadingsOf(domain)) {
+      if (allow.some((entry) => domainMatches(reading, entry))) continue;
+      const match = listedAncestorOf(reading, listed);
+      if (match !== undefined) throw new EmailDisposableError(reading, match);
+    }
     return 'pass';
   };
 }

@@ -3,7 +3,7 @@
  * normal form (case-insensitive, trailing dot ignored, IDN and punycode as one).
  */
 import { type Env, readList } from '../../../shared/config.js';
-import { domainEntriesOf, domainMatches, domainOfAddress } from '../../../shared/email.js';
+import { domainEntriesOf, domainMatches, domainOfAddress, domainReadingsOf } from '../../../shared/email.js';
 import { SignUpRejection } from '../../../shared/errors.js';
 import type { PreSignUpEvent } from '../../../shared/event-types.js';
 import type { RuleOutcome } from '../../../shared/handler-core.js';
@@ -87,13 +87,16 @@ export function restrictEmailDomains(
       return 'pass';
     }
     const domain = domainOfAddress(email);
-    if (domain !== undefined) {
-      const entry = blocked.find((candidate) => domainMatches(domain, candidate));
-      if (entry !== undefined) throw new EmailDomainBlockedError(domain, entry);
+    // Blocked if any reading of the domain is (`ß` reads as `ss` to older mail software), allowed only if all are.
+    const readings = domain === undefined ? [] : domainReadingsOf(domain);
+    for (const reading of readings) {
+      const entry = blocked.find((candidate) => domainMatches(reading, candidate));
+      if (entry !== undefined) throw new EmailDomainBlockedError(reading, entry);
     }
     if (
       allowed.length > 0 &&
-      (domain === undefined || !allowed.some((entry) => domainMatches(domain, entry)))
+      (domain === undefined ||
+        !readings.every((reading) => allowed.some((entry) => domainMatches(reading, entry))))
     ) {
       throw new EmailDomainNotAllowedError(domain);
     }

@@ -140,6 +140,21 @@ describe('Rule: blockDisposableEmails (matching)', () => {
     expect(error.listed).toBe('xn--bcher-kva.example');
   });
 
+  it('rejects a domain with ß whose older reading (ss, IDNA2003) is listed: some mail software sends there', () => {
+    // Prepare
+    const strict = blockDisposableEmails({ domains: ['abyssmail.com'] });
+    const event = preSignUpEventWith({ email: 'jane@abyßmail.com' });
+
+    // Act
+    const error = errorOf(EmailDisposableError, () => strict(event));
+
+    // Assess
+    expect({ domain: error.domain, listed: error.listed }).toEqual({
+      domain: 'abyssmail.com',
+      listed: 'abyssmail.com',
+    });
+  });
+
   it('skips AdminCreateUser: an administrator decided', () => {
     // Prepare
     const event = preSignUpEventWith({ email: 'alice@mailinator.com' }, 'PreSignUp_AdminCreateUser');

@@ -156,6 +156,18 @@ describe('Rule: restrictEmailDomains (blocked)', () => {
     expect(error.domain).toBe('xn--bcher-kva.example');
   });
 
+  it('blocks a domain with ß whose older reading (ss, IDNA2003) is blocked', () => {
+    // Prepare
+    const rule = restrictEmailDomains({ blocked: ['strasse.example'] });
+    const event = preSignUpEventWith({ email: 'alice@straße.example' });
+
+    // Act
+    const error = errorOf(SignUpRejection, () => rule(event));
+
+    // Assess
+    expect(error.code).toBe('EMAIL_DOMAIN_BLOCKED');
+  });
+
   it('does not block a sub-domain with an exact entry', () => {
     // Prepare
     const rule = restrictEmailDomains({ blocked: ['example.org'] });
@@ -268,6 +280,23 @@ describe('Rule: restrictEmailDomains (allowed)', () => {
 
     // Assess
     expect(outcome).toBe('pass');
+  });
+
+  it.each([
+    [['xn--strae-oqa.example'], 'rejects'],
+    [['straße.example', 'strasse.example'], 'passes'],
+  ])('allows a domain with ß only if every reading is allowed: %j %s it', (allowed, verdict) => {
+    // Prepare
+    const rule = restrictEmailDomains({ allowed });
+    const event = preSignUpEventWith({ email: 'alice@straße.example' });
+
+    // Act
+    const outcome = outcomeOf(() => rule(event));
+
+    // Assess
+    expect(outcome instanceof SignUpRejection ? outcome.code : outcome).toBe(
+      verdict === 'passes' ? 'pass' : 'EMAIL_DOMAIN_NOT_ALLOWED',
+    );
   });
 
   it('lets the block-list win over the allow-list', () => {
