@@ -4,6 +4,7 @@
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-sender-triggers.html
  */
 
+import { type Env, readChoice, readList } from '../../shared/config.js';
 import { deliverEmailSettings } from '../../shared/custom-sender/deliver-email.js';
 import { deliverSmsSettings } from '../../shared/custom-sender/deliver-sms.js';
 import {
@@ -17,6 +18,7 @@ import {
 import { parseCustomSenderEvent } from '../../shared/custom-sender/parse-event.js';
 import { sendOnceSettings } from '../../shared/custom-sender/send-once.js';
 import { defineTrigger, type TriggerDescriptor } from '../../shared/define-trigger.js';
+import { ConfigurationError } from '../../shared/errors.js';
 import {
   ASYNC_TRIGGER_BUDGET_MS,
   coreOptionsFromEnv,
@@ -41,6 +43,20 @@ function parserOf<C extends CustomSenderChannel>(channel: C) {
   };
 }
 
+/**
+ * A sender has no shadow mode: its one rule delivers the message, and a shadowed fault is only logged, so a
+ * failed delivery would answer success (no retry, no failure queue record) and the code would be lost.
+ * `RULES_MODE=shadow` or any `SHADOW_RULES` fails the cold start instead, naming the variable.
+ */
+function refuseShadowMode(env: Env): void {
+  if (readChoice(env, 'RULES_MODE', ['enforce', 'shadow'], 'enforce') !== 'enforce') {
+    throw new ConfigurationError('RULES_MODE', 'enforce (a custom sender has no shadow mode)');
+  }
+  if (readList(env, 'SHADOW_RULES').length > 0) {
+    throw new ConfigurationError('SHADOW_RULES', 'empty (a custom sender has no shadow mode)');
+  }
+}
+
 function senderTrigger<C extends CustomSenderChannel>(channel: C): TriggerDescriptor<CustomSenderEventOf<C>> {
   const deliverySettings = channel === 'email' ? deliverEmailSettings : deliverSmsSettings;
   return defineTrigger<CustomSenderEventOf<C>>({
@@ -49,6 +65,7 @@ function senderTrigger<C extends CustomSenderChannel>(channel: C): TriggerDescri
     parse: parserOf(channel),
     settings: [observabilitySettings, coreSettings, sendMessageSettings, deliverySettings, sendOnceSettings],
     configure(env) {
+      refuseShadowMode(env);
       const rules = [
         configureFrom(sendMessageSettings, () => sendMessage(sendMessageFromEnv(env, channel))),
       ] as Rule<CustomSenderEventOf<C>>[];
