@@ -146,6 +146,11 @@ const LOGIN_TIME_SHAPE = /^[\p{L}\p{M}\p{N} ,:+-]+$/u;
 // A colon right after a letter reads as a URL scheme (`tel:`, `sms:`), which clients turn into links.
 const SCHEME_COLON = /\p{L}:/u;
 const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/;
+// Cognito's DEVICE_NAME names a browser and a platform, each a few words and a version: `(Opera 74, Linux)`,
+// `(Chrome 131, Windows 10)`. It comes from the User-Agent of whoever signed in, so nothing more is shown: one
+// or two parts, each at most three words of letters and one version of at most four digits (a dotted minor
+// too), so no sentence, host name, link or phone number.
+const DEVICE_PART = /^\p{L}[\p{L}\p{M}]*(?: \p{L}[\p{L}\p{M}]*){0,2}(?: \p{Nd}{1,4}(?:\.\p{Nd}{1,4})?)?$/u;
 
 /** The text of one threat field under its rule, `''` when absent, or `undefined` when withheld. */
 function threatText(variable: NotificationVariable, raw: string, maxLength: number): string | undefined {
@@ -162,8 +167,12 @@ function threatText(variable: NotificationVariable, raw: string, maxLength: numb
       return IP_SHAPE.test(cleaned) && isIP(cleaned) !== 0 ? cleaned : undefined;
     case 'device': {
       const inner = /^\((.*)\)$/su.exec(cleaned)?.[1] ?? cleaned;
-      const text = callerText(inner, maxLength);
-      return text.withheld === undefined ? text.text : undefined;
+      const parts = inner.split(', ');
+      return Array.from(inner).length <= maxLength &&
+        parts.length <= 2 &&
+        parts.every((part) => DEVICE_PART.test(part))
+        ? inner
+        : undefined;
     }
     default: {
       const text = callerText(cleaned, maxLength);

@@ -113,6 +113,22 @@ describe('Custom sender: account-takeover notification', () => {
     expect(locales).toEqual(['es', 'es']);
   });
 
+  it.each([
+    ['(Chrome 131, Windows 10)', 'Chrome 131, Windows 10'],
+    ['(Firefox 133, Windows 11)', 'Firefox 133, Windows 11'],
+    ['(Chrome Mobile WebView 120, Android 14)', 'Chrome Mobile WebView 120, Android 14'],
+    ['(Mobile Safari 17.1, Mac OS X)', 'Mobile Safari 17.1, Mac OS X'],
+  ])('shows a real device name, version numbers and all: %s', (deviceName, shown) => {
+    // Act
+    const message = compose(takeoverEvent({ DEVICE_NAME: deviceName }), recipient('en'));
+
+    // Assess
+    expect({ withheld: message.withheld, shown: message.body.includes(shown) }).toEqual({
+      withheld: [],
+      shown: true,
+    });
+  });
+
   it('leaves out the optional place and device when Cognito sends null', () => {
     // Act
     const message = compose(takeoverEvent({ CITY: null, COUNTRY: null, DEVICE_NAME: null }), recipient('en'));
@@ -249,6 +265,9 @@ describe('Custom sender: account-takeover notification', () => {
     ['CITY', 'city', 'Visit https://evil.example'],
     ['COUNTRY', 'country', 'evil.example'],
     ['DEVICE_NAME', 'device', '(Call 4155550100, Linux)'],
+    ['DEVICE_NAME', 'device', '(Chrome, Windows. Your account is locked, reply with your password)'],
+    ['DEVICE_NAME', 'device', '(Chrome 131, see evil.example)'],
+    ['DEVICE_NAME', 'device', '(Chrome 131, Windows 10, call us now)'],
   ])('withholds a %s that breaks its rule (%s)', (field, variable, value) => {
     // Act
     const message = compose(takeoverEvent({ [field]: value }), recipient('en'));
