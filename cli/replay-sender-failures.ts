@@ -1,6 +1,7 @@
 /**
  * `npm run replay:sender-failures -- --queue-url <url> --function <name or ARN> [--region <r>]
- * [--endpoint-url <url>] [--dry-run] [--max <n>] [--max-age <duration>] [--discard-stale]`
+ * [--endpoint-url <url>] [--dry-run] [--max <n>] [--max-age <duration>] [--max-event-age <duration>]
+ * [--discard-stale]`
  *
  * Replays the custom sender events whose every attempt failed: receives the messages of the sender failure queue
  * (`SenderFailureQueue`, Lambda's on-failure destination of both sender functions), checks that each is a Lambda
@@ -12,8 +13,9 @@
  * A record that failed longer ago than its window is stale: its code can no longer be used, or the send-once
  * record that would stop a second send may be gone (SEND_ONCE_TTL_SECONDS, a day by default). The window is
  * `--max-age` when given; otherwise the longest the source's secret is usable (customSenderSourceFacts: an hour
- * for a password-reset code, 15 minutes for a sign-in code), at most the send-once record's default day. A
- * stale record is kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or
+ * for a password-reset code, 15 minutes for a sign-in code), at most the send-once record's default day, and
+ * a record of an event Lambda dropped for its age (`EventAgeExceeded`) counts that age too (`--max-event-age`,
+ * Lambda's default 6h). A stale record is kept and reported, or deleted with `--discard-stale`. A message that is not such a record, or
  * is recorded for another function, or whose invoke Lambda refused, is kept and reported (its field and the
  * JSON type found, never a value: the code stays encrypted and the user is masked), and made visible again at
  * the end of the run, so a run with the other sender's `--function` finds it.
@@ -31,6 +33,7 @@ import { maskEmail, maskPhone, maskValue } from '../shared/mask.js';
 import { isObject } from '../shared/parse-event.js';
 import { lazySqsClient, loadSqsSdk } from '../shared/sqs-client.js';
 import {
+  DestinationCondition,
   type FunctionReference,
   functionReferenceOf,
   type ParsedSenderFailureRecord,
@@ -56,7 +59,8 @@ the cause first (the sender's log names it by request id); a replay that fails a
 A record that failed longer ago than its window is not replayed: its code can no longer be used, or its send-once
 record may be gone (a day by default). The window is --max-age when given; otherwise how long the source's code
 is usable, at most a day: 1h for ForgotPassword, 15m for Authentication (a sign-in session's longest), 24h for
-the others.
+the others; for an event Lambda dropped for its age (condition EventAgeExceeded), the event is that much older
+than its record (--max-event-age).
 
 Options:
   --queue-url <url>          the sender failure queue (SenderFailureQueue's URL)
@@ -71,6 +75,9 @@ Options:
   --max-age <duration>       replay only records that failed at most this long ago, such as 30m, 12h or 2d,
                              whatever their source (default: each source's window, above); older ones are kept
                              and reported as stale
+  --max-event-age <duration> the function's maximum event age (MaximumEventAgeInSeconds; default 6h, Lambda's
+                             default, which the template keeps): how much older than its record the event of an
+                             EventAgeExceeded record is, counted in each source's window
   --discard-stale            delete the stale records instead of keeping them
   -h, --help                 show this help`;
 
@@ -240,6 +247,7 @@ async function main(): Promise<number> {
       'dry-run': { type: 'boolean', default: false },
       max: { type: 'string', default: '100' },
       'max-age': { type: 'string' },
+      'max-event-age': { type: 'string', default: '6h' },
       'discard-stale': { type: 'boolean', default: false },
     },
   });
@@ -267,6 +275,7 @@ async function main(): Promise<number> {
           ms: durationSecondsOf('--max-age', values['max-age']) * 1000,
           said: `--max-age ${values['max-age']}`,
         };
+  const maxEventAgeMs = durationSecondsOf('--max-event-age', values['max-event-age']) * 1000;
   const discardStale = values['discard-stale'] === true;
 
   // A command-line tool is not inside Cognito's 5 s.
@@ -393,8 +402,15 @@ async function main(): Promise<number> {
       const line = describeRecord(parsed);
       const age = Date.now() - failedAt;
       const window = maxAge ?? sourceWindowOf(parsed.record.requestPayload.triggerSource);
-      if (age > window.ms) {
-        const stale = `stale: failed ${ageOf(age)} ago, more than ${window.said}`;
+      // Lambda dropped the event for its age: the code was made that long before the record was written.
+      const older =
+        maxAge === undefined &&
+        parsed.record.requestContext.condition === DestinationCondition.EventAgeExceeded
+          ? maxEventAgeMs
+          : 0;
+      if (age + older > window.ms) {
+        const made = older === 0 ? '' : `, its event ${ageOf(older)} before that`;
+        const stale = `stale: failed ${ageOf(age)} ago${made}, more than ${window.said}`;
         if (!discardStale) {
           left += 1;
           toRelease.push(message);

@@ -71,11 +71,12 @@ function failureRecord(
   requestId: string,
   functionArn = `${FUNCTION_ARN}:$LATEST`,
   timestamp = minutesAgo(5),
+  condition = 'RetriesExhausted',
 ) {
   return {
     version: '1.0',
     timestamp,
-    requestContext: { requestId, functionArn, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestContext: { requestId, functionArn, condition, approximateInvokeCount: 3 },
     requestPayload: event,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'SesRequestError', errorMessage: 'SendEmail failed: TimeoutError' },
@@ -430,6 +431,37 @@ describeWithMoto('CLI: replay:sender-failures against moto SQS and the local Lam
       received: [bob, bob],
       visible: new Set(stale),
       leaks: false,
+    });
+  });
+
+  it("counts the event's age in an EventAgeExceeded record: Lambda dropped it 6h after Cognito made its code (--max-event-age)", async () => {
+    // Prepare: both failed 5 minutes ago, so their events are 6h05m old; a reset code lasts an hour
+    const dropped = (source: Parameters<typeof emailEvent>[1], id: string) =>
+      failureRecord(emailEvent(alice, source), id, undefined, minutesAgo(5), 'EventAgeExceeded');
+    const reset = dropped('CustomEmailSender_ForgotPassword', 'reset-dropped');
+    await send(reset, dropped('CustomEmailSender_SignUp', 'sign-up-dropped'));
+
+    // Act
+    const run = await replay(['--function', FUNCTION]);
+    const received = await eventsOnceArrived(1);
+    // Where the function's own maximum event age is 30m, the same reset record is still in its hour.
+    const shorter = await replay(['--function', FUNCTION, '--max-event-age', '30m']);
+
+    // Assess
+    expect({
+      kept: run.stdout.split('\n').filter((line) => line.startsWith('KEPT')),
+      last: run.stdout.trim().split('\n').at(-1),
+      received: received.map((event) => (event as { triggerSource?: string }).triggerSource),
+      shorter: shorter.stdout.trim().split('\n').at(-1),
+    }).toEqual({
+      kept: [
+        expect.stringMatching(
+          / request=reset-dropped .*: stale: failed 5m ago, its event 6h before that, more than the 1h its code is usable for /,
+        ),
+      ],
+      last: '1 replayed, 1 kept',
+      received: ['CustomEmailSender_SignUp'],
+      shorter: '1 replayed, 0 kept',
     });
   });
 
