@@ -5,11 +5,14 @@
  *
  * The region of a number is its longest prefix in {@link CALLING_CODE_PREFIXES}, a table derived from
  * libphonenumber's metadata (libphonenumber-js 1.13.17): each calling code, and the leading digits that tell
- * apart the regions sharing one (Jamaica's `+1 876`, Kazakhstan's `+7 7`, the Vatican's `+39 06 698`). Two
- * limits, both on the safe side: a region that libphonenumber tells apart only by whole-number patterns
- * (Guernsey and Jersey in `+44`, Mayotte in `+262`, …: {@link SHARED_CODE_REGIONS}) cannot be listed by
- * name, only by calling code; and a `+1` number of an area code the table does not list (a new Canadian one)
- * counts as `US`.
+ * apart the regions sharing one (Jamaica's `+1 876`, Kazakhstan's `+7 7`, the Vatican's `+39 06 698`), and for
+ * Guernsey, Jersey and the Isle of Man in `+44` the leading digits of their fixed and mobile ranges, read off
+ * libphonenumber's number patterns (`+44 7781` is Guernsey's, so allowing `GB` does not allow it). Limits: a
+ * region that libphonenumber tells apart only by whole-number patterns (Mayotte in `+262`, …:
+ * {@link SHARED_CODE_REGIONS}) cannot be listed by name, only by calling code; the pager, VoIP and personal
+ * ranges the Crown Dependencies share with the UK (`+44 76`, `+44 56`, `+44 70`) count as `GB`; and a `+1`
+ * number of an area code the table does not list (a new Canadian one, or a non-geographic one such as the
+ * premium-rate `900`) counts as `US`.
  */
 import { OptionsError } from '../options.js';
 
@@ -43,8 +46,9 @@ export const CALLING_CODE_PREFIXES = `
   30:GR 31:NL 32:BE 33:FR 34:ES 350:GI 351:PT 352:LU 353:IE 354:IS 355:AL 356:MT 357:CY 358:FI
   35818:AX 359:BG 36:HU 370:LT 371:LV 372:EE 373:MD 374:AM 375:BY 376:AD 377:MC 378:SM 380:UA 381:RS
   382:ME 383:XK 385:HR 386:SI 387:BA 389:MK 39:IT 3906698:VA
-  40:RO 41:CH 420:CZ 421:SK 423:LI 43:AT 44:GB 441624:IM 4474576:IM 447524:IM 447624:IM 45:DK 46:SE
-  47:NO 4779:SJ 48:PL 49:DE
+  40:RO 41:CH 420:CZ 421:SK 423:LI 43:AT 44:GB 441481:GG 441534:JE 441624:IM 447509:JE 4474576:IM
+  447524:IM 447624:IM 4477003:JE 4477007:JE 4477008:JE 447781:GG 447797:JE 447829:JE 447839:GG 4479111:GG
+  4479117:GG 447924:IM 447937:JE 45:DK 46:SE 47:NO 4779:SJ 48:PL 49:DE
   500:FK 501:BZ 502:GT 503:SV 504:HN 505:NI 506:CR 507:PA 508:PM 509:HT 51:PE 52:MX 53:CU 54:AR 55:BR
   56:CL 57:CO 58:VE 590:GP 591:BO 592:GY 593:EC 594:GF 595:PY 596:MQ 597:SR 598:UY 599:CW 5993:BQ
   5994:BQ 5997:BQ
@@ -76,8 +80,6 @@ export const NON_GEOGRAPHIC_CALLING_CODES: readonly string[] = [
  * them by calling code.
  */
 export const SHARED_CODE_REGIONS: Readonly<Record<string, string>> = {
-  GG: '44',
-  JE: '44',
   CC: '61',
   CX: '61',
   EH: '212',
@@ -147,6 +149,7 @@ const REGION_ENTRY = /^[A-Za-z]{2}$/;
  * const allowList = countryAllowList(['US', 'CA', '+44']);
  * allowList.allows('+447700900123'); // true
  * allowList.allows('+18765550123'); // false: Jamaica shares +1, but is not US or CA
+ * countryAllowList(['GB']).allows('+447781123456'); // false: a Guernsey mobile
  */
 export function countryAllowList(entries: readonly string[], option = 'allowedCountries'): CountryAllowList {
   const expected =

@@ -56,7 +56,7 @@ describe('Shared: deliverSmsFromEnv', () => {
 
   it.each([
     ['SMS_ALLOWED_COUNTRIES', 'US,+4'],
-    ['SMS_ALLOWED_COUNTRIES', 'US,JE'],
+    ['SMS_ALLOWED_COUNTRIES', 'US,YT'],
     ['SMS_TYPE', 'transactional-ish'],
     ['SMS_SENDER_ID', 'Example Co'],
     ['SMS_SENDER_ID', '123456'],

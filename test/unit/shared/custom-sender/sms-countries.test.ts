@@ -97,6 +97,14 @@ describe('Shared: callingCodeOf and regionOf', () => {
     ['+390612345678', '39', 'IT'],
     ['+447700900123', '44', 'GB'],
     ['+441624123456', '44', 'IM'],
+    ['+447924123456', '44', 'IM'],
+    ['+447781123456', '44', 'GG'],
+    ['+447911112345', '44', 'GG'],
+    ['+441481234567', '44', 'GG'],
+    ['+447797123456', '44', 'JE'],
+    ['+447700312345', '44', 'JE'],
+    ['+441534123456', '44', 'JE'],
+    ['+447911212345', '44', 'GB'],
     ['+358181234567', '358', 'AX'],
     ['+358401234567', '358', 'FI'],
     ['+59971234567', '599', 'BQ'],
@@ -172,6 +180,21 @@ describe('Shared: countryAllowList', () => {
     expect(allowList.entries).toEqual(['US', 'GB']);
   });
 
+  it('tells the Crown Dependencies from GB: GB allows no Guernsey or Jersey mobile, GG and JE allow their own', () => {
+    // Prepare: Guernsey, Jersey and Isle of Man mobiles, then a UK one
+    const phones = ['+447781123456', '+447797123456', '+447624123456', '+447700900123'];
+
+    // Act
+    const allowed = (entries: string[]) => phones.map((phone) => countryAllowList(entries).allows(phone));
+
+    // Assess
+    expect({ gb: allowed(['GB']), crown: allowed(['GG', 'JE', 'IM']), all: allowed(['+44']) }).toEqual({
+      gb: [false, false, false, true],
+      crown: [true, true, true, false],
+      all: [true, true, true, true],
+    });
+  });
+
   it('allows by calling code or longer prefix, with or without the +', () => {
     // Prepare
     const allowList = countryAllowList(['+1', '4420']);
@@ -227,7 +250,7 @@ describe('Shared: countryAllowList', () => {
     ['an empty list', [], 'a list of calling codes'],
     ['a prefix of no calling code (+4 would allow forty countries)', ['+4'], 'entry 1'],
     ['an unassigned code', ['US', '+999'], 'entry 2'],
-    ['a region that shares its code', ['JE'], 'list +44 instead'],
+    ['a region that shares its code', ['YT'], 'list +262 instead'],
     ['an unknown region', ['ZZ'], 'entry 1'],
     ['a three-letter region', ['USA'], 'entry 1'],
     ['* with other entries', ['*', 'US'], 'cannot be combined'],
