@@ -83,7 +83,10 @@ export type CreateInviteOptions = {
 
 /** Options of {@link verifyInvite}. */
 export type VerifyInviteOptions = {
-  /** The address signing up (the event's `email` attribute), in any spelling. */
+  /**
+   * The address signing up (the event's `email` attribute), as sent: in any letter case, its domain in IDN or
+   * punycode form; any other spelling fails with `email`.
+   */
   email: string;
   /** Accepted secrets, current first; a token signed with any of them verifies (key rotation). */
   secrets: readonly string[];
