@@ -139,12 +139,14 @@ describeWithMoto('Trigger: custom sender bundles against moto (KMS, SES v2, SNS)
     pool = POOL,
   ) {
     users += 1;
+    // The pool signs users in by email: the user name is the `sub` (contract §1).
+    const userName = `00000000-0000-4000-8000-${String(users).padStart(12, '0')}`;
     return {
       version: '1',
       triggerSource,
       region,
       userPoolId: POOL,
-      userName: `00000000-0000-4000-8000-${String(users).padStart(12, '0')}`,
+      userName,
       callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client1example' },
       request: {
         type: triggerSource.startsWith('CustomSMSSender')
@@ -157,7 +159,7 @@ describeWithMoto('Trigger: custom sender bundles against moto (KMS, SES v2, SNS)
           credentials,
           userPoolId: pool,
         }),
-        userAttributes: { sub: 'sub', 'cognito:user_status': 'UNCONFIRMED', ...attributes },
+        userAttributes: { sub: userName, 'cognito:user_status': 'UNCONFIRMED', ...attributes },
         clientMetadata: null,
       },
     };
