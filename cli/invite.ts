@@ -1,5 +1,6 @@
 /**
- * `npm run --silent invite -- --email <e> --ttl <duration> [--claim k=v]... [--secret <s>]`
+ * `npm run --silent invite -- --email <e> --ttl <duration> [--pool <user pool id>] [--claim k=v]...
+ * [--secret <s>]`
  *
  * Mints a signed invite (shared/invite.ts) and prints only the token on stdout, so
  * `TOKEN=$(npm run --silent invite -- …)` works. Bad arguments exit 2 with the reason and the usage on stderr.
@@ -15,11 +16,15 @@ const USAGE = `Usage: npm run --silent invite -- --email <address> (--ttl <durat
 Prints a signed invite token for <address>, for ValidationData key "invite" of a SignUp call.
 
 Options:
-  --email <address>     the invited address (any spelling: the token binds its normal form)
+  --email <address>     the invited address (the token binds its normal form: the sign-up may differ in letter
+                        case and in the IDN or punycode form of the domain)
   --ttl <duration>      lifetime: a whole number with s, m, h or d (3600s, 30m, 12h, 7d)
   --expires <date>      or an ISO 8601 expiry instead of --ttl (2099-12-31T23:59:59Z)
   --issued-at <date>    ISO 8601 issue time (default: now); with --expires it makes the token reproducible
-  --claim <key=value>   a claim carried by the invite, repeatable (--claim tenant=acme --claim group=beta)
+  --pool <id>           the user pool the invite is for (us-east-1_AbCdEf123): any other pool refuses it, even
+                        one whose function holds the same secret (without it, every such pool accepts it)
+  --claim <key=value>   a claim carried by the invite, repeatable (--claim tenant=acme --claim group=beta);
+                        carried, not checked by the trigger
   --secret <secret>     the signing secret (at least ${InviteLimits.minSecretBytes} bytes); default: the environment
                         variable INVITE_SECRET (the first entry when it lists several). Prefer the variable:
                         a command-line argument lands in shell history and process lists.
@@ -80,6 +85,7 @@ async function main(): Promise<number> {
       expires: { type: 'string' },
       'issued-at': { type: 'string' },
       claim: { type: 'string', multiple: true, default: [] },
+      pool: { type: 'string' },
       secret: { type: 'string' },
     },
   });
@@ -102,6 +108,7 @@ async function main(): Promise<number> {
     email: values.email,
     ttlSeconds,
     claims: parseClaims(values.claim),
+    ...(values.pool === undefined ? {} : { userPoolId: values.pool }),
     secret: secretFrom(values.secret),
     now,
   });

@@ -3,7 +3,8 @@
  * accepts as proof that the person signing up was invited at that address.
  *
  * Format: `v1.<payload>.<mac>` where `payload` is base64url (no padding) of the JSON
- * `{"email":"<normalised address>","exp":<unix s>,"iat":<unix s>,"claims":{…}}` and `mac` is base64url of
+ * `{"email":"<normalised address>","exp":<unix s>,"iat":<unix s>,"claims":{…}}`, with `"pool":"<user pool id>"`
+ * when the invite is minted for one user pool (then no other pool accepts it), and `mac` is base64url of
  * HMAC-SHA256(secret, "v1." + payload). The email is stored in the normal form of `shared/email.ts`; the
  * address it is verified against may differ from it in case and in the form of its domain (IDN or punycode),
  * nothing else: a spelling that IDNA maps to the same domain (fullwidth letters, deleted marks, a trailing dot)
@@ -47,6 +48,8 @@ export const InviteFailureReason = {
    * its own (shared/email.ts `canonical`: a fullwidth or trailing-dot spelling, say).
    */
   Email: 'email',
+  /** Minted for another user pool than the one verifying it (`userPoolId`). */
+  Pool: 'pool',
   /** `exp` (plus the clock skew) is in the past. */
   Expired: 'expired',
 } as const;
@@ -75,6 +78,11 @@ export type CreateInviteOptions = {
   /** Lifetime from `now`, in whole seconds. */
   ttlSeconds: number;
   claims?: Readonly<Record<string, string>>;
+  /**
+   * The user pool the invite is for (`us-east-1_AbCdEf123`): a pool whose pre sign-up function shares the
+   * secret but has another id refuses it. Without it, every pool holding the secret accepts the invite.
+   */
+  userPoolId?: string;
   /** The current secret: at least 32 UTF-8 bytes. */
   secret: string;
   /** Issue time; defaults to the current time. */
@@ -90,6 +98,11 @@ export type VerifyInviteOptions = {
   email: string;
   /** Accepted secrets, current first; a token signed with any of them verifies (key rotation). */
   secrets: readonly string[];
+  /**
+   * The user pool verifying (the event's `userPoolId`): an invite minted for another pool fails with `pool`.
+   * An invite minted for no pool passes this check anywhere.
+   */
+  userPoolId?: string;
   /** Verification time; defaults to the current time. */
   now?: Date;
   /** Seconds an invite stays valid past `exp`, for clock drift between minting and verifying. */
@@ -105,6 +118,12 @@ export const INVITE_TOKEN_ALPHABET: RegExp = ValidationDataFields.invite.pattern
 const CLAIM_KEY = /^[A-Za-z][A-Za-z0-9_.:-]{0,31}$/;
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 const PAYLOAD_KEYS = ['claims', 'email', 'exp', 'iat'];
+// A Cognito user pool id: `<region>_<id>` (the API's pattern `[\w-]+_[0-9a-zA-Z]+`, at most 55 characters).
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+function isUserPoolId(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 55 && USER_POOL_ID.test(value);
+}
 
 const SECRET_EXPECTED = `a string of at least ${InviteLimits.minSecretBytes} bytes`;
 
@@ -172,8 +191,18 @@ export function createInvite(options: CreateInviteOptions): string {
   const claims = { ...(options.claims ?? {}) };
   const problem = claimsProblem(claims);
   if (problem !== undefined) throw new OptionsError('claims', problem);
+  const { userPoolId } = options;
+  if (userPoolId !== undefined && !isUserPoolId(userPoolId)) {
+    throw new OptionsError('userPoolId', 'a user pool id such as us-east-1_AbCdEf123');
+  }
   const payloadPart = Buffer.from(
-    JSON.stringify({ email: email.address, exp, iat, claims }),
+    JSON.stringify({
+      email: email.address,
+      exp,
+      iat,
+      claims,
+      ...(userPoolId === undefined ? {} : { pool: userPoolId }),
+    }),
     'utf8',
   ).toString('base64url');
   const token = `${VERSION}.${payloadPart}.${macOf(secret, payloadPart).toString('base64url')}`;
@@ -189,7 +218,7 @@ export function createInvite(options: CreateInviteOptions): string {
 /** The decoded payload, or `undefined` when it breaks the format. Called only after the MAC matched. */
 function parsePayload(
   payloadPart: string,
-): { email: string; exp: number; iat: number; claims: InviteClaims } | undefined {
+): { email: string; exp: number; iat: number; claims: InviteClaims; pool: string | undefined } | undefined {
   const bytes = Buffer.from(payloadPart, 'base64url');
   // Canonical base64url only: one token, one spelling.
   if (bytes.toString('base64url') !== payloadPart) return undefined;
@@ -200,19 +229,24 @@ function parsePayload(
     return undefined;
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
-  const keys = Object.keys(payload).sort();
+  const keys = Object.keys(payload)
+    .filter((key) => key !== 'pool')
+    .sort();
   if (keys.length !== PAYLOAD_KEYS.length || keys.some((key, index) => key !== PAYLOAD_KEYS[index])) {
     return undefined;
   }
   const { email, exp, iat, claims } = payload as Record<string, unknown>;
+  const pool = Object.hasOwn(payload, 'pool') ? (payload as Record<string, unknown>).pool : undefined;
   if (typeof email !== 'string' || normalizeEmail(email)?.address !== email) return undefined;
   if (!isUnixSeconds(exp) || !isUnixSeconds(iat) || iat > exp) return undefined;
   if (claimsProblem(claims) !== undefined) return undefined;
+  if (Object.hasOwn(payload, 'pool') && !isUserPoolId(pool)) return undefined;
   return {
     email,
     exp,
     iat,
     claims: Object.freeze(Object.fromEntries(Object.entries(claims as Record<string, string>))),
+    pool: pool as string | undefined,
   };
 }
 
@@ -267,6 +301,7 @@ export function verifyInvite(token: unknown, options: VerifyInviteOptions): Invi
   const email = normalizeEmail(typeof options.email === 'string' ? options.email : '');
   // Only the address's own spellings (shared/email.ts `canonical`): each other spelling is another account.
   if (email === undefined || !email.canonical || email.address !== payload.email) return fail('email');
+  if (payload.pool !== undefined && payload.pool !== options.userPoolId) return fail('pool');
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   // NaN (an invalid `now`) fails closed.
   if (!(now < payload.exp + skew)) return fail('expired');

@@ -405,7 +405,7 @@ describe(TITLE, () => {
       ok: true,
       inAlphabet: true,
       refusedShortSecret: true,
-      reasons: ['malformed', 'signature', 'email', 'expired'],
+      reasons: ['malformed', 'signature', 'email', 'pool', 'expired'],
     });
     // Confirmed at once: the invite proved the address (docs/pre-sign-up.md).
     expect(signedUp.UserConfirmed).toBe(true);

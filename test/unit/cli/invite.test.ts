@@ -39,6 +39,29 @@ describe('CLI: invite', () => {
     });
   });
 
+  it('binds the invite to --pool: that pool accepts it, another pool with the same secret refuses it', () => {
+    // Prepare
+    const args = ['--email', 'jane@example.com', '--ttl', '1d', '--pool', 'us-east-1_Prod12345'];
+
+    // Act
+    const run = runCli('invite', [...args, '--secret', SECRET]);
+
+    // Assess
+    const verify = (userPoolId: string) =>
+      verifyInvite(run.stdout.trim(), { email: 'jane@example.com', secrets: [SECRET], userPoolId });
+    expect({
+      status: run.status,
+      pool: payloadOf(run.stdout.trim()).pool,
+      own: verify('us-east-1_Prod12345').ok,
+      other: verify('us-east-1_Stage1234'),
+    }).toEqual({
+      status: 0,
+      pool: 'us-east-1_Prod12345',
+      own: true,
+      other: { ok: false, reason: 'pool' },
+    });
+  });
+
   it.each([
     ['3600s', 3600],
     ['30m', 1800],
@@ -111,6 +134,11 @@ describe('CLI: invite', () => {
       '--expires',
     ],
     ['an address that is not one', ['--email', 'jane', '--ttl', '1d', '--secret', SECRET], 'email'],
+    [
+      'a --pool that is not a user pool id',
+      ['--email', 'j@example.com', '--ttl', '1d', '--pool', 'prod pool', '--secret', SECRET],
+      'userPoolId',
+    ],
     [
       'a claim without =',
       ['--email', 'jane@example.com', '--ttl', '1d', '--claim', 'tenant', '--secret', SECRET],

@@ -74,6 +74,7 @@ describe('Shared: createInvite', () => {
     ['a claim key starting with an underscore', { claims: { __proto__x: 'a' } }, 'claims'],
     ['a claim value with a control character', { claims: { group: 'a\u0000b' } }, 'claims'],
     ['a claim value over 256 characters', { claims: { group: 'g'.repeat(257) } }, 'claims'],
+    ['a user pool id that is not one', { userPoolId: 'us-east-1 prod' }, 'userPoolId'],
     [
       'more than 16 claims',
       { claims: Object.fromEntries([...Array(17).keys()].map((i) => [`k${i}`, 'v'])) },
@@ -134,6 +135,42 @@ describe('Shared: verifyInvite', () => {
       claims: { tenant: 'acme', 'custom:group': 'beta' },
       expiresAt: new Date(ISSUED.getTime() + DAY * 1000),
     });
+  });
+
+  it.each([
+    ['in the pool it was minted for', 'us-east-1_Prod12345', true],
+    ['in another pool that holds the same secret', 'us-east-1_Stage1234', false],
+    ['where the verifier names no pool', undefined, false],
+  ])('checks an invite minted for one pool %s', (_case, userPoolId, ok) => {
+    // Prepare
+    const token = invite({ userPoolId: 'us-east-1_Prod12345' });
+
+    // Act
+    const result = verifyInvite(token, {
+      email: 'jane@example.com',
+      secrets: [SECRET],
+      now: during,
+      userPoolId,
+    });
+
+    // Assess
+    expect(result).toEqual(ok ? expect.objectContaining({ ok: true }) : { ok: false, reason: 'pool' });
+  });
+
+  it('accepts an invite minted for no pool in any pool', () => {
+    // Prepare
+    const token = invite();
+
+    // Act
+    const result = verifyInvite(token, {
+      email: 'jane@example.com',
+      secrets: [SECRET],
+      now: during,
+      userPoolId: 'eu-west-1_Any123456',
+    });
+
+    // Assess
+    expect(result.ok).toBe(true);
   });
 
   it('accepts the same address written in upper case', () => {
@@ -364,6 +401,8 @@ describe('Shared: verifyInvite', () => {
     ['a claim key "__proto__"', { ...validPayload, claims: JSON.parse('{"__proto__":"x"}') }],
     ['an email not in its normal form', { ...validPayload, email: 'Jane@Example.com' }],
     ['an email that is not one', { ...validPayload, email: 'jane' }],
+    ['a pool that is not a user pool id', { ...validPayload, pool: 'any pool' }],
+    ['a pool that is not a string', { ...validPayload, pool: 7 }],
     ['an array', [validPayload]],
   ])('refuses a correctly signed payload with %s as "malformed"', (_case, payload) => {
     // Prepare

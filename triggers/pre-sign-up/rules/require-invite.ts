@@ -118,6 +118,7 @@ export function requireInvite(options: RequireInviteOptions = {}): Rule<PreSignU
     const result = verifyInvite(invite, {
       email: typeof email === 'string' ? email : '',
       secrets: accepted,
+      userPoolId: event.userPoolId,
       now: now(),
       clockSkewSeconds,
     });

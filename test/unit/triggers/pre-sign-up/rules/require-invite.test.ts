@@ -175,6 +175,18 @@ describe('Rule: requireInvite', () => {
     expect(event.response).toEqual(preSignUpResponse.unflagged);
   });
 
+  it("accepts an invite minted for the event's own pool", async () => {
+    // Prepare
+    const event = signUpWith(undefined);
+    event.request.validationData = { invite: tokenFor(testEmail, { userPoolId: event.userPoolId }) };
+
+    // Act
+    const outcome = await rule()(event, ruleContext());
+
+    // Assess
+    expect({ outcome, proof: emailProofOf(event)?.email }).toEqual({ outcome: 'pass', proof: testEmail });
+  });
+
   it('accepts an invite minted for another spelling of the same address', async () => {
     // Prepare
     const event = signUpWith(tokenFor('ALICE.Example@EXAMPLE.com.'));
@@ -192,6 +204,7 @@ describe('Rule: requireInvite', () => {
     ['expired', () => tokenFor(testEmail, { ttlSeconds: 3600 }), 'expired'],
     ['forged', () => tokenFor(testEmail, { secret: 'attacker-secret-0123456789abcdef-0123' }), 'signature'],
     ['of an unknown version', () => tokenFor(testEmail).replace(/^v1/, 'v9'), 'malformed'],
+    ['minted for another pool', () => tokenFor(testEmail, { userPoolId: 'us-east-1_Other1234' }), 'pool'],
   ])(
     'rejects an invite %s with INVITE_INVALID and keeps the reason out of the message',
     async (_case, mint, reason) => {
