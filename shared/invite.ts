@@ -235,18 +235,18 @@ function parsePayload(
   if (keys.length !== PAYLOAD_KEYS.length || keys.some((key, index) => key !== PAYLOAD_KEYS[index])) {
     return undefined;
   }
-  const { email, exp, iat, claims } = payload as Record<string, unknown>;
-  const pool = Object.hasOwn(payload, 'pool') ? (payload as Record<string, unknown>).pool : undefined;
+  const { email, exp, iat, claims, pool } = payload as Record<string, unknown>;
   if (typeof email !== 'string' || normalizeEmail(email)?.address !== email) return undefined;
   if (!isUnixSeconds(exp) || !isUnixSeconds(iat) || iat > exp) return undefined;
   if (claimsProblem(claims) !== undefined) return undefined;
-  if (Object.hasOwn(payload, 'pool') && !isUserPoolId(pool)) return undefined;
+  // Optional; JSON has no undefined, so a `null` pool is malformed too.
+  if (pool !== undefined && !isUserPoolId(pool)) return undefined;
   return {
     email,
     exp,
     iat,
     claims: Object.freeze(Object.fromEntries(Object.entries(claims as Record<string, string>))),
-    pool: pool as string | undefined,
+    pool,
   };
 }
 

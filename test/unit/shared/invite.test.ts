@@ -403,6 +403,7 @@ describe('Shared: verifyInvite', () => {
     ['an email that is not one', { ...validPayload, email: 'jane' }],
     ['a pool that is not a user pool id', { ...validPayload, pool: 'any pool' }],
     ['a pool that is not a string', { ...validPayload, pool: 7 }],
+    ['a null pool', { ...validPayload, pool: null }],
     ['an array', [validPayload]],
   ])('refuses a correctly signed payload with %s as "malformed"', (_case, payload) => {
     // Prepare
